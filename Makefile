@@ -1,0 +1,49 @@
+# The two commands of the quick start: `make run` and `make test`. Each does its own set-up.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export FLASK_APP := wsgi
+
+.PHONY: run test test-quick lint system-packages install clean-venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+instance/config.py:
+	@mkdir -p instance
+	@$(BIN)/python -c "import secrets; print('# Written by make run on first start; local only (git-ignored).'); print('SECRET_KEY = ' + repr(secrets.token_hex(32))); print('SESSION_COOKIE_SECURE = False  # served over plain http on 127.0.0.1'); print('REMEMBER_COOKIE_SECURE = False')" > instance/config.py
+	@echo "Wrote instance/config.py with a new random SECRET_KEY."
+
+run: $(STAMP) instance/config.py
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed demo --if-empty
+	@echo ""
+	@echo "peerreview draait op http://127.0.0.1:5000  (stoppen: Ctrl+C)"
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+system-packages:
+	@bash scripts/ensure-system-packages.sh
+
+lint: $(STAMP)
+	$(BIN)/ruff check peerreview tests migrations/env.py wsgi.py
+
+# The whole suite: lint, everything on a SQLite file (browser tests included), then every
+# database test again on a throwaway PostgreSQL server that the tests start and stop.
+test: $(STAMP) system-packages lint
+	$(BIN)/python -m pytest
+	PEERREVIEW_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "db and not browser"
+
+# For local iteration: SQLite only, no browser.
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser" -q
+
+clean-venv:
+	rm -rf $(VENV)

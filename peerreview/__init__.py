@@ -1,0 +1,101 @@
+"""peerreview: collegiale toetsing van de gemeentelijke regie op integrale veiligheid."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from .config import INSECURE_SECRET_KEY
+
+
+class InsecureConfiguration(RuntimeError):
+    pass
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object("peerreview.config.Defaults")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.from_prefixed_env("PEERREVIEW")
+    else:
+        app.config.update(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _finish_config(app)
+    _refuse_insecure_secret(app)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_template_helpers(app)
+    register_cli(app)
+    return app
+
+
+def _finish_config(app: Flask) -> None:
+    url = app.config.get("DATABASE_URL") or app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        url = "sqlite:///" + str(Path(app.instance_path) / "peerreview.sqlite")
+    if url.startswith("postgres://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if not app.config.get("QUESTIONNAIRES_PATH"):
+        app.config["QUESTIONNAIRES_PATH"] = str(Path(app.root_path).parent / "questionnaires")
+
+
+def _refuse_insecure_secret(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    key = app.config.get("SECRET_KEY")
+    if not key or key == INSECURE_SECRET_KEY or len(str(key)) < 16:
+        raise InsecureConfiguration(
+            "Refusing to start: SECRET_KEY is missing, too short or still the default. "
+            "Set a long random value in instance/config.py (SECRET_KEY = \"...\") or in the "
+            "environment (PEERREVIEW_SECRET_KEY=...). Generate one with: "
+            "python -c \"import secrets; print(secrets.token_hex(32))\""
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table known before migrations and create_all)
+    from .auth.session import init_login
+    from .extensions import babel, csrf, db, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
+    init_login(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+
+def register_error_handlers(app: Flask) -> None:
+    from .errors import init_errors
+
+    init_errors(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from .templating import init_templating
+
+    init_templating(app)
+
+
+def register_cli(app: Flask) -> None:
+    from .cli import init_cli
+
+    init_cli(app)

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..domain.errors import DomainError
+from ..extensions import db
+from ..forms import EmptyForm
+from . import bp, services
+from .forms import ActivateForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
+from .services import AccountError
+from .tokens import Purpose
+
+LOGIN_FAILED = "Deze combinatie van e-mailadres en wachtwoord is onbekend. Controleer beide en probeer het opnieuw."
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths: never redirect to another site after log-in."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _start_session(user) -> None:  # noqa: ANN001
+    session.clear()  # a fresh session at log-in: no fixation, nothing carried over
+    session.permanent = True
+    login_user(user)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # noqa: ANN201
+    if current_user.is_authenticated:
+        return redirect(url_for("main.start"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is not None:
+            next_url = _safe_next(request.args.get("next"))
+            _start_session(user)
+            db.session.commit()
+            return redirect(next_url or url_for("main.start"))
+        error = LOGIN_FAILED
+    form.password.data = ""
+    return render_template("auth/login.html", form=form, error=error)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():  # noqa: ANN201
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        session.clear()
+        flash("U bent uitgelogd.", "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():  # noqa: ANN201
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+    return render_template("auth/forgot_password.html", form=form)
+
+
+def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, done_message: str):  # noqa: ANN001, ANN202
+    try:
+        user = services.user_for_token(token, purpose)
+    except AccountError as error:
+        return render_template("auth/token_invalid.html", message=error.message, purpose=purpose), 400
+    form = form_class()
+    if form.validate_on_submit():
+        try:
+            user = apply(token, form.password.data)
+        except AccountError as error:
+            return render_template("auth/token_invalid.html", message=error.message, purpose=purpose), 400
+        except DomainError as error:
+            db.session.rollback()
+            form.password.errors.append(error.message)
+        else:
+            _start_session(user)
+            db.session.commit()
+            flash(done_message, "success")
+            return redirect(url_for("main.start"))
+    return render_template(template, form=form, user=user)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # noqa: ANN201
+    return _token_form(
+        token, Purpose.reset_password, SetPasswordForm, "auth/reset_password.html",
+        services.reset_password, "Uw nieuwe wachtwoord is opgeslagen. U bent ingelogd.",
+    )
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+def activate(token: str):  # noqa: ANN201
+    return _token_form(
+        token, Purpose.activate, ActivateForm, "auth/activate.html",
+        services.activate, "Welkom! Uw account is geactiveerd en u bent ingelogd.",
+    )
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():  # noqa: ANN201
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except DomainError as error:
+            db.session.rollback()
+            field = form.current_password if error.field == "current_password" else form.password
+            field.errors.append(error.message)
+        else:
+            login_user(current_user._get_current_object())  # keep this session; others end
+            db.session.commit()
+            flash("Uw wachtwoord is gewijzigd.", "success")
+            return redirect(url_for("main.start"))
+    return render_template("auth/change_password.html", form=form)

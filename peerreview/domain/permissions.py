@@ -1,0 +1,128 @@
+"""Who may do what. One module, used by views and tests alike.
+
+Functions take plain objects (anything with the attributes named in the ``Actor`` protocol),
+so they are tested without a request or a database. Region membership is passed in as sets of
+region ids, which the caller loads.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from typing import Protocol
+
+from .roles import Role
+
+
+class Actor(Protocol):
+    id: int
+    role: Role
+    municipality_id: int | None
+    region_id: int | None
+    is_active: bool
+
+
+#: Roles a region coordinator may hand out, always tied to their own region or its members.
+COORDINATOR_ASSIGNABLE = (
+    Role.region_coordinator,
+    Role.municipal_lead,
+    Role.municipal_contributor,
+    Role.peer_reviewer,
+)
+
+
+def is_admin(user: Actor) -> bool:
+    return user.is_active and user.role is Role.admin
+
+
+def is_coordinator_of(user: Actor, region_id: int | None) -> bool:
+    return (
+        user.is_active
+        and user.role is Role.region_coordinator
+        and region_id is not None
+        and user.region_id == region_id
+    )
+
+
+def can_open_administration(user: Actor) -> bool:
+    """The 'Beheer' area: admins see everything, coordinators their own region."""
+    return is_admin(user) or (user.is_active and user.role is Role.region_coordinator)
+
+
+def can_create_region(user: Actor) -> bool:
+    return is_admin(user)
+
+
+def can_edit_region(user: Actor, region_id: int) -> bool:
+    """Rename or describe a region, or delete it: admin only."""
+    return is_admin(user)
+
+
+def can_manage_members(user: Actor, region_id: int) -> bool:
+    """Add or remove member gemeenten of a region."""
+    return is_admin(user) or is_coordinator_of(user, region_id)
+
+
+def can_view_region(user: Actor, region_id: int) -> bool:
+    return can_manage_members(user, region_id)
+
+
+def can_create_municipality(user: Actor) -> bool:
+    return is_admin(user)
+
+
+def can_edit_municipality(user: Actor) -> bool:
+    """Name, CBS code and inhabitants are national facts: the admin keeps them."""
+    return is_admin(user)
+
+
+def can_view_municipality(user: Actor, municipality_region_ids: Collection[int]) -> bool:
+    return is_admin(user) or any(is_coordinator_of(user, r) for r in municipality_region_ids)
+
+
+def assignable_roles(user: Actor) -> tuple[Role, ...]:
+    if is_admin(user):
+        return tuple(Role)
+    if user.is_active and user.role is Role.region_coordinator:
+        return COORDINATOR_ASSIGNABLE
+    return ()
+
+
+def can_assign(
+    user: Actor,
+    role: Role,
+    *,
+    region_id: int | None,
+    municipality_region_ids: Collection[int],
+) -> bool:
+    """May ``user`` give an account ``role``, tied to ``region_id`` or to a gemeente in those regions?"""
+    if role not in assignable_roles(user):
+        return False
+    if is_admin(user):
+        return True
+    if role is Role.region_coordinator:
+        return is_coordinator_of(user, region_id)
+    return any(is_coordinator_of(user, r) for r in municipality_region_ids)
+
+
+def can_manage_user(
+    user: Actor,
+    target: Actor,
+    *,
+    target_municipality_region_ids: Collection[int],
+) -> bool:
+    """May ``user`` edit, (de)activate or re-invite ``target``'s account?"""
+    if is_admin(user):
+        return True
+    if target.role is Role.admin:
+        return False
+    return can_assign(
+        user,
+        target.role,
+        region_id=target.region_id,
+        municipality_region_ids=target_municipality_region_ids,
+    )
+
+
+def can_change_own_standing(user: Actor, target: Actor) -> bool:
+    """Nobody deactivates or demotes themselves (an admin could lock everyone out)."""
+    return user.id != target.id

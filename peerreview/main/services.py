@@ -1,0 +1,50 @@
+"""What each role's start page shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from ..domain.roles import Role
+from ..extensions import db
+from ..models import Municipality, Region, RegionMembership, User
+
+
+@dataclass
+class StartPage:
+    template: str
+    context: dict = field(default_factory=dict)
+
+
+def start_page_for(user: User) -> StartPage:
+    if user.role is Role.admin:
+        counts = {
+            "regions": db.session.scalar(select(func.count()).select_from(Region)),
+            "municipalities": db.session.scalar(select(func.count()).select_from(Municipality)),
+            "users": db.session.scalar(select(func.count()).select_from(User)),
+            "pending": db.session.scalar(
+                select(func.count()).select_from(User).where(User.password_hash.is_(None))
+            ),
+        }
+        return StartPage("main/start_admin.html", {"counts": counts})
+    if user.role is Role.region_coordinator:
+        members = db.session.scalars(
+            select(Municipality)
+            .join(RegionMembership)
+            .where(RegionMembership.region_id == user.region_id)
+            .order_by(Municipality.name)
+        ).all()
+        return StartPage("main/start_coordinator.html", {"region": user.region, "members": members})
+    if user.role is Role.peer_reviewer:
+        return StartPage("main/start_peer.html", {"municipality": user.municipality})
+    colleagues = db.session.scalars(
+        select(User)
+        .where(User.municipality_id == user.municipality_id, User.role.in_(
+            [Role.municipal_lead, Role.municipal_contributor]))
+        .order_by(User.name)
+    ).all()
+    return StartPage(
+        "main/start_municipality.html",
+        {"municipality": user.municipality, "colleagues": colleagues},
+    )

@@ -1,0 +1,6 @@
+"""Every model, imported from one place so Alembic sees all tables."""
+
+from .regions import Municipality, Region, RegionMembership
+from .users import User
+
+__all__ = ["Municipality", "Region", "RegionMembership", "User"]

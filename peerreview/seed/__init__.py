@@ -1,0 +1,1 @@
+"""Data for local work, demos and screenshots."""

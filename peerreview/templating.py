@@ -1,0 +1,55 @@
+"""Jinja filters and globals: Dutch dates and numbers, the navigation for the current user."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+from flask_login import current_user
+
+from .domain import permissions
+from .domain.roles import Role
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+          "september", "oktober", "november", "december")
+
+
+def format_date(value: date | datetime | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.astimezone(AMSTERDAM).date()
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime | None) -> str:
+    if value is None:
+        return "—"
+    local = value.astimezone(AMSTERDAM)
+    return f"{format_date(local)} {local:%H:%M}"
+
+
+def format_number(value: int | float | None) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, int):
+        return f"{value:,}".replace(",", ".")
+    return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters["nl_date"] = format_date
+    app.jinja_env.filters["nl_datetime"] = format_datetime
+    app.jinja_env.filters["nl_number"] = format_number
+
+    @app.context_processor
+    def navigation() -> dict:
+        return {
+            "Role": Role,
+            "can_open_administration": (
+                current_user.is_authenticated and permissions.can_open_administration(current_user)
+            ),
+        }

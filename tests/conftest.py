@@ -1,0 +1,218 @@
+"""Shared fixtures: a real database (a SQLite file, or a throwaway PostgreSQL server with
+``PEERREVIEW_TEST_DATABASE=postgres``), the app, its client and runner, and factories."""
+
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from peerreview import create_app
+from peerreview.domain.roles import Role
+from peerreview.extensions import db
+from peerreview.models import Municipality, Region, RegionMembership, User
+from peerreview.models.types import utcnow
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+PASSWORD = "Correct-Paard-Batterij-9"
+BACKEND = os.environ.get("PEERREVIEW_TEST_DATABASE", "sqlite")
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"peerreview test database: {BACKEND}"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if "app" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
+    from tests.support.postgres import ThrowawayPostgres
+
+    server = ThrowawayPostgres()
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+_db_counter = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def make_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+    """Return a callable that makes a fresh, empty database and returns its URL."""
+    if BACKEND == "postgres":
+        server = request.getfixturevalue("postgres_server")
+
+        def _make(name: str) -> str:
+            safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
+            return server.create_database(f"{safe}_{next(_db_counter)}")
+    else:
+        def _make(name: str) -> str:
+            path = tmp_path_factory.mktemp("db") / f"{name}.sqlite"
+            return f"sqlite:///{path}"
+    return _make
+
+
+@pytest.fixture(scope="session")
+def database_url(make_database_url: Callable[[str], str]) -> str:
+    """One database for the whole run, its schema made once by create_all."""
+    url = make_database_url("peerreview_test")
+    app = create_app(base_config(url))
+    with app.app_context():
+        db.create_all()
+        db.session.remove()
+        db.engine.dispose()
+    return url
+
+
+def base_config(url: str, **overrides: object) -> dict:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": url,
+        "WTF_CSRF_ENABLED": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return config
+
+
+def _empty_all_tables() -> None:
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """Override in a test module (or parametrize) to change the app's configuration."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, app_config: dict):  # noqa: ANN201
+    app = create_app(base_config(database_url, **app_config))
+    with app.app_context():
+        yield app
+        db.session.remove()
+        _empty_all_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):  # noqa: ANN001, ANN201
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):  # noqa: ANN001, ANN201
+    return app.test_cli_runner()
+
+
+# ---------------------------------------------------------------- factories
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def create_region(app) -> Callable[..., Region]:  # noqa: ANN001
+    def _create(name: str | None = None, *, members: list[Municipality] = ()) -> Region:
+        region = Region(name=name or f"Regio {next(_seq)}", description="")
+        for municipality in members:
+            region.memberships.append(RegionMembership(municipality=municipality))
+        db.session.add(region)
+        db.session.commit()
+        return region
+    return _create
+
+
+@pytest.fixture
+def create_municipality(app) -> Callable[..., Municipality]:  # noqa: ANN001
+    def _create(name: str | None = None, *, cbs_code: str | None = None, inhabitants: int = 30_000,
+                region: Region | None = None) -> Municipality:
+        n = next(_seq)
+        municipality = Municipality(
+            name=name or f"Gemeente {n}", cbs_code=cbs_code or f"GM{8000 + n % 2000:04d}",
+            inhabitants=inhabitants,
+        )
+        db.session.add(municipality)
+        if region is not None:
+            region.memberships.append(RegionMembership(municipality=municipality))
+        db.session.commit()
+        return municipality
+    return _create
+
+
+@pytest.fixture
+def create_user(app, create_municipality, create_region) -> Callable[..., User]:  # noqa: ANN001
+    def _create(role: Role = Role.municipal_lead, *, email: str | None = None, name: str | None = None,
+                password: str | None = PASSWORD, municipality: Municipality | None = None,
+                region: Region | None = None, is_active: bool = True) -> User:
+        n = next(_seq)
+        if role.needs_municipality and municipality is None:
+            municipality = create_municipality(region=region)
+        if role.needs_region and region is None:
+            region = create_region()
+        user = User(
+            email=email or f"gebruiker{n}@gemeente.nl", name=name or f"Gebruiker {n}", role=role,
+            municipality=municipality if role.needs_municipality else None,
+            region=region if role.needs_region else None, is_active=is_active,
+        )
+        if password is not None:
+            user.set_password(password, method="pbkdf2:sha256:1000")
+            user.activated_at = utcnow()
+        db.session.add(user)
+        db.session.commit()
+        return user
+    return _create
+
+
+class AuthActions:
+    def __init__(self, client) -> None:  # noqa: ANN001
+        self.client = client
+
+    def login(self, user_or_email: User | str, password: str = PASSWORD):  # noqa: ANN201
+        email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
+        return self.client.post("/auth/login", data={"email": email, "password": password})
+
+    def logout(self):  # noqa: ANN201
+        return self.client.post("/auth/logout")
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:  # noqa: ANN001
+    return AuthActions(client)
+
+
+@pytest.fixture
+def login_as(client, create_user, auth) -> Callable[..., User]:  # noqa: ANN001
+    """Create a user with ``role`` (and any factory arguments), log them in and return them."""
+    def _login(role: Role = Role.municipal_lead, **kwargs: object) -> User:
+        user = create_user(role, **kwargs)
+        response = auth.login(user)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return user
+    return _login
+
+
+def raw_engine(url: str):  # noqa: ANN201
+    """An engine outside the app, for checks on what is really stored."""
+    return create_engine(url)
+
+
+__all__ = ["PASSWORD", "ROOT", "FIXTURES", "raw_engine", "text"]
