@@ -15,8 +15,10 @@ class InsecureConfiguration(RuntimeError):
     pass
 
 
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app. Config: defaults, then ``instance/config.py``, then ``PEERREVIEW_*`` variables;
+    ``test_config`` replaces the last two."""
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
     app.config.from_object("peerreview.config.Defaults")
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

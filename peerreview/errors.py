@@ -9,8 +9,7 @@ from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
-# fmt: off
-MESSAGES = {  # noqa: E501
+MESSAGES = {
     400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Controleer wat u invulde en probeer het opnieuw."),
     403: ("Geen toegang", "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met uw regiocoördinator of beheerder."),
     404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina."),

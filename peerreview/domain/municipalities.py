@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .errors import InvalidValue
 
-CBS_CODE_RE = re.compile(r"^GM\d{4}$")
+CBS_CODE_RE = re.compile(r"GM[0-9]{4}")
 
 
 def normalize_cbs_code(value: str) -> str:

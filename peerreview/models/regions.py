@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, case
+from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, case, literal_column
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -65,8 +65,14 @@ class Municipality(db.Model):
     @size_class_key.inplace.expression
     @classmethod
     def _size_class_key_expression(cls):  # noqa: ANN206
-        whens = [(cls.inhabitants < c.upper, c.key) for c in SIZE_CLASSES if c.upper is not None]
-        return case(*whens, else_=SIZE_CLASSES[-1].key)
+        # Constants inlined (not bound parameters), so PostgreSQL sees the same expression in
+        # SELECT and GROUP BY. The keys and bounds are our own constants, never user input.
+        whens = [
+            (cls.inhabitants < literal_column(str(int(c.upper))), literal_column(f"'{c.key}'"))
+            for c in SIZE_CLASSES
+            if c.upper is not None
+        ]
+        return case(*whens, else_=literal_column(f"'{SIZE_CLASSES[-1].key}'"))
 
     @property
     def size_class(self) -> SizeClass:
