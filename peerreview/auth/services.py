@@ -5,7 +5,7 @@ Services flush, never commit; the view commits once per request.
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -78,10 +78,15 @@ def _token_for(user: User, purpose: Purpose) -> str:
 
 
 def _external_url(endpoint: str, **values: str) -> str:
+    """An absolute link for a mail: PUBLIC_BASE_URL, else the current request's host.
+
+    Outside a request (the command line) without PUBLIC_BASE_URL, the local address of `make run` is used.
+    """
     base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
+    if base is None and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
+        return url_for(endpoint, _external=True, **values)
 
 
 def user_for_token(token: str, purpose: Purpose) -> User:
