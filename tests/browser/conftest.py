@@ -1,0 +1,111 @@
+"""Browser tests: Debian's chromium driven by pytest-playwright against the app served from a thread.
+
+One browser per session (pytest-playwright's session-scoped ``browser``); a fresh context and a fresh
+server per test, on the same test database as the ``app`` fixture."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from werkzeug.serving import make_server
+
+from tests.conftest import PASSWORD, ROOT
+
+CHROMIUM = "/usr/lib/chromium/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+HERE = Path(__file__).resolve().parent
+#: Everything here is local and small: fail in seconds, not after Playwright's default 30.
+TIMEOUT_MS = 5_000
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture
+def app_config() -> dict:
+    """A real browser posts real forms: keep CSRF protection on, as in production."""
+    return {"WTF_CSRF_ENABLED": True}
+
+
+@pytest.fixture
+def live_server(app) -> Iterator[str]:  # noqa: ANN001
+    """Serve ``app`` on a free local port from a thread; yields the base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server",
+                              daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+        server.server_close()
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict, live_server: str) -> dict:
+    """Every context talks to the live server (so ``page.goto("/auth/login")`` works) in Dutch.
+
+    Depending on ``live_server`` here also orders teardown: contexts close before the server stops."""
+    return {
+        **browser_context_args,
+        "base_url": live_server,
+        "locale": "nl-NL",
+        "timezone_id": "Europe/Amsterdam",
+        "viewport": {"width": 1280, "height": 800},
+    }
+
+
+@pytest.fixture
+def page(page: Page) -> Page:
+    page.set_default_timeout(TIMEOUT_MS)
+    return page
+
+
+@pytest.fixture
+def screenshot() -> Callable[..., Path]:
+    """``screenshot(page, "name")`` saves a full-page PNG in test-artifacts/screenshots/."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def _shoot(page, name: str, *, full_page: bool = True) -> Path:  # noqa: ANN001
+        path = SCREENSHOTS / (re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") + ".png")
+        page.screenshot(path=str(path), full_page=full_page)
+        return path
+
+    return _shoot
+
+
+@pytest.fixture
+def log_in(page) -> Callable[..., None]:  # noqa: ANN001
+    """Log in through the form, as a person would, and wait for the start page."""
+    def _log_in(email: str, password: str = PASSWORD) -> None:
+        page.goto("/auth/login")
+        page.get_by_label("Uw e-mailadres").fill(email)
+        page.get_by_label("Wachtwoord", exact=True).fill(password)
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url("**/start")
+    return _log_in
