@@ -126,3 +126,54 @@ def can_manage_user(
 def can_change_own_standing(user: Actor, target: Actor) -> bool:
     """Nobody deactivates or demotes themselves (an admin could lock everyone out)."""
     return user.id != target.id
+
+
+def can_delete_region(user: Actor, region_id: int, *, coordinator_count: int) -> bool:
+    """Only the admin deletes a region, and only once no coordinator is tied to it any more.
+
+    Member gemeenten do not block: their memberships go with the region, the gemeenten stay.
+    """
+    return can_edit_region(user, region_id) and coordinator_count == 0
+
+
+def can_change_role(
+    user: Actor,
+    target: Actor,
+    new_role: Role,
+    *,
+    target_municipality_region_ids: Collection[int],
+) -> bool:
+    """May ``user`` move ``target`` from their current role to ``new_role``?
+
+    Keeping the role is always fine for someone ``user`` manages; a change is never allowed on
+    one's own account (no self-demotion, and an admin would otherwise lock everyone out).
+    """
+    if not can_manage_user(user, target, target_municipality_region_ids=target_municipality_region_ids):
+        return False
+    return new_role == target.role or can_change_own_standing(user, target)
+
+
+def can_set_active(user: Actor, target: Actor, *, target_municipality_region_ids: Collection[int]) -> bool:
+    """Deactivate or reactivate ``target``: someone ``user`` manages, never ``user`` themselves."""
+    return can_change_own_standing(user, target) and can_manage_user(
+        user, target, target_municipality_region_ids=target_municipality_region_ids
+    )
+
+
+def can_resend_invitation(
+    user: Actor,
+    target: Actor,
+    *,
+    target_municipality_region_ids: Collection[int],
+    target_is_activated: bool,
+) -> bool:
+    """A new invitation only for an active account that has not been activated yet.
+
+    A deactivated account's link would not work (activation refuses inactive accounts), so it is
+    reactivated first.
+    """
+    return (
+        target.is_active
+        and not target_is_activated
+        and can_manage_user(user, target, target_municipality_region_ids=target_municipality_region_ids)
+    )
