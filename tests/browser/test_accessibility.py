@@ -1,0 +1,163 @@
+"""axe-core (WCAG 2.0/2.1 A and AA) on every page a person sees before and right after log-in,
+with a full-page screenshot of each in test-artifacts/screenshots/ for a human to look at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Page, expect
+
+from peerreview.domain.roles import Role
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE = Axe()
+
+
+def axe_violations(page: Page) -> list[dict]:
+    results = AXE.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS},
+                                     "resultTypes": ["violations"]})
+    return results.response["violations"]
+
+
+def describe(violations: list[dict]) -> str:
+    lines = [f"{len(violations)} axe violation(s):"]
+    for v in violations:
+        lines.append(f"- {v['id']} ({v['impact']}): {v['help']}  [{', '.join(v['tags'])}]")
+        lines.append(f"  {v['helpUrl']}")
+        for node in v["nodes"][:10]:
+            lines.append(f"    at {' '.join(map(str, node['target']))}")
+            lines.append(f"       {node['html'][:200]}")
+            summary = node.get("failureSummary", "").replace("\n", " / ")
+            if summary:
+                lines.append(f"       {summary[:400]}")
+    return "\n".join(lines)
+
+
+def assert_accessible(page: Page) -> None:
+    violations = axe_violations(page)
+    assert not violations, describe(violations)
+
+
+def assert_no_horizontal_scroll(page: Page) -> None:
+    """WCAG 1.4.10 (reflow): nothing wider than the viewport at 390 CSS pixels."""
+    overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the page is {overflow}px wider than the viewport"
+
+
+# ----------------------------------------------------------------- people and their data
+
+@pytest.fixture
+def person(create_user, create_region, create_municipality) -> Callable[[Role], object]:  # noqa: ANN001
+    """A user of ``role`` with realistic surroundings, so each start page shows its full content."""
+    def _make(role: Role):  # noqa: ANN202
+        if role is Role.region_coordinator:
+            region = create_region("Veiligheidsregio Zaanstreek-Waterland")
+            for name, code, inhabitants in [("Zaanstad", "GM0479", 158_000), ("Purmerend", "GM0439", 93_000),
+                                            ("Edam-Volendam", "GM0385", 37_000)]:
+                create_municipality(name, cbs_code=code, inhabitants=inhabitants, region=region)
+            return create_user(role, name="Ria Coördinator", region=region)
+        if role in (Role.municipal_lead, Role.municipal_contributor):
+            municipality = create_municipality("Zaanstad", cbs_code="GM0479", inhabitants=158_000)
+            other = Role.municipal_contributor if role is Role.municipal_lead else Role.municipal_lead
+            create_user(other, name="Karel Collega", municipality=municipality)
+            create_user(other, name="Nog Niet Geactiveerd", municipality=municipality, password=None)
+            return create_user(role, name="Fatima El Amrani", municipality=municipality)
+        if role is Role.peer_reviewer:
+            return create_user(role, name="Peter Peer",
+                               municipality=create_municipality("Purmerend", cbs_code="GM0439"))
+        return create_user(role, name="Anna de Beheerder")
+    return _make
+
+
+# ----------------------------------------------------------------- pages before log-in
+
+def test_login_page(page: Page, screenshot):  # noqa: ANN001
+    page.goto("/auth/login")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
+    screenshot(page, "login")
+    assert_accessible(page)
+
+
+def test_login_page_with_errors(page: Page, screenshot):  # noqa: ANN001
+    page.goto("/auth/login")
+    page.get_by_label("Uw e-mailadres").fill("geen-adres")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    screenshot(page, "login-errors")
+    assert_accessible(page)
+
+
+def test_login_page_with_unknown_combination(page: Page, screenshot):  # noqa: ANN001
+    page.goto("/auth/login")
+    page.get_by_label("Uw e-mailadres").fill("onbekend@gemeente.nl")
+    page.get_by_label("Wachtwoord", exact=True).fill("Iets-verkeerds-12")
+    page.get_by_role("button", name="Inloggen").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    screenshot(page, "login-unknown")
+    assert_accessible(page)
+
+
+def test_forgot_password_page(page: Page, screenshot):  # noqa: ANN001
+    page.goto("/auth/forgot-password")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord vergeten")
+    screenshot(page, "forgot-password")
+    assert_accessible(page)
+
+
+def test_not_found_page(page: Page, screenshot):  # noqa: ANN001
+    response = page.goto("/bestaat-niet")
+    assert response is not None and response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Pagina niet gevonden")
+    screenshot(page, "404")
+    assert_accessible(page)
+
+
+# ----------------------------------------------------------------- pages after log-in
+
+@pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
+def test_start_page(page: Page, person, log_in, screenshot, role: Role):  # noqa: ANN001
+    user = person(role)
+    log_in(user.email)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Start")
+    screenshot(page, f"start-{role.value}")
+    assert_accessible(page)
+
+
+def test_change_password_page(page: Page, person, log_in, screenshot):  # noqa: ANN001
+    log_in(person(Role.municipal_lead).email)
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Wachtwoord wijzigen").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord wijzigen")
+    # The password rules belong to the new-password field: read out with it, shown between label and box.
+    expect(page.get_by_label("Nieuw wachtwoord", exact=True)).to_have_accessible_description(
+        re.compile(r"^Minstens 10 tekens\.")
+    )
+    screenshot(page, "change-password")
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Wachtwoord wijzigen").click()
+    expect(page.locator(".error-summary")).to_be_focused()
+    screenshot(page, "change-password-errors")
+    assert_accessible(page)
+
+
+# ----------------------------------------------------------------- a phone: 390 CSS pixels wide
+
+def test_login_page_on_a_phone(page: Page, screenshot):  # noqa: ANN001
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/auth/login")
+    screenshot(page, "mobile-login")
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("role", [Role.region_coordinator, Role.municipal_lead],
+                         ids=["region_coordinator", "municipal_lead"])
+def test_start_page_on_a_phone(page: Page, person, log_in, screenshot, role: Role):  # noqa: ANN001
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(person(role).email)
+    screenshot(page, f"mobile-start-{role.value}")
+    assert_no_horizontal_scroll(page)
+    assert_accessible(page)
