@@ -1,15 +1,38 @@
-"""Beheer: regions, gemeenten and users. Admins see all; a region coordinator their own region."""
+"""Beheer: regions, gemeenten and users. Admins see all; a region coordinator their own region.
+
+Every view that names an object in its URL loads it (404 when missing) and checks it against
+``domain.permissions`` (403 when not allowed) before anything else.
+"""
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from flask_wtf import FlaskForm
 
 from ..domain import permissions
+from ..domain.accounts import AccountStatus, account_status
+from ..domain.errors import DomainError
+from ..domain.roles import Role
 from ..extensions import db
+from ..forms import EmptyForm
 from ..models import Municipality, Region, User
-from . import bp
+from . import bp, services
+from .forms import (
+    EditUserForm,
+    InviteUserForm,
+    MemberForm,
+    MunicipalityFilterForm,
+    MunicipalityForm,
+    RegionForm,
+    UserFilterForm,
+)
+
+T = TypeVar("T")
 
 
 @bp.before_request
@@ -19,32 +42,294 @@ def require_administration():  # noqa: ANN201
         abort(403)
 
 
+@bp.context_processor
+def admin_helpers() -> dict:
+    return {"account_status": lambda user: account_status(is_active=user.is_active, is_activated=user.is_activated)}
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def _show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put each message on its field, or on the form when it belongs to no field of this form."""
+    for problem in getattr(error, "errors", [error]):
+        field = form._fields.get(problem.field) if problem.field else None
+        if field is not None:
+            field.errors = [*field.errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
+
+def _attempt(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:
+    """Run one service call; commit on success, else roll back and show the reason on ``form``."""
+    try:
+        result = action()
+    except DomainError as error:
+        db.session.rollback()
+        _show_error(form, error)
+        return False, None
+    db.session.commit()
+    return True, result
+
+
+def _post_action(action: Callable[[], T]) -> tuple[bool, T | None]:
+    """A POST-only button: check its CSRF token, run the service, and flash a refusal."""
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    done, result = _attempt(form, action)
+    for message in form.form_errors:
+        flash(message, "error")
+    return done, result
+
+
+def _flash_invitation(user: User, link: str) -> None:
+    flash(_("De uitnodiging is verstuurd naar %(email)s.", email=user.email), "success")
+    if not current_app.config.get("MAIL_SERVER"):
+        flash(_("Er is geen mailserver ingesteld, dus er is geen e-mail verstuurd. "
+                "Geef de gebruiker zelf deze activeringslink: %(link)s", link=link), "info")
+
+
+def _region(region_id: int, check: Callable[..., bool]) -> Region:
+    region = db.get_or_404(Region, region_id)
+    _require(check(current_user, region.id))
+    return region
+
+
+def _user(user_id: int) -> User:
+    user = db.get_or_404(User, user_id)
+    _require(services.may_manage(current_user, user))
+    return user
+
+
+# ---------------------------------------------------------------- overview
+
+
 @bp.route("/")
 def index():  # noqa: ANN201
-    return render_template("admin/index.html")
+    region = None if permissions.is_admin(current_user) else current_user.region
+    return render_template("admin/index.html", region=region)
+
+
+# ---------------------------------------------------------------- regions
 
 
 @bp.route("/regions")
 def regions():  # noqa: ANN201
-    rows = db.session.scalars(select(Region).order_by(Region.name)).all()
-    return render_template("admin/regions.html", regions=rows)
+    return render_template(
+        "admin/regions.html", regions=services.list_regions(current_user),
+        can_create=permissions.can_create_region(current_user),
+    )
+
+
+@bp.route("/regions/new", methods=["GET", "POST"])
+def create_region():  # noqa: ANN201
+    _require(permissions.can_create_region(current_user))
+    form = RegionForm()
+    if form.validate_on_submit():
+        done, region = _attempt(form, lambda: services.save_region(
+            None, name=form.name.data, description=form.description.data))
+        if done:
+            flash(_("De regio ‘%(name)s’ is aangemaakt.", name=region.name), "success")
+            return redirect(url_for(".region", region_id=region.id))
+    return render_template("admin/region_form.html", form=form, region=None)
+
+
+def _render_region(region: Region, member_form: MemberForm, status: int = 200):  # noqa: ANN202
+    member_form.set_choices(services.non_members(region.id))
+    return render_template(
+        "admin/region.html", region=region, member_form=member_form,
+        members=services.region_members(region.id), users=services.region_users(region.id),
+        can_edit=permissions.can_edit_region(current_user, region.id),
+    ), status
 
 
 @bp.route("/regions/<int:region_id>")
 def region(region_id: int):  # noqa: ANN201
-    obj = db.get_or_404(Region, region_id)
-    if not permissions.can_view_region(current_user, obj.id):
-        abort(403)
-    return render_template("admin/region.html", region=obj)
+    obj = _region(region_id, permissions.can_view_region)
+    return _render_region(obj, MemberForm(formdata=None))
+
+
+@bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
+def edit_region(region_id: int):  # noqa: ANN201
+    obj = _region(region_id, permissions.can_edit_region)
+    form = RegionForm(obj=obj)
+    if form.validate_on_submit():
+        done, _saved = _attempt(form, lambda: services.save_region(
+            obj, name=form.name.data, description=form.description.data))
+        if done:
+            flash(_("De regio ‘%(name)s’ is opgeslagen.", name=obj.name), "success")
+            return redirect(url_for(".region", region_id=obj.id))
+    return render_template("admin/region_form.html", form=form, region=obj)
+
+
+@bp.route("/regions/<int:region_id>/delete", methods=["GET", "POST"])
+def delete_region(region_id: int):  # noqa: ANN201
+    obj = _region(region_id, permissions.can_edit_region)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = obj.name
+        done, _deleted = _attempt(form, lambda: services.delete_region(current_user, obj))
+        if done:
+            flash(_("De regio ‘%(name)s’ is verwijderd.", name=name), "success")
+            return redirect(url_for(".regions"))
+    blocker = services.deletion_blocker(current_user, obj)
+    return render_template("admin/region_delete.html", region=obj, form=form, blocker=blocker)
+
+
+@bp.route("/regions/<int:region_id>/members", methods=["POST"])
+def add_member(region_id: int):  # noqa: ANN201
+    obj = _region(region_id, permissions.can_manage_members)
+    form = MemberForm()
+    form.set_choices(services.non_members(obj.id))
+    if form.validate_on_submit():
+        done, municipality = _attempt(form, lambda: services.add_member(obj, form.municipality_id.data))
+        if done:
+            flash(_("%(name)s is toegevoegd aan de regio.", name=municipality.name), "success")
+            return redirect(url_for(".region", region_id=obj.id))
+    return _render_region(obj, form)
+
+
+@bp.route("/regions/<int:region_id>/members/<int:municipality_id>/remove", methods=["POST"])
+def remove_member(region_id: int, municipality_id: int):  # noqa: ANN201
+    obj = _region(region_id, permissions.can_manage_members)
+    municipality = db.get_or_404(Municipality, municipality_id)
+    done, _removed = _post_action(lambda: services.remove_member(obj, municipality))
+    if done:
+        flash(_("%(name)s is geen lid meer van de regio.", name=municipality.name), "success")
+    return redirect(url_for(".region", region_id=obj.id))
+
+
+# ---------------------------------------------------------------- gemeenten
 
 
 @bp.route("/municipalities")
 def municipalities():  # noqa: ANN201
-    rows = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    return render_template("admin/municipalities.html", municipalities=rows)
+    form = MunicipalityFilterForm(formdata=request.args)
+    form.set_choices(db.session.scalars(services.visible_regions(current_user)))
+    valid = form.validate()
+    rows = services.list_municipalities(
+        current_user,
+        search=form.q.data if valid else None,
+        region_id=form.region_id.data if valid else None,
+        size_class=form.size_class.data if valid else None,
+    )
+    return render_template("admin/municipalities.html", municipalities=rows, form=form,
+                           filtered=bool(request.args), can_create=permissions.can_create_municipality(current_user))
+
+
+@bp.route("/municipalities/new", methods=["GET", "POST"])
+def create_municipality():  # noqa: ANN201
+    _require(permissions.can_create_municipality(current_user))
+    form = MunicipalityForm()
+    if form.validate_on_submit():
+        done, municipality = _attempt(form, lambda: services.save_municipality(None, **form.values()))
+        if done:
+            flash(_("De gemeente %(name)s is aangemaakt.", name=municipality.name), "success")
+            return redirect(url_for(".municipality", municipality_id=municipality.id))
+    return render_template("admin/municipality_form.html", form=form, municipality=None)
+
+
+@bp.route("/municipalities/<int:municipality_id>")
+def municipality(municipality_id: int):  # noqa: ANN201
+    obj = db.get_or_404(Municipality, municipality_id)
+    _require(services.may_view_municipality(current_user, obj))
+    return render_template(
+        "admin/municipality.html", municipality=obj, users=services.municipality_users(current_user, obj.id),
+        can_edit=permissions.can_edit_municipality(current_user),
+    )
+
+
+@bp.route("/municipalities/<int:municipality_id>/edit", methods=["GET", "POST"])
+def edit_municipality(municipality_id: int):  # noqa: ANN201
+    obj = db.get_or_404(Municipality, municipality_id)
+    _require(permissions.can_edit_municipality(current_user))
+    form = MunicipalityForm(obj=obj)
+    form.keep_province(obj.province)
+    if form.validate_on_submit():
+        done, _saved = _attempt(form, lambda: services.save_municipality(obj, **form.values()))
+        if done:
+            flash(_("De gemeente %(name)s is opgeslagen.", name=obj.name), "success")
+            return redirect(url_for(".municipality", municipality_id=obj.id))
+    return render_template("admin/municipality_form.html", form=form, municipality=obj)
+
+
+# ---------------------------------------------------------------- users
 
 
 @bp.route("/users")
 def users():  # noqa: ANN201
-    rows = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    options = services.assignment_options(current_user)
+    form = UserFilterForm(formdata=request.args)
+    form.set_choices(options.roles, options.municipalities)
+    valid = form.validate()
+    rows = services.list_users(
+        current_user,
+        role=Role(form.role.data) if valid and form.role.data else None,
+        municipality_id=form.municipality_id.data if valid else None,
+        status=AccountStatus(form.status.data) if valid and form.status.data else None,
+    )
+    return render_template("admin/users.html", users=rows, form=form, filtered=bool(request.args))
+
+
+@bp.route("/users/invite", methods=["GET", "POST"])
+def invite_user():  # noqa: ANN201
+    form = InviteUserForm()
+    form.set_choices(*_options())
+    if form.validate_on_submit():
+        done, result = _attempt(form, lambda: services.invite_user(current_user, **form.values()))
+        if done:
+            _flash_invitation(*result)
+            return redirect(url_for(".users"))
+    return render_template("admin/user_invite.html", form=form)
+
+
+def _options() -> tuple:
+    options = services.assignment_options(current_user)
+    return options.roles, options.municipalities, options.regions
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+def edit_user(user_id: int):  # noqa: ANN201
+    user = _user(user_id)
+    actions = services.user_actions(current_user, user)
+    form = EditUserForm(obj=user, own_account=not actions.edit_role)
+    form.set_choices(*_options())
+    if form.validate_on_submit():
+        done, _saved = _attempt(form, lambda: services.update_user(current_user, user, **form.values(user)))
+        if done:
+            flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
+            return redirect(url_for(".edit_user", user_id=user.id))
+    return render_template("admin/user_edit.html", form=form, user=user, actions=actions)
+
+
+@bp.route("/users/<int:user_id>/resend-invitation", methods=["POST"])
+def resend_invitation(user_id: int):  # noqa: ANN201
+    user = _user(user_id)
+    done, link = _post_action(lambda: services.resend_invitation(current_user, user))
+    if done:
+        _flash_invitation(user, link)
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+def deactivate_user(user_id: int):  # noqa: ANN201
+    user = _user(user_id)
+    done, _saved = _post_action(lambda: services.set_active(current_user, user, False))
+    if done:
+        flash(_("Het account van %(name)s is gedeactiveerd; inloggen kan niet meer.", name=user.name), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+def reactivate_user(user_id: int):  # noqa: ANN201
+    user = _user(user_id)
+    done, _saved = _post_action(lambda: services.set_active(current_user, user, True))
+    if done:
+        flash(_("Het account van %(name)s is weer actief.", name=user.name), "success")
+    return redirect(url_for(".edit_user", user_id=user.id))
