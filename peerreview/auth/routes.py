@@ -3,6 +3,8 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ..domain.errors import DomainError
@@ -13,12 +15,20 @@ from .forms import ActivateForm, ChangePasswordForm, ForgotPasswordForm, LoginFo
 from .services import AccountError
 from .tokens import Purpose
 
-LOGIN_FAILED = "Deze combinatie van e-mailadres en wachtwoord is onbekend. Controleer beide en probeer het opnieuw."
+#: The one message for a wrong password, an unknown address and an inactive or not yet activated account.
+LOGIN_FAILED = _l("Deze combinatie van e-mailadres en wachtwoord is onbekend. Controleer beide en probeer het opnieuw.")
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only local paths: never redirect to another site after log-in."""
+    """Only local paths: never redirect to another site after log-in.
+
+    Control characters and spaces are refused too: browsers drop tabs and newlines from a URL (a tab
+    between the slashes of ``/ /evil.example`` leaves ``//evil.example``), and a newline in the
+    Location header would be a server error.
+    """
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(char) <= 0x20 or ord(char) == 0x7F for char in target):
         return None
     parts = urlsplit(target)
     return target if not parts.scheme and not parts.netloc else None
@@ -54,7 +64,7 @@ def logout():  # noqa: ANN201
     if form.validate_on_submit():
         logout_user()
         session.clear()
-        flash("U bent uitgelogd.", "success")
+        flash(_("U bent uitgelogd."), "success")
     return redirect(url_for("auth.login"))
 
 
@@ -64,11 +74,13 @@ def forgot_password():  # noqa: ANN201
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         db.session.commit()
-        return render_template("auth/forgot_password_sent.html", email=form.email.data)
+        return render_template(
+            "auth/forgot_password_sent.html", email=form.email.data, lifetime=services.password_reset_lifetime()
+        )
     return render_template("auth/forgot_password.html", form=form)
 
 
-def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, done_message: str):  # noqa: ANN001, ANN202
+def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, done_message):  # noqa: ANN001, ANN202
     try:
         user = services.user_for_token(token, purpose)
     except AccountError as error:
@@ -85,7 +97,7 @@ def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, 
         else:
             _start_session(user)
             db.session.commit()
-            flash(done_message, "success")
+            flash(str(done_message), "success")
             return redirect(url_for("main.start"))
     return render_template(template, form=form, user=user)
 
@@ -94,7 +106,7 @@ def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, 
 def reset_password(token: str):  # noqa: ANN201
     return _token_form(
         token, Purpose.reset_password, SetPasswordForm, "auth/reset_password.html",
-        services.reset_password, "Uw nieuwe wachtwoord is opgeslagen. U bent ingelogd.",
+        services.reset_password, _l("Uw nieuwe wachtwoord is opgeslagen. U bent ingelogd."),
     )
 
 
@@ -102,7 +114,7 @@ def reset_password(token: str):  # noqa: ANN201
 def activate(token: str):  # noqa: ANN201
     return _token_form(
         token, Purpose.activate, ActivateForm, "auth/activate.html",
-        services.activate, "Welkom! Uw account is geactiveerd en u bent ingelogd.",
+        services.activate, _l("Welkom! Uw account is geactiveerd en u bent ingelogd."),
     )
 
 
@@ -120,6 +132,6 @@ def change_password():  # noqa: ANN201
         else:
             login_user(current_user._get_current_object())  # keep this session; others end
             db.session.commit()
-            flash("Uw wachtwoord is gewijzigd.", "success")
+            flash(_("Uw wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.start"))
     return render_template("auth/change_password.html", form=form)

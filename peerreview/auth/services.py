@@ -5,7 +5,12 @@ Services flush, never commit; the view commits once per request.
 
 from __future__ import annotations
 
+from datetime import timedelta
+from functools import cache
+
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,13 +23,16 @@ from ..models.types import utcnow
 from . import tokens
 from .tokens import Purpose, TokenError
 
-#: Checked against when the e-mail is unknown, so that both cases take as long.
-_DUMMY_HASH = generate_password_hash("not-a-real-password", method="scrypt")
-
 TOKEN_MESSAGES = {
-    "invalid": "Deze link is ongeldig. Controleer of u de hele link uit de e-mail heeft gebruikt.",
-    "expired": "Deze link is verlopen. Vraag een nieuwe aan.",
-    "used": "Deze link is al gebruikt. Vraag zo nodig een nieuwe aan.",
+    "invalid": _l("Deze link is ongeldig. Controleer of u de hele link uit de e-mail heeft gebruikt."),
+    "expired": _l("Deze link is verlopen. Vraag een nieuwe aan."),
+    "used": _l("Deze link is al gebruikt. Vraag zo nodig een nieuwe aan."),
+}
+#: An invitation cannot be requested by the invitee; the page says who can send a new one.
+INVITATION_MESSAGES = {
+    **TOKEN_MESSAGES,
+    "expired": _l("Deze uitnodigingslink is verlopen."),
+    "used": _l("Deze link is al gebruikt: uw account is al geactiveerd. Log in met uw e-mailadres en wachtwoord."),
 }
 
 
@@ -36,11 +44,19 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == User.normalize_email(email)))
 
 
+@cache
+def _dummy_hash(method: str) -> str:
+    return generate_password_hash("not-a-real-password", method=method)
+
+
 def authenticate(email: str, password: str) -> User | None:
-    """Return the user when e-mail and password match an active, activated account."""
+    """Return the user when e-mail and password match an active, activated account.
+
+    An unknown address is checked against a dummy hash, so that it takes as long as a wrong password.
+    """
     user = find_user_by_email(email)
     if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not user.check_password(password) or not user.is_active:
         return None
@@ -65,9 +81,9 @@ def set_password(user: User, password: str) -> None:
 
 def change_password(user: User, current: str, new: str) -> None:
     if not user.check_password(current):
-        raise InvalidValue("Uw huidige wachtwoord klopt niet.", field="current_password")
+        raise InvalidValue(_("Uw huidige wachtwoord klopt niet."), field="current_password")
     if current == new:
-        raise InvalidValue("Het nieuwe wachtwoord moet anders zijn dan het huidige.", field="password")
+        raise InvalidValue(_("Het nieuwe wachtwoord moet anders zijn dan het huidige."), field="password")
     set_password(user, new)
 
 
@@ -89,24 +105,43 @@ def _external_url(endpoint: str, **values: str) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def user_for_token(token: str, purpose: Purpose) -> User:
-    """The user a link belongs to, or ``AccountError`` with a Dutch reason."""
-    max_age = current_app.config[
+def _max_age(purpose: Purpose) -> timedelta:
+    return current_app.config[
         "PASSWORD_RESET_MAX_AGE" if purpose is Purpose.reset_password else "INVITATION_MAX_AGE"
     ]
+
+
+def format_duration(duration: timedelta) -> str:
+    """``2 uur``, ``30 minuten``, ``1 dag``, ``14 dagen``: how long a link stays valid, in Dutch."""
+    minutes = int(duration.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes:
+        days = minutes // (24 * 60)
+        return _("1 dag") if days == 1 else _("%(n)s dagen", n=days)
+    if minutes % 60 == 0 and minutes:
+        return _("%(n)s uur", n=minutes // 60)
+    return _("1 minuut") if minutes == 1 else _("%(n)s minuten", n=minutes)
+
+
+def password_reset_lifetime() -> str:
+    return format_duration(_max_age(Purpose.reset_password))
+
+
+def user_for_token(token: str, purpose: Purpose) -> User:
+    """The user a link belongs to, or ``AccountError`` with a Dutch reason."""
+    messages = INVITATION_MESSAGES if purpose is Purpose.activate else TOKEN_MESSAGES
     try:
-        user_id, fingerprint = tokens.read_token(current_app.config["SECRET_KEY"], purpose, token, max_age)
+        user_id, fingerprint = tokens.read_token(current_app.config["SECRET_KEY"], purpose, token, _max_age(purpose))
     except TokenError as error:
-        raise AccountError(TOKEN_MESSAGES[error.reason]) from None
+        raise AccountError(str(messages[error.reason])) from None
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
-        raise AccountError(TOKEN_MESSAGES["invalid"])
+        raise AccountError(str(messages["invalid"]))
     if tokens.fingerprint(user.password_hash, user.email) != fingerprint:
-        raise AccountError(TOKEN_MESSAGES["used"])
+        raise AccountError(str(messages["used"]))
     if purpose is Purpose.activate and user.is_activated:
-        raise AccountError(TOKEN_MESSAGES["used"])
+        raise AccountError(str(messages["used"]))
     if purpose is Purpose.reset_password and not user.is_activated:
-        raise AccountError("Dit account is nog niet geactiveerd. Gebruik de uitnodigingslink uit uw e-mail.")
+        raise AccountError(_("Dit account is nog niet geactiveerd. Gebruik de uitnodigingslink uit uw e-mail."))
     return user
 
 
@@ -119,13 +154,15 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active or not user.is_activated:
         return
     link = _external_url("auth.reset_password", token=_token_for(user, Purpose.reset_password))
-    hours = int(current_app.config["PASSWORD_RESET_MAX_AGE"].total_seconds() // 3600)
     send_mail(
         user.email,
-        "Nieuw wachtwoord instellen",
-        f"Beste {user.name},\n\nU vroeg een nieuw wachtwoord aan voor peerreview. Kies het via deze link "
-        f"(geldig gedurende {hours} uur, één keer te gebruiken):\n\n{link}\n\n"
-        "Vroeg u dit niet aan? Dan kunt u deze e-mail negeren; uw wachtwoord blijft zoals het was.\n",
+        _("Nieuw wachtwoord instellen"),
+        _(
+            "Beste %(name)s,\n\nU heeft een nieuw wachtwoord aangevraagd voor peerreview. Kies uw nieuwe "
+            "wachtwoord via deze link. De link is %(lifetime)s geldig en werkt één keer.\n\n%(link)s\n\n"
+            "Heeft u dit niet aangevraagd? Dan kunt u deze e-mail negeren; uw wachtwoord blijft ongewijzigd.\n",
+            name=user.name, lifetime=password_reset_lifetime(), link=link,
+        ),
     )
 
 
@@ -138,20 +175,29 @@ def reset_password(token: str, password: str) -> User:
 def send_invitation(user: User, invited_by: User | None = None) -> str:
     """Mail an activation link; returns the link (shown to the inviter when no mail server is set)."""
     if user.is_activated:
-        raise AccountError("Dit account is al geactiveerd; een uitnodiging is niet nodig.")
+        raise AccountError(_("Dit account is al geactiveerd; een uitnodiging is niet nodig."))
     user.invited_at = utcnow()
     db.session.flush()
     link = _external_url("auth.activate", token=_token_for(user, Purpose.activate))
-    days = current_app.config["INVITATION_MAX_AGE"].days
-    who = f" door {invited_by.name}" if invited_by is not None else ""
-    send_mail(
-        user.email,
-        "Uitnodiging voor peerreview",
-        f"Beste {user.name},\n\nU bent{who} uitgenodigd voor peerreview, de toepassing voor collegiale "
-        f"toetsing van de gemeentelijke regie op integrale veiligheid, als {user.role.label.lower()}.\n\n"
-        f"Activeer uw account en kies een wachtwoord via deze link (geldig gedurende {days} dagen):\n\n"
-        f"{link}\n",
-    )
+    values = {
+        "name": user.name, "role": user.role.label.lower(), "link": link,
+        "lifetime": format_duration(_max_age(Purpose.activate)),
+    }
+    if invited_by is not None:
+        body = _(
+            "Beste %(name)s,\n\nU bent door %(inviter)s uitgenodigd voor peerreview, de toepassing voor collegiale "
+            "toetsing van de gemeentelijke regie op integrale veiligheid, als %(role)s.\n\n"
+            "Activeer uw account en kies een wachtwoord via deze link. De link is %(lifetime)s geldig.\n\n%(link)s\n",
+            inviter=invited_by.name, **values,
+        )
+    else:
+        body = _(
+            "Beste %(name)s,\n\nU bent uitgenodigd voor peerreview, de toepassing voor collegiale "
+            "toetsing van de gemeentelijke regie op integrale veiligheid, als %(role)s.\n\n"
+            "Activeer uw account en kies een wachtwoord via deze link. De link is %(lifetime)s geldig.\n\n%(link)s\n",
+            **values,
+        )
+    send_mail(user.email, _("Uitnodiging voor peerreview"), body)
     return link
 
 
