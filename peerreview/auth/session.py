@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import Flask, session
+from flask_babel import gettext
 
 from ..extensions import db, login_manager
 from ..models import User
@@ -31,6 +32,7 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
+    login_manager.localize_callback = gettext  # flashed through Flask-Babel, like our own messages
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
