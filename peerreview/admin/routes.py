@@ -141,7 +141,7 @@ def create_region():  # noqa: ANN201
 
 
 def _render_region(region: Region, member_form: MemberForm, status: int = 200):  # noqa: ANN202
-    member_form.set_choices(services.non_members(region.id))
+    member_form.set_choices(services.non_members(current_user, region.id))
     return render_template(
         "admin/region.html", region=region, member_form=member_form,
         members=services.region_members(region.id), users=services.region_users(region.id),
@@ -186,9 +186,9 @@ def delete_region(region_id: int):  # noqa: ANN201
 def add_member(region_id: int):  # noqa: ANN201
     obj = _region(region_id, permissions.can_manage_members)
     form = MemberForm()
-    form.set_choices(services.non_members(obj.id))
+    form.set_choices(services.non_members(current_user, obj.id))
     if form.validate_on_submit():
-        done, municipality = _attempt(form, lambda: services.add_member(obj, form.municipality_id.data))
+        done, municipality = _attempt(form, lambda: services.add_member(current_user, obj, form.municipality_id.data))
         if done:
             flash(_("%(name)s is toegevoegd aan de regio.", name=municipality.name), "success")
             return redirect(url_for(".region", region_id=obj.id))

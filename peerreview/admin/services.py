@@ -130,8 +130,11 @@ def region_members(region_id: int) -> list[Municipality]:
     return list(db.session.scalars(query.order_by(Municipality.name, Municipality.cbs_code)))
 
 
-def non_members(region_id: int) -> list[Municipality]:
+def non_members(actor: User, region_id: int) -> list[Municipality]:
+    """The gemeenten ``actor`` may add to the region (see ``permissions.can_add_member``)."""
     query = select(Municipality).where(Municipality.id.not_in(members_of(region_id)))
+    if not permissions.is_admin(actor):
+        query = query.where(~Municipality.memberships.any())
     return list(db.session.scalars(query.order_by(Municipality.name, Municipality.cbs_code)))
 
 
@@ -184,10 +187,16 @@ def delete_region(actor: User, region: Region) -> Region:
     return region
 
 
-def add_member(region: Region, municipality_id: int | None) -> Municipality:
+def add_member(actor: User, region: Region, municipality_id: int | None) -> Municipality:
     municipality = db.session.get(Municipality, municipality_id) if municipality_id else None
     if municipality is None:
         raise InvalidValue(_("Kies een gemeente uit de lijst."), field="municipality_id")
+    if not permissions.can_add_member(actor, region.id, municipality.region_ids):
+        raise InvalidValue(
+            _("%(name)s is al lid van een andere regio. Alleen de beheerder kan een gemeente aan een tweede "
+              "regio toevoegen.", name=municipality.name),
+            field="municipality_id",
+        )
     conflict = InvalidValue(_("%(name)s is al lid van deze regio.", name=municipality.name), field="municipality_id")
     if db.session.get(RegionMembership, (region.id, municipality.id)) is not None:
         raise conflict

@@ -62,6 +62,14 @@ def can_manage_members(user: Actor, region_id: int) -> bool:
     return is_admin(user) or is_coordinator_of(user, region_id)
 
 
+def can_add_member(user: Actor, region_id: int, municipality_region_ids: Collection[int]) -> bool:
+    """Add a gemeente to a region. A coordinator may only add gemeenten that belong to no other region:
+    membership decides whose users a coordinator manages, so joining a second region is the admin's call."""
+    if is_admin(user):
+        return True
+    return is_coordinator_of(user, region_id) and not (set(municipality_region_ids) - {region_id})
+
+
 def can_view_region(user: Actor, region_id: int) -> bool:
     return can_manage_members(user, region_id)
 

@@ -98,3 +98,12 @@ def test_coordinator_never_manages_an_admin_or_another_regions_users():
 def test_nobody_changes_their_own_standing():
     assert not p.can_change_own_standing(ADMIN, ADMIN)
     assert p.can_change_own_standing(ADMIN, COORD_NORTH)
+
+
+def test_coordinator_adds_only_gemeenten_that_belong_to_no_other_region():
+    assert p.can_add_member(COORD_NORTH, NORTH, set())
+    assert p.can_add_member(COORD_NORTH, NORTH, {NORTH})
+    assert not p.can_add_member(COORD_NORTH, NORTH, {SOUTH})
+    assert not p.can_add_member(COORD_NORTH, SOUTH, set())
+    assert p.can_add_member(ADMIN, NORTH, {SOUTH})
+    assert not p.can_add_member(LEAD, NORTH, set())

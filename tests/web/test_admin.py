@@ -326,6 +326,26 @@ def test_coordinator_manages_members_of_own_region_only(client, coordinator, wor
     assert {m.municipality_id for m in fresh(Region, south.id).memberships} == {world["s1"].id}
 
 
+def test_coordinator_cannot_pull_another_regions_gemeente_into_own_region(client, coordinator, world):  # noqa: ANN001
+    """Membership decides whose users a coordinator manages: joining a second region is the admin's call."""
+    north, s1 = world["north"], world["s1"]
+    page = client.get(f"/admin/regions/{north.id}")
+    assert str(s1.id) not in option_values(page, "municipality_id")
+    assert str(world["loose"].id) in option_values(page, "municipality_id")
+    crafted = client.post(f"/admin/regions/{north.id}/members", data={"municipality_id": s1.id})
+    assert crafted.status_code == 200
+    assert field_error(crafted, "municipality_id")
+    assert {m.region_id for m in fresh(Municipality, s1.id).memberships} == {world["south"].id}
+    assert client.get(f"/admin/municipalities/{s1.id}").status_code == 403
+
+
+def test_admin_may_add_a_gemeente_to_a_second_region(client, admin, world):  # noqa: ANN001
+    north, s1 = world["north"], world["s1"]
+    response = client.post(f"/admin/regions/{north.id}/members", data={"municipality_id": s1.id})
+    assert response.status_code == 302
+    assert {m.region_id for m in fresh(Municipality, s1.id).memberships} == {north.id, world["south"].id}
+
+
 # ---------------------------------------------------------------- gemeenten
 
 
