@@ -11,11 +11,12 @@ class EmptyForm(FlaskForm):
     """For POST-only buttons (log out, deactivate ...): carries just the CSRF token."""
 
 
-def email_field(label: str = "E-mailadres", **kwargs) -> EmailField:  # noqa: ANN003
+def email_field(label: str = "E-mailadres", *, own: bool = False, **kwargs) -> EmailField:  # noqa: ANN003
+    """An e-mail field; ``own`` when users type their own address ("Vul uw ...")."""
     return EmailField(
         label,
         validators=[
-            DataRequired(message="Vul uw e-mailadres in." if "uw" in label else "Vul een e-mailadres in."),
+            DataRequired(message="Vul uw e-mailadres in." if own else "Vul een e-mailadres in."),
             Length(max=254, message="Een e-mailadres is hoogstens 254 tekens lang."),
             Email(message="Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
         ],
