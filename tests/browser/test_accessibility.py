@@ -121,7 +121,9 @@ def test_not_found_page(page: Page, screenshot):  # noqa: ANN001
 def test_start_page(page: Page, person, log_in, screenshot, role: Role):  # noqa: ANN001
     user = person(role)
     log_in(user.email)
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Start")
+    expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Start")).to_have_attribute(
+        "aria-current", "page")
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
     screenshot(page, f"start-{role.value}")
     assert_accessible(page)
 

@@ -16,8 +16,8 @@ LOGIN_FAILED = "Deze combinatie van e-mailadres en wachtwoord is onbekend."
 @pytest.mark.parametrize(
     ("role", "name", "heading", "welcome"),
     [
-        (Role.admin, "Anna de Beheerder", "Start: beheer", "Als beheerder richt u regio's"),
-        (Role.municipal_lead, "Mohammed Trekker", "Start: gemeente Zaanstad",
+        (Role.admin, "Anna de Beheerder", "Overzicht voor de beheerder", "Als beheerder richt u regio's"),
+        (Role.municipal_lead, "Mohammed Trekker", "Gemeente Zaanstad",
          "U bent trekker van de zelfevaluatie van gemeente Zaanstad"),
     ],
     ids=["admin", "municipal_lead"],
