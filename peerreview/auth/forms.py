@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
@@ -7,58 +8,66 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..forms import email_field
 
 
+def _strip(value: str | None) -> str | None:
+    """Pasted addresses often carry a space; browsers strip it for type=email, other clients may not."""
+    return value.strip() if isinstance(value, str) else value
+
+
 class LoginForm(FlaskForm):
-    email = email_field("Uw e-mailadres")
+    email = email_field("Uw e-mailadres", own=True, filters=[_strip])
     password = PasswordField(
-        "Wachtwoord",
-        validators=[DataRequired(message="Vul uw wachtwoord in."), Length(max=256)],
+        _l("Wachtwoord"),
+        validators=[
+            DataRequired(message=_l("Vul uw wachtwoord in.")),
+            Length(max=256, message=_l("Een wachtwoord is hoogstens 256 tekens lang.")),
+        ],
         render_kw={"autocomplete": "current-password"},
     )
-    submit = SubmitField("Inloggen")
+    submit = SubmitField(_l("Inloggen"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = email_field("Uw e-mailadres")
-    submit = SubmitField("Stuur mij een link")
+    email = email_field("Uw e-mailadres", own=True, filters=[_strip])
+    submit = SubmitField(_l("Stuur mij een link"))
 
 
-def _new_password(label: str = "Nieuw wachtwoord") -> PasswordField:
+def _new_password(label: str) -> PasswordField:
     return PasswordField(
         label,
-        validators=[DataRequired(message="Kies een wachtwoord.")],
+        validators=[DataRequired(message=_l("Kies een wachtwoord."))],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 def _confirmation() -> PasswordField:
     return PasswordField(
-        "Herhaal het nieuwe wachtwoord",
+        _l("Herhaal het nieuwe wachtwoord"),
         validators=[
-            DataRequired(message="Herhaal het wachtwoord."),
-            EqualTo("password", message="De twee wachtwoorden zijn niet gelijk."),
+            DataRequired(message=_l("Herhaal het wachtwoord.")),
+            EqualTo("password", message=_l("De twee wachtwoorden zijn niet gelijk.")),
         ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class SetPasswordForm(FlaskForm):
-    password = _new_password()
+    password = _new_password(_l("Nieuw wachtwoord"))
     confirm = _confirmation()
-    submit = SubmitField("Wachtwoord opslaan")
+    submit = SubmitField(_l("Wachtwoord opslaan"))
 
 
 class ActivateForm(FlaskForm):
-    password = _new_password("Kies een wachtwoord")
+    password = _new_password(_l("Kies een wachtwoord"))
     confirm = _confirmation()
-    submit = SubmitField("Account activeren")
+    submit = SubmitField(_l("Account activeren"))
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        "Huidig wachtwoord",
-        validators=[DataRequired(message="Vul uw huidige wachtwoord in.")],
+        _l("Huidig wachtwoord"),
+        validators=[DataRequired(message=_l("Vul uw huidige wachtwoord in."))],
         render_kw={"autocomplete": "current-password"},
     )
-    password = _new_password()
+    password = _new_password(_l("Nieuw wachtwoord"))
     confirm = _confirmation()
-    submit = SubmitField("Wachtwoord wijzigen")
+    submit = SubmitField(_l("Wachtwoord wijzigen"))
