@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from flask import Flask, g, request_started, request_tearing_down
+from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 
 from peerreview import create_app
@@ -104,14 +106,51 @@ def app_config() -> dict:
     return {}
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    """Compiled templates shared by the per-test apps (compiling them again costs ~30 ms a test)."""
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self._store:
+            bucket.bytecode_from_string(self._store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATES = _MemoryBytecodeCache()
+
+
+def _clear_globals(sender: Flask, **extra: object) -> None:
+    g.__dict__.clear()
+
+
+def _end_transaction(sender: Flask, **extra: object) -> None:
+    db.session.rollback()
+
+
 @pytest.fixture
 def app(database_url: str, app_config: dict):  # noqa: ANN201
+    """The app, with an app context open for the whole test (so tests can use ``db.session``).
+
+    The test client reuses that context for every request. So that each request starts as a real one
+    does, ``g`` is cleared when a request starts (Flask-Login caches the current user there, see
+    Flask-Login issues #704 and #721: otherwise a second client would see the first client's user), and
+    the SQLAlchemy session is rolled back when it ends (a view that forgets to commit is caught).
+    """
     app = create_app(base_config(database_url, **app_config))
+    app.jinja_env.bytecode_cache = _TEMPLATES
+    request_started.connect(_clear_globals, app)
+    request_tearing_down.connect(_end_transaction, app)
     with app.app_context():
         yield app
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()
+    request_started.disconnect(_clear_globals, app)
+    request_tearing_down.disconnect(_end_transaction, app)
 
 
 @pytest.fixture

@@ -7,15 +7,13 @@ from __future__ import annotations
 import html
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from flask import Flask, g, request_started, request_tearing_down
+from flask import Flask
 from flask.testing import FlaskClient
-from jinja2 import BytecodeCache
-from jinja2.bccache import Bucket
 
 from peerreview.auth import services
 from peerreview.auth.session import session_id_for
@@ -37,52 +35,6 @@ SENT = "bij ons bekend is, ontvangt u binnen enkele minuten een e-mail"
 
 
 # ------------------------------------------------------------------ harness
-
-
-@pytest.fixture(autouse=True)
-def _fresh_request_state(app: Flask) -> Iterator[None]:
-    """Give every request the state a real request starts with.
-
-    conftest keeps one app context open for the whole test, and the test client reuses it for every
-    request. Flask-Login caches the current user on ``g`` (Flask-Login issues #704, #721), so without this
-    a second client would see the first client's user, and a session that should have ended would still
-    count as logged in. The SQLAlchemy session is app-context scoped too; rolling it back after each
-    request means a view that forgets to commit is caught, as it would be in production.
-    """
-
-    def clear_globals(sender: Flask, **extra: object) -> None:
-        g.__dict__.clear()
-
-    def end_transaction(sender: Flask, **extra: object) -> None:
-        db.session.rollback()
-
-    request_started.connect(clear_globals, app)
-    request_tearing_down.connect(end_transaction, app)
-    yield
-    request_started.disconnect(clear_globals, app)
-    request_tearing_down.disconnect(end_transaction, app)
-
-
-class _MemoryBytecodeCache(BytecodeCache):
-    """Compiled templates shared by the per-test apps (compiling them again costs ~30 ms a test)."""
-
-    def __init__(self) -> None:
-        self._store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: Bucket) -> None:
-        if bucket.key in self._store:
-            bucket.bytecode_from_string(self._store[bucket.key])
-
-    def dump_bytecode(self, bucket: Bucket) -> None:
-        self._store[bucket.key] = bucket.bytecode_to_string()
-
-
-_TEMPLATES = _MemoryBytecodeCache()
-
-
-@pytest.fixture(autouse=True)
-def _shared_compiled_templates(app: Flask) -> None:
-    app.jinja_env.bytecode_cache = _TEMPLATES
 
 
 def text(response) -> str:
