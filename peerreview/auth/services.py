@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import cache
+from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
@@ -32,6 +33,8 @@ TOKEN_MESSAGES = {
 INVITATION_MESSAGES = {
     **TOKEN_MESSAGES,
     "expired": _l("Deze uitnodigingslink is verlopen."),
+    "superseded": _l("Deze uitnodigingslink is vervangen door een nieuwere. Gebruik de link uit de laatste "
+                     "uitnodigingsmail."),
     "used": _l("Deze link is al gebruikt: uw account is al geactiveerd. Log in met uw e-mailadres en wachtwoord."),
 }
 
@@ -87,9 +90,16 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new)
 
 
+def _issued(user: User, purpose: Purpose) -> str:
+    """Only the latest invitation link works: re-inviting voids the earlier ones."""
+    if purpose is Purpose.activate and user.invited_at is not None:
+        return user.invited_at.isoformat()
+    return ""
+
+
 def _token_for(user: User, purpose: Purpose) -> str:
     return tokens.make_token(
-        current_app.config["SECRET_KEY"], purpose, user.id, user.password_hash, user.email
+        current_app.config["SECRET_KEY"], purpose, user.id, user.password_hash, user.email, _issued(user, purpose)
     )
 
 
@@ -97,12 +107,16 @@ def _external_url(endpoint: str, **values: str) -> str:
     """An absolute link for a mail: PUBLIC_BASE_URL, else the current request's host.
 
     Outside a request (the command line) without PUBLIC_BASE_URL, the local address of `make run` is used.
+    The URL is built from the URL map directly, so no (temporary) request context is needed.
     """
     base = current_app.config.get("PUBLIC_BASE_URL")
     if base is None and has_request_context():
         return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=base or "http://127.0.0.1:5000"):
-        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base or "http://127.0.0.1:5000")
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)
 
 
 def _max_age(purpose: Purpose) -> timedelta:
@@ -136,9 +150,11 @@ def user_for_token(token: str, purpose: Purpose) -> User:
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise AccountError(str(messages["invalid"]))
-    if tokens.fingerprint(user.password_hash, user.email) != fingerprint:
-        raise AccountError(str(messages["used"]))
     if purpose is Purpose.activate and user.is_activated:
+        raise AccountError(str(messages["used"]))
+    if tokens.fingerprint(user.password_hash, user.email, _issued(user, purpose)) != fingerprint:
+        if purpose is Purpose.activate:
+            raise AccountError(str(messages["superseded"]))
         raise AccountError(str(messages["used"]))
     if purpose is Purpose.reset_password and not user.is_activated:
         raise AccountError(_("Dit account is nog niet geactiveerd. Gebruik de uitnodigingslink uit uw e-mail."))

@@ -39,12 +39,15 @@ def _serializer(secret_key: str, purpose: Purpose) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret_key, salt=f"peerreview.{purpose}", signer=_Signer)
 
 
-def fingerprint(password_hash: str | None, email: str) -> str:
-    return hashlib.sha256(f"{password_hash or '-'}|{email}".encode()).hexdigest()[:16]
+def fingerprint(password_hash: str | None, email: str, issued: str = "") -> str:
+    """``issued`` marks the latest link of its kind (the invitation time), so a newer link voids older ones."""
+    return hashlib.sha256(f"{password_hash or '-'}|{email}|{issued}".encode()).hexdigest()[:16]
 
 
-def make_token(secret_key: str, purpose: Purpose, user_id: int, password_hash: str | None, email: str) -> str:
-    return _serializer(secret_key, purpose).dumps({"u": user_id, "f": fingerprint(password_hash, email)})
+def make_token(
+    secret_key: str, purpose: Purpose, user_id: int, password_hash: str | None, email: str, issued: str = ""
+) -> str:
+    return _serializer(secret_key, purpose).dumps({"u": user_id, "f": fingerprint(password_hash, email, issued)})
 
 
 def read_token(secret_key: str, purpose: Purpose, token: str, max_age: timedelta) -> tuple[int, str]:

@@ -756,6 +756,21 @@ def test_resend_invitation_mails_a_working_link(client, admin, world, create_use
     assert client.get(activation_path(mail)).status_code == 200
 
 
+def test_a_new_invitation_voids_the_earlier_link(client, admin, world):  # noqa: ANN001
+    client.post("/admin/users/invite", data={
+        "email": "nieuw@noorddorp.nl", "name": "Nieuwe Collega", "role": "municipal_lead",
+        "municipality_id": world["n1"].id})
+    user = user_by_email("nieuw@noorddorp.nl")
+    assert client.post(f"/admin/users/{user.id}/resend-invitation").status_code == 302
+    first, second = outbox()
+    client.post("/auth/logout")
+    old = client.get(activation_path(first))
+    assert old.status_code == 400
+    assert "vervangen door een nieuwere" in text_of(old)
+    assert client.get(activation_path(second)).status_code == 200
+    assert not fresh(User, user.id).is_activated
+
+
 def test_resend_is_refused_for_activated_and_deactivated_accounts(client, admin, world, create_user):  # noqa: ANN001
     active = create_user(Role.municipal_lead, municipality=world["n1"])
     switched_off = create_user(Role.municipal_lead, municipality=world["n1"], password=None, is_active=False)
