@@ -6,7 +6,10 @@ set -euo pipefail
 
 need=()
 [ -x /usr/lib/chromium/chromium ] || command -v chromium >/dev/null 2>&1 || need+=(chromium)
-compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || need+=(postgresql)
+# the server binaries, and (as root) the postgres system user the package creates: initdb refuses root
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { [ "$(id -u)" -eq 0 ] && ! id postgres >/dev/null 2>&1; }; then
+  need+=(postgresql)
+fi
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
 
 if [ ${#need[@]} -eq 0 ]; then
