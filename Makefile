@@ -19,7 +19,7 @@ install: $(STAMP)
 
 instance/config.py:
 	@mkdir -p instance
-	@$(BIN)/python -c "import secrets; print('# Written by make run on first start; local only (git-ignored).'); print('SECRET_KEY = ' + repr(secrets.token_hex(32))); print('SESSION_COOKIE_SECURE = False  # served over plain http on 127.0.0.1'); print('REMEMBER_COOKIE_SECURE = False')" > instance/config.py
+	@$(BIN)/python -c "import secrets; print('# Written by make run on first start; local only (git-ignored).'); print('SECRET_KEY = ' + repr(secrets.token_hex(32))); print('SESSION_COOKIE_SECURE = False  # served over plain http on 127.0.0.1'); print('REMEMBER_COOKIE_SECURE = False'); print('PUBLIC_BASE_URL = \'http://127.0.0.1:5000\'  # links in mails')" > instance/config.py
 	@echo "Wrote instance/config.py with a new random SECRET_KEY."
 
 run: $(STAMP) instance/config.py

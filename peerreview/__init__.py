@@ -27,9 +27,10 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
         app.config.update(test_config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _finish_config(app)
-    _refuse_insecure_secret(app)
+    _refuse_insecure_config(app)
 
     register_extensions(app)
+    register_request_guards(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -50,7 +51,9 @@ def _finish_config(app: Flask) -> None:
         app.config["QUESTIONNAIRES_PATH"] = str(Path(app.root_path).parent / "questionnaires")
 
 
-def _refuse_insecure_secret(app: Flask) -> None:
+def _refuse_insecure_config(app: Flask) -> None:
+    """Outside debug and testing: a real secret key, and a fixed public address for the links in mails
+    (never taken from the request's Host header, which a client chooses: reset-link poisoning)."""
     if app.debug or app.testing:
         return
     key = app.config.get("SECRET_KEY")
@@ -60,6 +63,14 @@ def _refuse_insecure_secret(app: Flask) -> None:
             "Set a long random value in instance/config.py (SECRET_KEY = \"...\") or in the "
             "environment (PEERREVIEW_SECRET_KEY=...). Generate one with: "
             "python -c \"import secrets; print(secrets.token_hex(32))\""
+        )
+    base = str(app.config.get("PUBLIC_BASE_URL") or "")
+    if not base.startswith(("https://", "http://")):
+        raise InsecureConfiguration(
+            "Refusing to start: PUBLIC_BASE_URL is not set. Links in mails (password reset, invitations) "
+            "are built from it, never from the request's Host header. Set it in instance/config.py "
+            "(PUBLIC_BASE_URL = \"https://peerreview.example.nl\") or in the environment "
+            "(PEERREVIEW_PUBLIC_BASE_URL=...)."
         )
 
 
@@ -73,6 +84,12 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
     init_login(app)
+
+
+def register_request_guards(app: Flask) -> None:
+    from .requests import init_requests
+
+    init_requests(app)
 
 
 def register_blueprints(app: Flask) -> None:

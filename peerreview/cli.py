@@ -78,15 +78,20 @@ def seed_demo(if_empty):  # noqa: ANN001, ANN201
     """Laad een fictieve regio met twaalf gemeenten en één gebruiker per rol."""
     from .seed.demo import DEMO_PASSWORD, demo_logins, load_demo
 
-    exists = db.session.scalar(select(Region.id).limit(1)) is not None
-    if exists and if_empty:
+    # Only into an empty database: the demo accounts share a published password, so they must never
+    # land beside real users (and loading twice would clash on the demo's CBS codes).
+    has_data = (
+        db.session.scalar(select(Region.id).limit(1)) is not None
+        or db.session.scalar(select(User.id).limit(1)) is not None
+    )
+    if has_data and not if_empty:
+        raise click.ClickException(
+            "De database bevat al gegevens; de demo wordt alleen in een lege database geladen."
+        )
+    if has_data:
         click.echo("De database bevat al gegevens; de demo wordt niet opnieuw geladen.")
     else:
-        try:
-            load_demo(password_method=current_app.config["PASSWORD_HASH_METHOD"])
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(error.message) from None
+        load_demo(password_method=current_app.config["PASSWORD_HASH_METHOD"])
         db.session.commit()
         click.echo("Demoregio geladen.")
     logins = demo_logins()

@@ -53,6 +53,6 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "peerreview@localhost"
 
-    #: Absolute base URL for links in mails (e.g. ``https://peerreview.example.nl``);
-    #: ``None`` uses the address of the current request.
+    #: Absolute base URL for links in mails (e.g. ``https://peerreview.example.nl``). Required outside
+    #: debug and testing: a link must never be built from the request's Host header.
     PUBLIC_BASE_URL: str | None = None

@@ -4,29 +4,30 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from .extensions import db
 
 MESSAGES = {
-    400: ("Ongeldig verzoek", "Het verzoek kon niet worden verwerkt. Controleer wat u invulde en probeer het opnieuw."),
-    403: ("Geen toegang", "U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met uw regiocoördinator of beheerder."),
-    404: ("Pagina niet gevonden", "Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina."),
-    405: ("Niet toegestaan", "Deze actie kan zo niet worden uitgevoerd. Gebruik de knoppen op de pagina."),
-    413: ("Bestand te groot", "Het bestand of formulier is te groot. Het maximum is {limit} MB."),
-    429: ("Te veel pogingen", "U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw."),
-    500: ("Er ging iets mis", "Er ging bij ons iets mis. Er is niets opgeslagen van deze laatste actie. Probeer het later opnieuw."),
-    503: ("Tijdelijk niet beschikbaar", "De toepassing is tijdelijk niet beschikbaar. Probeer het over enkele minuten opnieuw."),
+    400: (_l("Ongeldig verzoek"), _l("Het verzoek kon niet worden verwerkt. Controleer wat u invulde en probeer het opnieuw.")),
+    403: (_l("Geen toegang"), _l("U heeft geen toegang tot deze pagina. Denkt u dat dit niet klopt? Neem contact op met uw regiocoördinator of beheerder.")),
+    404: (_l("Pagina niet gevonden"), _l("Deze pagina bestaat niet (meer). Controleer het adres of ga terug naar de startpagina.")),
+    405: (_l("Niet toegestaan"), _l("Deze actie kan zo niet worden uitgevoerd. Gebruik de knoppen op de pagina.")),
+    413: (_l("Bestand te groot"), _l("Het bestand of formulier is te groot. Het maximum is %(limit)s MB.")),
+    429: (_l("Te veel pogingen"), _l("U heeft het te vaak geprobeerd. Wacht even en probeer het dan opnieuw.")),
+    500: (_l("Er ging iets mis"), _l("Er ging bij ons iets mis. Er is niets opgeslagen van deze laatste actie. Probeer het later opnieuw.")),
+    503: (_l("Tijdelijk niet beschikbaar"), _l("De toepassing is tijdelijk niet beschikbaar. Probeer het over enkele minuten opnieuw.")),
 }
 
 
 def render_error(code: int, message: str | None = None):  # noqa: ANN201
     title, default = MESSAGES.get(code, MESSAGES[500])
+    default = str(default)
     if code == 413:
-        limit = (request.max_content_length or 0) // (1024 * 1024)
-        default = default.format(limit=limit)
-    return render_template("errors/error.html", code=code, title=_(title), message=message or _(default)), code
+        default = default % {"limit": (request.max_content_length or 0) // (1024 * 1024)}
+    return render_template("errors/error.html", code=code, title=str(title), message=message or default), code
 
 
 def init_errors(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
@@ -11,15 +12,21 @@ class EmptyForm(FlaskForm):
     """For POST-only buttons (log out, deactivate ...): carries just the CSRF token."""
 
 
-def email_field(label: str = "E-mailadres", *, own: bool = False, **kwargs) -> EmailField:  # noqa: ANN003
-    """An e-mail field; ``own`` when users type their own address ("Vul uw ...")."""
+def strip_spaces(value: str | None) -> str | None:
+    """Pasted addresses often carry a space; browsers strip it for type=email, other clients may not."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def email_field(label: str | None = None, *, own: bool = False, **kwargs) -> EmailField:  # noqa: ANN003
+    """An e-mail field, spaces around the address ignored; ``own`` when users type their own address."""
     return EmailField(
-        label,
+        label or (_l("Uw e-mailadres") if own else _l("E-mailadres")),
         validators=[
-            DataRequired(message="Vul uw e-mailadres in." if own else "Vul een e-mailadres in."),
-            Length(max=254, message="Een e-mailadres is hoogstens 254 tekens lang."),
-            Email(message="Vul een geldig e-mailadres in, zoals naam@gemeente.nl."),
+            DataRequired(message=_l("Vul uw e-mailadres in.") if own else _l("Vul een e-mailadres in.")),
+            Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens lang.")),
+            Email(message=_l("Vul een geldig e-mailadres in, zoals naam@gemeente.nl.")),
         ],
+        filters=[strip_spaces, *kwargs.pop("filters", [])],
         render_kw={"autocomplete": "email", "spellcheck": "false"},
         **kwargs,
     )

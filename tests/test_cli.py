@@ -87,3 +87,21 @@ def test_demo_users_can_log_in(runner, auth, client):
     assert response.status_code == 302
     page = client.get("/start").get_data(as_text=True)
     assert "Groenmeer" in page
+
+
+def test_seed_demo_refuses_a_database_with_data(runner, create_user):
+    """The demo accounts share a published password: never beside real users."""
+    create_user(Role.admin, email="echte.beheerder@gemeente.nl")
+    result = runner.invoke(args=["seed", "demo"])
+    assert result.exit_code != 0
+    assert "alleen in een lege database" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Region)) == 0
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def test_seed_demo_twice_is_refused_cleanly(runner):
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    again = runner.invoke(args=["seed", "demo"])
+    assert again.exit_code != 0 and "alleen in een lege database" in again.output
+    assert again.exception is None or isinstance(again.exception, SystemExit)
+    assert db.session.scalar(select(func.count()).select_from(Municipality)) == 12

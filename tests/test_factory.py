@@ -13,6 +13,7 @@ def clean_env(monkeypatch):
     for key in list(os.environ):
         if key.startswith("PEERREVIEW_"):
             monkeypatch.delenv(key)
+    monkeypatch.setenv("PEERREVIEW_PUBLIC_BASE_URL", "https://peerreview.example.nl")
     return monkeypatch
 
 
@@ -81,3 +82,15 @@ def test_secure_cookie_defaults(clean_env, tmp_path):
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("base", [None, "", "peerreview.example.nl", "javascript:alert(1)"])
+def test_refuses_to_start_without_a_public_base_url(clean_env, tmp_path, base):
+    """Mail links must not come from the Host header, which the client chooses (reset-link poisoning)."""
+    clean_env.setenv("PEERREVIEW_SECRET_KEY", "k" * 40)
+    clean_env.delenv("PEERREVIEW_PUBLIC_BASE_URL")
+    if base is not None:
+        clean_env.setenv("PEERREVIEW_PUBLIC_BASE_URL", base)
+    with pytest.raises(InsecureConfiguration) as caught:
+        create_app(instance_path=str(tmp_path))
+    assert "PUBLIC_BASE_URL" in str(caught.value) and "Host" in str(caught.value)

@@ -220,7 +220,7 @@ class _AssignmentChoices:
 
 
 class InviteUserForm(_AssignmentChoices, FlaskForm):
-    email = email_field("E-mailadres")
+    email = email_field()
     name = StringField(
         _l("Naam"),
         validators=[

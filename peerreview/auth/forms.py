@@ -8,13 +8,8 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from ..forms import email_field
 
 
-def _strip(value: str | None) -> str | None:
-    """Pasted addresses often carry a space; browsers strip it for type=email, other clients may not."""
-    return value.strip() if isinstance(value, str) else value
-
-
 class LoginForm(FlaskForm):
-    email = email_field("Uw e-mailadres", own=True, filters=[_strip])
+    email = email_field(own=True)
     password = PasswordField(
         _l("Wachtwoord"),
         validators=[
@@ -27,7 +22,7 @@ class LoginForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = email_field("Uw e-mailadres", own=True, filters=[_strip])
+    email = email_field(own=True)
     submit = SubmitField(_l("Stuur mij een link"))
 
 

@@ -104,9 +104,11 @@ def _token_for(user: User, purpose: Purpose) -> str:
 
 
 def _external_url(endpoint: str, **values: str) -> str:
-    """An absolute link for a mail: PUBLIC_BASE_URL, else the current request's host.
+    """An absolute link for a mail, on PUBLIC_BASE_URL.
 
-    Outside a request (the command line) without PUBLIC_BASE_URL, the local address of `make run` is used.
+    The app refuses to start without PUBLIC_BASE_URL outside debug and testing (see create_app), because a
+    request's Host header is chosen by the client. Only in debug and tests does the request's host serve,
+    and outside a request the local address of `make run`.
     The URL is built from the URL map directly, so no (temporary) request context is needed.
     """
     base = current_app.config.get("PUBLIC_BASE_URL")
@@ -170,6 +172,13 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active or not user.is_activated:
         return
     link = _external_url("auth.reset_password", token=_token_for(user, Purpose.reset_password))
+    try:
+        _send_reset_mail(user, link)
+    except OSError:  # smtplib errors are OSErrors. The page must not differ, so log and carry on.
+        current_app.logger.exception("Password reset mail to user %s could not be sent", user.id)
+
+
+def _send_reset_mail(user: User, link: str) -> None:
     send_mail(
         user.email,
         _("Nieuw wachtwoord instellen"),

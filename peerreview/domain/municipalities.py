@@ -41,7 +41,6 @@ SIZE_CLASSES: tuple[SizeClass, ...] = (
     SizeClass("groot", "Groot (50.000 tot 100.000 inwoners)", 50_000, 100_000),
     SizeClass("zeer_groot", "Zeer groot (100.000 inwoners of meer)", 100_000, None),
 )
-SIZE_CLASS_BY_KEY = {c.key: c for c in SIZE_CLASSES}
 
 #: The largest gemeente has about a million inhabitants; this bound catches typing errors.
 MAX_INHABITANTS = 2_000_000

@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from ..admin.services import region_members
 from ..domain.roles import Role
 from ..extensions import db
-from ..models import Municipality, Region, RegionMembership, User
+from ..models import Municipality, Region, User
 
 
 @dataclass
@@ -29,12 +30,7 @@ def start_page_for(user: User) -> StartPage:
         }
         return StartPage("main/start_admin.html", {"counts": counts})
     if user.role is Role.region_coordinator:
-        members = db.session.scalars(
-            select(Municipality)
-            .join(RegionMembership)
-            .where(RegionMembership.region_id == user.region_id)
-            .order_by(Municipality.name)
-        ).all()
+        members = region_members(user.region_id)
         return StartPage("main/start_coordinator.html", {"region": user.region, "members": members})
     if user.role is Role.peer_reviewer:
         return StartPage("main/start_peer.html", {"municipality": user.municipality})

@@ -756,6 +756,14 @@ def test_resend_invitation_mails_a_working_link(client, admin, world, create_use
     assert client.get(activation_path(mail)).status_code == 200
 
 
+def test_spaces_around_an_invited_address_are_ignored(client, admin, world):  # noqa: ANN001
+    response = client.post("/admin/users/invite", data={
+        "email": "  Nieuw@Noorddorp.NL ", "name": "Nieuwe Collega", "role": "municipal_lead",
+        "municipality_id": world["n1"].id})
+    assert response.status_code == 302
+    assert user_by_email("nieuw@noorddorp.nl") is not None
+
+
 def test_a_new_invitation_voids_the_earlier_link(client, admin, world):  # noqa: ANN001
     client.post("/admin/users/invite", data={
         "email": "nieuw@noorddorp.nl", "name": "Nieuwe Collega", "role": "municipal_lead",
