@@ -187,6 +187,17 @@ class MunicipalityFilterForm(FlaskForm):
 # ---------------------------------------------------------------- users
 
 
+def _user_name_field() -> StringField:
+    return StringField(
+        _l("Naam"),
+        validators=[
+            DataRequired(message=_l("Vul de naam van de gebruiker in.")),
+            Length(max=200, message=_l("Een naam is hoogstens 200 tekens lang.")),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+
+
 def _role_field() -> ChoiceField:
     return ChoiceField(
         _l("Rol"),
@@ -221,14 +232,7 @@ class _AssignmentChoices:
 
 class InviteUserForm(_AssignmentChoices, FlaskForm):
     email = email_field()
-    name = StringField(
-        _l("Naam"),
-        validators=[
-            DataRequired(message=_l("Vul de naam van de gebruiker in.")),
-            Length(max=200, message=_l("Een naam is hoogstens 200 tekens lang.")),
-        ],
-        render_kw={"autocomplete": "off"},
-    )
+    name = _user_name_field()
     role = _role_field()
     municipality_id = _municipality_field()
     region_id = _region_field()
@@ -242,14 +246,7 @@ class InviteUserForm(_AssignmentChoices, FlaskForm):
 
 
 class EditUserForm(_AssignmentChoices, FlaskForm):
-    name = StringField(
-        _l("Naam"),
-        validators=[
-            DataRequired(message=_l("Vul de naam van de gebruiker in.")),
-            Length(max=200, message=_l("Een naam is hoogstens 200 tekens lang.")),
-        ],
-        render_kw={"autocomplete": "off"},
-    )
+    name = _user_name_field()
     role = _role_field()
     municipality_id = _municipality_field()
     region_id = _region_field()

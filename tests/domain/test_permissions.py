@@ -1,30 +1,10 @@
 """The rules in domain.permissions, on plain objects."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from peerreview.domain import permissions as p
 from peerreview.domain.roles import Role
-
-NORTH, SOUTH = 1, 2
-
-
-@dataclass
-class U:
-    id: int
-    role: Role
-    municipality_id: int | None = None
-    region_id: int | None = None
-    is_active: bool = True
-
-
-ADMIN = U(1, Role.admin)
-COORD_NORTH = U(2, Role.region_coordinator, region_id=NORTH)
-COORD_SOUTH = U(3, Role.region_coordinator, region_id=SOUTH)
-LEAD = U(4, Role.municipal_lead, municipality_id=10)
-CONTRIBUTOR = U(5, Role.municipal_contributor, municipality_id=10)
-PEER = U(6, Role.peer_reviewer, municipality_id=11)
+from tests.domain.people import ADMIN, CONTRIBUTOR, COORD_NORTH, COORD_SOUTH, LEAD, NORTH, PEER, SOUTH, U
 
 
 def test_only_admin_and_coordinators_open_administration():

@@ -1,32 +1,11 @@
 """The rules the Beheer area adds to domain.permissions, and the account status it shows."""
 
-from dataclasses import dataclass
-
 import pytest
 
 from peerreview.domain import permissions as p
 from peerreview.domain.accounts import AccountStatus, account_status
 from peerreview.domain.roles import Role
-
-NORTH, SOUTH = 1, 2
-
-
-@dataclass
-class U:
-    id: int
-    role: Role
-    municipality_id: int | None = None
-    region_id: int | None = None
-    is_active: bool = True
-
-
-ADMIN = U(1, Role.admin)
-OTHER_ADMIN = U(7, Role.admin)
-COORD_NORTH = U(2, Role.region_coordinator, region_id=NORTH)
-COORD_NORTH_2 = U(8, Role.region_coordinator, region_id=NORTH)
-COORD_SOUTH = U(3, Role.region_coordinator, region_id=SOUTH)
-LEAD = U(4, Role.municipal_lead, municipality_id=10)
-PEER = U(6, Role.peer_reviewer, municipality_id=11)
+from tests.domain.people import ADMIN, COORD_NORTH, COORD_NORTH_2, COORD_SOUTH, LEAD, NORTH, OTHER_ADMIN, PEER, SOUTH, U
 
 
 def test_only_admin_deletes_a_region_and_only_without_coordinators():
