@@ -84,13 +84,15 @@ def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, 
     try:
         user = services.user_for_token(token, purpose)
     except AccountError as error:
-        return render_template("auth/token_invalid.html", message=error.message, purpose=purpose), 400
+        return render_template("auth/token_invalid.html", message=error.message, purpose=purpose,
+                               reason=error.reason), 400
     form = form_class()
     if form.validate_on_submit():
         try:
             user = apply(token, form.password.data)
         except AccountError as error:
-            return render_template("auth/token_invalid.html", message=error.message, purpose=purpose), 400
+            return render_template("auth/token_invalid.html", message=error.message, purpose=purpose,
+                                   reason=error.reason), 400
         except DomainError as error:
             db.session.rollback()
             form.password.errors.append(error.message)

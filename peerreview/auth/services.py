@@ -40,7 +40,11 @@ INVITATION_MESSAGES = {
 
 
 class AccountError(DomainError):
-    pass
+    """A link that does not work; ``reason`` is "invalid", "expired", "used", "superseded" or "not_activated"."""
+
+    def __init__(self, message: str, *, reason: str = "invalid") -> None:
+        super().__init__(message)
+        self.reason = reason
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -148,18 +152,20 @@ def user_for_token(token: str, purpose: Purpose) -> User:
     try:
         user_id, fingerprint = tokens.read_token(current_app.config["SECRET_KEY"], purpose, token, _max_age(purpose))
     except TokenError as error:
-        raise AccountError(str(messages[error.reason])) from None
+        raise AccountError(str(messages[error.reason]), reason=error.reason) from None
     user = db.session.get(User, user_id)
     if user is None or not user.is_active:
         raise AccountError(str(messages["invalid"]))
     if purpose is Purpose.activate and user.is_activated:
-        raise AccountError(str(messages["used"]))
+        raise AccountError(str(messages["used"]), reason="used")
     if tokens.fingerprint(user.password_hash, user.email, _issued(user, purpose)) != fingerprint:
         if purpose is Purpose.activate:
-            raise AccountError(str(messages["superseded"]))
-        raise AccountError(str(messages["used"]))
+            raise AccountError(str(messages["superseded"]), reason="superseded")
+        raise AccountError(str(messages["used"]), reason="used")
     if purpose is Purpose.reset_password and not user.is_activated:
-        raise AccountError(_("Dit account is nog niet geactiveerd. Gebruik de uitnodigingslink uit uw e-mail."))
+        raise AccountError(
+            _("Dit account is nog niet geactiveerd. Gebruik de uitnodigingslink uit uw e-mail."), reason="not_activated"
+        )
     return user
 
 

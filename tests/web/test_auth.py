@@ -655,6 +655,8 @@ def test_activation_link_works_once(client: FlaskClient, invite, auth) -> None:
     for response in (client.get(path), post_new_password(client, path, "Nog-Een-Ander-Wachtwoord-3")):
         assert response.status_code == 400
         assert "Deze link is al gebruikt: uw account is al geactiveerd." in text(response)
+        assert "nieuwe uitnodiging" not in text(response)  # nothing to ask for: log in instead
+        assert 'href="/auth/login"' in text(response)
     assert stored(user).password_hash == hash_after
     assert session_user(client) is None
 
@@ -683,7 +685,7 @@ def test_invitation_expires_after_invitation_max_age(
         assert response.status_code == 400
         body = text(response)
         assert "Deze uitnodigingslink is verlopen." in body
-        assert "Een uitnodiging kan opnieuw worden verstuurd door degene die u uitnodigde" in body
+        assert "Een nieuwe uitnodiging kan worden verstuurd door degene die u uitnodigde" in body
         assert not stored(user).is_activated
 
 
