@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.errors import DomainError, InvalidValue
@@ -197,9 +198,33 @@ def _send_reset_mail(user: User, link: str) -> None:
     )
 
 
+def _consume_link(user: User, password: str, messages: dict, **also: object) -> None:
+    """Set the password from a link, only while the password hash is still the one the link was made for.
+
+    The fingerprint check in ``user_for_token`` reads; this conditional UPDATE writes. Of two simultaneous
+    uses of one link, only one changes a row; the other is told the link was used.
+    """
+    validate_new_password(user, password)
+    old_hash = user.password_hash
+    values = {
+        "password_hash": generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
+        "password_changed_at": utcnow(),
+        **also,
+    }
+    unchanged = User.password_hash.is_(None) if old_hash is None else User.password_hash == old_hash
+    result = db.session.execute(
+        update(User).where(User.id == user.id, unchanged).values(**values),
+        execution_options={"synchronize_session": False},
+    )
+    if result.rowcount != 1:
+        raise AccountError(str(messages["used"]), reason="used")
+    for key, value in values.items():
+        set_committed_value(user, key, value)
+
+
 def reset_password(token: str, password: str) -> User:
     user = user_for_token(token, Purpose.reset_password)
-    set_password(user, password)
+    _consume_link(user, password, TOKEN_MESSAGES)
     return user
 
 
@@ -234,7 +259,5 @@ def send_invitation(user: User, invited_by: User | None = None) -> str:
 
 def activate(token: str, password: str) -> User:
     user = user_for_token(token, Purpose.activate)
-    set_password(user, password)
-    user.activated_at = utcnow()
-    db.session.flush()
+    _consume_link(user, password, INVITATION_MESSAGES, activated_at=utcnow())
     return user

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import update
 
 from peerreview.auth import services
 from peerreview.auth.session import session_id_for
@@ -870,3 +871,34 @@ def test_forged_session_ids_are_refused(client: FlaskClient, create_user) -> Non
 )
 def test_link_lifetime_in_dutch(app: Flask, duration: timedelta, words: str) -> None:
     assert services.format_duration(duration) == words
+
+
+# ------------------------------------------------------------------ two uses of one link at once
+
+
+@pytest.mark.parametrize("flow", ["reset", "activate"])
+def test_of_two_simultaneous_uses_of_one_link_only_one_wins(
+    app: Flask, client: FlaskClient, create_user, invite, reset_link, monkeypatch, flow: str
+) -> None:
+    """The other use changes the password between our check of the link and our write: ours must lose."""
+    if flow == "reset":
+        user = create_user()
+        path = reset_link(user)
+    else:
+        user, path = invite()
+    real_user_for_token = services.user_for_token
+
+    def check_then_lose_the_race(token, purpose):  # noqa: ANN001, ANN202
+        checked = real_user_for_token(token, purpose)
+        db.session.execute(  # the winning request's write, after our check
+            update(User).where(User.id == checked.id).values(password_hash="won-by-the-other-request"),
+            execution_options={"synchronize_session": False},
+        )
+        return checked
+
+    monkeypatch.setattr(services, "user_for_token", check_then_lose_the_race)
+    response = post_new_password(client, path, NEW_PASSWORD)
+    assert response.status_code == 400
+    assert "al gebruikt" in text(response)
+    assert session_user(client) is None
+    assert not stored(user).check_password(NEW_PASSWORD)
