@@ -30,6 +30,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     _refuse_insecure_config(app)
 
     register_extensions(app)
+    register_questionnaires(app)
     register_request_guards(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -86,6 +87,13 @@ def register_extensions(app: Flask) -> None:
     init_login(app)
 
 
+def register_questionnaires(app: Flask) -> None:
+    """Every questionnaire file, validated; raises ``QuestionnaireError`` naming every problem otherwise."""
+    from .questionnaires.services import init_app
+
+    init_app(app)
+
+
 def register_request_guards(app: Flask) -> None:
     from .requests import init_requests
 
@@ -96,8 +104,10 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .main import bp as main_bp
+    from .questionnaires import bp as questionnaires_bp
 
     app.register_blueprint(main_bp)
+    app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
 

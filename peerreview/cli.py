@@ -104,5 +104,8 @@ def seed_demo(if_empty):  # noqa: ANN001, ANN201
 
 
 def init_cli(app: Flask) -> None:
+    from .questionnaires.cli import questionnaires_cli
+
     app.cli.add_command(users_cli)
+    app.cli.add_command(questionnaires_cli)
     app.cli.add_command(seed_cli)

@@ -20,6 +20,9 @@ class Defaults:
 
     #: Where the questionnaire definitions (YAML) live; ``None`` means ``<repo>/questionnaires``.
     QUESTIONNAIRES_PATH: str | None = None
+    #: At start-up, compare every questionnaire version that evaluations have used with its file, and refuse
+    #: to start when the content changed. Only tests that build apps on purpose-made databases turn it off.
+    QUESTIONNAIRES_VERIFY_USED = True
 
     #: Uploads and form posts larger than this are refused with a friendly page.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024

@@ -79,8 +79,15 @@ def database_url(make_database_url: Callable[[str], str]) -> str:
     return url
 
 
+#: Small questionnaires made for the tests (``minimal/1.yaml``: a 0..4 scale, two knelpunten and a profile).
+FIXTURE_QUESTIONNAIRES = Path(__file__).resolve().parent / "fixtures" / "questionnaires"
+#: The real instrument, as the app ships it.
+REAL_QUESTIONNAIRES = Path(__file__).resolve().parents[1] / "questionnaires"
+
+
 def base_config(url: str, **overrides: object) -> dict:
     config = {
+        "QUESTIONNAIRES_PATH": str(FIXTURE_QUESTIONNAIRES),
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
         "SQLALCHEMY_DATABASE_URI": url,

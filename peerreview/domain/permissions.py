@@ -185,3 +185,13 @@ def can_resend_invitation(
         and not target_is_activated
         and can_manage_user(user, target, target_municipality_region_ids=target_municipality_region_ids)
     )
+
+
+def can_view_questionnaire(user: Actor, *, is_draft: bool) -> bool:
+    """Every signed-in user reads the questionnaires in use or retired; drafts only administrators."""
+    return is_admin(user) if is_draft else user.is_active
+
+
+def can_see_questionnaire_fingerprints(user: Actor) -> bool:
+    """Content hashes and usage of versions: for the administrator who manages questionnaire versions."""
+    return is_admin(user)

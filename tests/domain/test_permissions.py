@@ -87,3 +87,12 @@ def test_coordinator_adds_only_gemeenten_that_belong_to_no_other_region():
     assert not p.can_add_member(COORD_NORTH, SOUTH, set())
     assert p.can_add_member(ADMIN, NORTH, {SOUTH})
     assert not p.can_add_member(LEAD, NORTH, set())
+
+
+def test_every_active_user_reads_questionnaires_but_drafts_are_for_administrators():
+    for user in (ADMIN, COORD_NORTH, LEAD, CONTRIBUTOR, PEER):
+        assert p.can_view_questionnaire(user, is_draft=False)
+        assert p.can_view_questionnaire(user, is_draft=True) == (user is ADMIN)
+        assert p.can_see_questionnaire_fingerprints(user) == (user is ADMIN)
+    assert not p.can_view_questionnaire(U(9, Role.municipal_lead, municipality_id=10, is_active=False),
+                                        is_draft=False)
