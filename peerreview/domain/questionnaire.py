@@ -426,10 +426,15 @@ def _collect(errors: list[Problem], error: ValidationError, raw: Any, source: st
 # The parser
 
 
+#: Lifecycle fields, left out of the content hash: a used version may still be retired.
+NOT_HASHED = frozenset({"status"})
+
+
 def content_hash(raw: Mapping[str, Any]) -> str:
     """sha256 of the content, independent of YAML layout, comments and key order: a changed word changes it,
-    a re-indented file or a new comment does not."""
-    canonical = json.dumps(raw, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    a re-indented file or a new comment does not; nor does ``status`` (a used version may be retired)."""
+    content = {key: value for key, value in raw.items() if key not in NOT_HASHED}
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 

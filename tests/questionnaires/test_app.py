@@ -301,3 +301,13 @@ def test_the_real_instrument_renders(database_url, client):
     assert html.count('class="question"') == len(questionnaire.questions) == 57
     assert "Knelpunt</span> 10" in html.replace('<span class="qsection__kicker">Knelpunt 10</span>',
                                                  "Knelpunt</span> 10")
+
+
+def test_a_used_version_may_be_retired(app, folder):
+    record_use(get_questionnaire("minimal", "1"))
+    db.session.commit()
+    _edit(folder / "minimal" / "1.yaml", "status: active", "status: retired")
+    other = create_app(base_config(app.config["SQLALCHEMY_DATABASE_URI"], QUESTIONNAIRES_PATH=str(folder)))
+    loaded = other.extensions["peerreview.questionnaires"]
+    assert loaded.get("minimal", "1").status.value == "retired"
+    assert loaded.latest("minimal") is None  # nothing offered for new rounds any more
