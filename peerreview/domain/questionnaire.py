@@ -96,6 +96,14 @@ class ScaleLevel:
 
 
 @dataclass(frozen=True)
+class LevelText:
+    value: int
+    label: str
+    text: str
+    is_specific: bool  # described for this question, not the scale's general meaning
+
+
+@dataclass(frozen=True)
 class Scale:
     minimum: int
     maximum: int
@@ -115,6 +123,14 @@ class Scale:
 
     def contains(self, value: object) -> bool:
         return isinstance(value, int) and not isinstance(value, bool) and self.minimum <= value <= self.maximum
+
+    def describe(self, question: Question) -> tuple[LevelText, ...]:
+        """Every level of the scale as it reads for ``question``: its own description where the file gives one,
+        otherwise the scale's general meaning (``is_specific`` False). What the wizard and the printed page show."""
+        return tuple(
+            LevelText(level.value, level.label, question.levels[level.value], True) if level.value in question.levels
+            else LevelText(level.value, level.label, level.description, False)
+            for level in self.levels)
 
     @property
     def required_level_values(self) -> tuple[int, ...]:
@@ -232,6 +248,7 @@ class Problem:
     source: str  # the file
     location: str  # e.g. "sectie 3 (horizontale_regie) › vraag 2 (horizontale_regie.middelen) › levels"
     message: str
+    order: tuple[Any, ...] = field(default=(), compare=False, repr=False)  # where in the file, for sorting
 
     def __str__(self) -> str:
         where = f"{self.source}: " if self.source else ""
@@ -413,13 +430,29 @@ def _place(loc: tuple[Any, ...], raw: Any) -> str:
     return " › ".join(parts)
 
 
+_FIELD_ORDER = {name: index for index, name in enumerate((
+    "key", "version", "status", "title", "description", "scale", "min", "max", "levels", "unknown", "label",
+    "sections", "id", "kind", "summary", "lever", "external", "elements", "questions", "text", "guidance",
+    "evidence", "evidence_hint", "weight"))}
+
+
+def _order(loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """A sort key that follows the file: sections and questions by position, fields in the documented order."""
+    return tuple((0, part, "") if isinstance(part, int) else (1, _FIELD_ORDER.get(str(part), 99), str(part))
+                 for part in loc)
+
+
+def _problem(source: str, loc: tuple[Any, ...], raw: Any, message: str) -> Problem:
+    return Problem(source, _place(loc, raw), message, _order(loc))
+
+
 def _collect(errors: list[Problem], error: ValidationError, raw: Any, source: str,
              prefix: tuple[Any, ...] = ()) -> None:
     for item in error.errors(include_url=False):
         loc = tuple(prefix) + tuple(item["loc"])
         # a union of "text or nothing" reports both branches; one message is enough
         loc = tuple(part for part in loc if part not in ("str", "none", "constrained-str"))
-        errors.append(Problem(source, _place(loc, raw), _message(item)))
+        errors.append(_problem(source, loc, raw, _message(item)))
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -474,14 +507,14 @@ def parse(raw: Any, source: str = "") -> Questionnaire:
     for position, raw_section in enumerate(raw_sections if isinstance(raw_sections, list) else []):
         loc = ("sections", position)
         if not isinstance(raw_section, Mapping):
-            problems.append(Problem(source, _place(loc, raw), "moet een lijst van sleutels en waarden zijn"))
+            problems.append(_problem(source, loc, raw, "moet een lijst van sleutels en waarden zijn"))
             continue
         kind = raw_section.get("kind")
         spec_type = _SECTION_SPECS.get(kind) if isinstance(kind, str) else None
         if spec_type is None:
             message = ("ontbreekt (verplicht): knelpunt of coordinator_profile" if kind is None
                        else "moet knelpunt of coordinator_profile zijn")
-            problems.append(Problem(source, _place((*loc, "kind"), raw), message))
+            problems.append(_problem(source, (*loc, "kind"), raw, message))
         spec = validate(spec_type, raw_section, loc) if spec_type is not None else None
         ident = raw_section.get("id") if isinstance(raw_section.get("id"), str) else None
         parsed.sections.append((position, spec, ident))
@@ -503,7 +536,7 @@ def parse(raw: Any, source: str = "") -> Questionnaire:
 
     _check_content(parsed, problems, raw, source)
     if problems:
-        raise QuestionnaireError(problems)
+        raise QuestionnaireError(sorted(problems, key=lambda problem: problem.order))
     assert parsed.header is not None and parsed.scale is not None  # noqa: S101 (no problems: everything parsed)
     return _build(parsed, content_hash(raw), source)
 
@@ -521,17 +554,20 @@ def _questions_in(value: Any, loc: tuple[Any, ...], prefix: str, parsed: _Parsed
 def _check_scale(spec: _ScaleSpec, problems: list[Problem], source: str) -> Scale | None:
     before = len(problems)
     if spec.min >= spec.max:
-        problems.append(Problem(source, "scale", f"min ({spec.min}) moet kleiner zijn dan max ({spec.max})"))
+        problems.append(Problem(source, "scale", f"min ({spec.min}) moet kleiner zijn dan max ({spec.max})",
+                                _order(("scale",))))
     else:
         expected = set(range(spec.min, spec.max + 1))
         missing = sorted(expected - spec.levels.keys())
         extra = sorted(spec.levels.keys() - expected)
         if missing:
             problems.append(Problem(source, "scale › levels", "elk niveau van min tot en met max heeft een label "
-                                                               f"nodig; ontbreekt: {_join(missing)}"))
+                                                               f"nodig; ontbreekt: {_join(missing)}",
+                                    _order(("scale", "levels"))))
         if extra:
             problems.append(Problem(source, "scale › levels", f"niveau {_join(extra)} ligt buiten de schaal "
-                                                               f"{spec.min} tot en met {spec.max}"))
+                                                               f"{spec.min} tot en met {spec.max}",
+                                    _order(("scale", "levels"))))
     if len(problems) > before:
         return None
     levels = tuple(ScaleLevel(v, spec.levels[v].label, spec.levels[v].description)
@@ -552,7 +588,7 @@ def _check_content(parsed: _Parsed, problems: list[Problem], raw: Any, source: s
 
     profiles = [position for position, spec, _ in parsed.sections if isinstance(spec, _ProfileSpec)]
     for extra in profiles[1:]:
-        problems.append(Problem(source, _place(("sections", extra), raw),
+        problems.append(_problem(source, ("sections", extra), raw,
                                 "een vragenlijst heeft hoogstens één sectie voor het coördinatorprofiel"))
     for position, _spec, ident in parsed.sections:
         if ident is not None:
@@ -563,26 +599,26 @@ def _check_content(parsed: _Parsed, problems: list[Problem], raw: Any, source: s
     for loc, question, prefix in parsed.questions:
         claim(question.id, (*loc, "id"))
         if prefix and (not question.id.startswith(prefix) or "." in question.id.removeprefix(prefix)):
-            problems.append(Problem(source, _place((*loc, "id"), raw),
+            problems.append(_problem(source, (*loc, "id"), raw,
                                     f"een vraag-id is '{prefix}' gevolgd door een eigen naam, "
                                     f"bijvoorbeeld '{prefix}analyse'"))
         if not question.text.endswith("?"):
-            problems.append(Problem(source, _place((*loc, "text"), raw), "een vraag eindigt met een vraagteken"))
+            problems.append(_problem(source, (*loc, "text"), raw, "een vraag eindigt met een vraagteken"))
         if question.evidence == "none" and question.evidence_hint is not None:
-            problems.append(Problem(source, _place((*loc, "evidence_hint"), raw),
+            problems.append(_problem(source, (*loc, "evidence_hint"), raw,
                                     "hoort alleen bij evidence: optional of required"))
         if question.evidence != "none" and question.evidence_hint is None:
-            problems.append(Problem(source, _place((*loc, "evidence_hint"), raw),
+            problems.append(_problem(source, (*loc, "evidence_hint"), raw,
                                     "ontbreekt: zeg welk document, welke link of welk cijfer de score onderbouwt"))
         if scale is not None:
             outside = sorted(v for v in question.levels if not scale.contains(v))
             missing = [v for v in scale.required_level_values if v not in question.levels]
             if outside:
-                problems.append(Problem(source, _place((*loc, "levels"), raw),
+                problems.append(_problem(source, (*loc, "levels"), raw,
                                         f"niveau {_join(outside)} ligt buiten de schaal "
                                         f"{scale.minimum} tot en met {scale.maximum}"))
             if missing:
-                problems.append(Problem(source, _place((*loc, "levels"), raw),
+                problems.append(_problem(source, (*loc, "levels"), raw,
                                         f"beschrijf wat niveau {_join(missing)} bij deze vraag betekent "
                                         f"(verplicht: {_join(list(scale.required_level_values))})"))
 

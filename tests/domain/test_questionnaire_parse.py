@@ -102,10 +102,10 @@ def test_every_problem_is_reported_at_once_with_its_place(raw):
         "minimal/1.yaml: version: moet tekst zijn (zet er aanhalingstekens omheen)",
         "minimal/1.yaml: scale › levels: elk niveau van min tot en met max heeft een label nodig; ontbreekt: 3",
         "minimal/1.yaml: sectie 1 (analyse) › lever: moet een van deze waarden zijn: willen, kennen of kunnen",
+        "minimal/1.yaml: sectie 2 (keten) › vraag 2 (keten.signalen) › text: een vraag eindigt met een vraagteken",
         "minimal/1.yaml: sectie 3 (profiel) › element 2 (bestuur) › vraag 1 (profiel.bestuur.toegang) › guidance: "
         "ontbreekt (verplicht)",
-        "minimal/1.yaml: sectie 2 (keten) › vraag 2 (keten.signalen) › text: een vraag eindigt met een vraagteken",
-    ]
+    ]  # in the order of the file, whichever check found them
     assert str(raised.value).startswith("5 problemen in de vragenlijsten:\n  - minimal/1.yaml: version")
 
 
@@ -133,3 +133,15 @@ def test_recorded_versions_must_still_have_their_content(raw):
     gone = RecordedVersion("minimal", "7", "0" * 64)
     [problem] = check_recorded_versions([q], [gone])
     assert problem.source == "minimal/7.yaml" and "het bestand ontbreekt" in problem.message
+
+
+def test_each_level_reads_for_the_question_with_the_general_meaning_where_it_has_none(raw):
+    q = parse(raw)
+    levels = q.scale.describe(q.question("analyse.cijfers"))  # describes 0, 2 and 4 only
+    assert [(x.value, x.label, x.text, x.is_specific) for x in levels] == [
+        (0, "Niets", "Geen cijfers.", True),
+        (1, "Weinig", "Er is weinig geregeld.", False),
+        (2, "Deels", "Enkele cijfers.", True),
+        (3, "Veel", "Het meeste is geregeld.", False),
+        (4, "Alles", "Alle cijfers.", True),
+    ]

@@ -311,3 +311,37 @@ def test_a_used_version_may_be_retired(app, folder):
     loaded = other.extensions["peerreview.questionnaires"]
     assert loaded.get("minimal", "1").status.value == "retired"
     assert loaded.latest("minimal") is None  # nothing offered for new rounds any more
+
+
+def test_two_first_uses_at_the_same_moment_end_in_one_record(app, monkeypatch):
+    """Another request records the version between our look-up and our insert: the unique constraint refuses
+    ours, the savepoint keeps the rest of our transaction, and we read theirs."""
+    questionnaire = get_questionnaire("minimal", "1")
+    theirs = QuestionnaireVersion(key="minimal", version="1", content_hash=questionnaire.content_hash,
+                                  title="Kleine testvragenlijst")
+    db.session.add(theirs)
+    db.session.commit()
+    ours_before = QuestionnaireVersion(key="minimal", version="2", content_hash="b" * 64,
+                                       title="In dezelfde transactie")
+    db.session.add(ours_before)
+    db.session.flush()
+    real_scalar = db.session.scalar
+    calls = []
+
+    def first_look_misses(statement, *args, **kwargs):
+        calls.append(statement)
+        return None if len(calls) == 1 else real_scalar(statement, *args, **kwargs)
+
+    monkeypatch.setattr(db.session, "scalar", first_look_misses)
+    row = record_use(questionnaire)
+    monkeypatch.undo()
+    assert row.id == theirs.id and len(calls) == 2
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 2  # ours_before survived
+
+
+def test_an_unreachable_database_does_not_stop_the_app(caplog):
+    app = create_app(base_config("postgresql+psycopg://nobody@127.0.0.1:1/nothing",
+                                 SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}}))
+    assert len(app.extensions["peerreview.questionnaires"]) == 2
+    assert "Kon de gebruikte vragenlijstversies niet met de bestanden vergelijken" in caplog.text
