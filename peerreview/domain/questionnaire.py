@@ -138,7 +138,7 @@ class Scale:
         return tuple(sorted({self.minimum, (self.minimum + self.maximum) // 2, self.maximum}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded version
 class Question:
     id: str
     number: str  # "3.2" for the second question of the third section; "11.4.1" inside a profile element
@@ -152,7 +152,7 @@ class Question:
     element_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded version
 class Element:
     """One element of the coordinator profile (procesmanager, netwerk, ...)."""
 
@@ -162,7 +162,7 @@ class Element:
     questions: tuple[Question, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded version
 class Section:
     id: str
     number: int  # position in the questionnaire, from 1
@@ -183,7 +183,7 @@ class Section:
         return tuple(q.id for q in self.questions)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: one object per loaded version
 class Questionnaire:
     key: str
     version: str
@@ -274,14 +274,14 @@ class QuestionnaireError(Exception):
 ID_PATTERN = r"^[a-z0-9_]+$"
 QUESTION_ID_PATTERN = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 KEY_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-VERSION_PATTERN = r"^[0-9]+(\.[0-9]+)*$"
+VERSION_PATTERN = r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))*$"  # no leading zeros: 2026.01 would equal 2026.1
 MAX_TITLE = 120
 MAX_QUESTION = 300
 MAX_TEXT = 2000
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TEXT)]
 Title = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TITLE)]
-QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_QUESTION)]
+QuestionText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=10, max_length=MAX_QUESTION)]
 Ident = Annotated[str, StringConstraints(pattern=ID_PATTERN, max_length=60)]
 QuestionIdent = Annotated[str, StringConstraints(pattern=QUESTION_ID_PATTERN.pattern, max_length=120)]
 
@@ -362,24 +362,30 @@ _MESSAGES = {
     "missing": "ontbreekt (verplicht)",
     "extra_forbidden": "is geen bekend veld (tikfout?)",
     "string_type": "moet tekst zijn (zet er aanhalingstekens omheen)",
+    "invalid_key": ("is geen geldige sleutel: een sleutel is tekst (YAML leest yes, no, on en off als true en "
+                    "false; zet er aanhalingstekens omheen)"),
     "int_type": "moet een geheel getal zijn",
     "bool_type": "moet true of false zijn",
     "list_type": "moet een lijst zijn (regels die met '- ' beginnen)",
     "dict_type": "moet een lijst van sleutels en waarden zijn",
     "model_type": "moet een lijst van sleutels en waarden zijn",
     "model_attributes_type": "moet een lijst van sleutels en waarden zijn",
-    "string_too_short": "mag niet leeg zijn",
 }
 
 
 def _message(error: Mapping[str, Any]) -> str:
     kind = error["type"]
     ctx = error.get("ctx") or {}
+    if kind == "string_type" and tuple(error.get("loc", ()))[-1:] == ("[key]",):
+        return "moet tekst zijn"
     if kind in _MESSAGES:
         return _MESSAGES[kind]
     if kind == "literal_error":
         expected = str(ctx.get("expected", "")).replace("'", "").replace(" or ", " of ")
         return f"moet een van deze waarden zijn: {expected}"
+    if kind == "string_too_short":
+        minimum = ctx.get("min_length")
+        return "mag niet leeg zijn" if minimum == 1 else f"is te kort (minstens {minimum} tekens)"
     if kind == "string_too_long":
         return f"is te lang (hoogstens {ctx.get('max_length')} tekens)"
     if kind == "too_short":
@@ -451,7 +457,11 @@ def _collect(errors: list[Problem], error: ValidationError, raw: Any, source: st
     for item in error.errors(include_url=False):
         loc = tuple(prefix) + tuple(item["loc"])
         # a union of "text or nothing" reports both branches; one message is enough
-        loc = tuple(part for part in loc if part not in ("str", "none", "constrained-str"))
+        loc = tuple(part for index, part in enumerate(loc)
+                    if not (index and loc[index - 1] == "evidence_hint" and part in ("none", "constrained-str")))
+        if item["type"] == "invalid_key":  # name the key as written (YAML's yes becomes True, shown as 1)
+            shown = str(item["input"]).lower() if isinstance(item["input"], bool) else str(item["input"])
+            loc = (*loc[:-1], shown)
         errors.append(_problem(source, loc, raw, _message(item)))
 
 
@@ -582,7 +592,7 @@ def _check_content(parsed: _Parsed, problems: list[Problem], raw: Any, source: s
         place = _place(loc, raw)
         if ident in seen:
             problems.append(Problem(source, place, f"id '{ident}' komt al voor bij {seen[ident]}; "
-                                                    "elke id is uniek in het hele bestand"))
+                                                    "elke id is uniek in het hele bestand", _order(loc)))
         else:
             seen[ident] = place
 

@@ -14,9 +14,9 @@ Decisions (the README of ``questionnaires/`` repeats them for users of the numbe
 * **Profile**: each element's score is the weighted mean of its questions; the profile section's own score is
   the plain mean of its element scores, so that each of the six elements weighs the same.
 * **Rounding**: every published score has one decimal, rounded half up (2.25 becomes 2.3, not 2.2 as Python's
-  ``round`` would give). Everything built on section scores (the lever view, gaps) uses those published one-decimal
-  scores, so a user can redo every sum by hand from what the screen shows. Averages of averages are rounded once,
-  at the end.
+  ``round`` would give). Everything built on published scores (the profile score from its element scores, the
+  lever view from section scores, gaps) uses those one-decimal scores and rounds its own result once, so a user
+  can redo every sum by hand from what the screen shows.
 * **Lever view**: the mean of the scored knelpunt sections per lever (willen, kennen, kunnen); sections without
   a score are left out; a lever with no scored section has no score. The largely external themes count in
   *kunnen* unless ``include_external=False``.
@@ -244,17 +244,22 @@ class LeverScore:
     scored: int  # how many of them had a score
 
 
-def lever_view(questionnaire: Questionnaire, scores: Mapping[str, Score], *, include_external: bool = True
+def _score_of(value: Score | SectionScore) -> Score:
+    return value.score if isinstance(value, SectionScore) else value
+
+
+def lever_view(questionnaire: Questionnaire, scores: Mapping[str, Score | SectionScore], *,
+               include_external: bool = True
                ) -> tuple[LeverScore, ...]:
     """Mean of the section scores per lever, in the order willen, kennen, kunnen.
 
-    ``scores`` maps section id to a published score (a self-score from :func:`section_scores`, or a peer
-    team's whole-number score); sections missing from it count as without score."""
+    ``scores`` maps section id to a published score or to a :class:`SectionScore` (as :func:`section_scores`
+    gives them; a peer team's scores are whole numbers); sections missing from it count as without score."""
     result = []
     for lever in Lever:
         sections = tuple(s.id for s in questionnaire.knelpunt_sections
                          if s.lever is lever and (include_external or not s.external))
-        values = [scores.get(section_id) for section_id in sections]
+        values = [_score_of(scores.get(section_id)) for section_id in sections]
         result.append(LeverScore(lever, _mean(values), sections, sum(v is not None for v in values)))
     return tuple(result)
 

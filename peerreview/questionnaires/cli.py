@@ -38,7 +38,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
     PATH is een map of één bestand. Versies die evaluaties al gebruiken, worden ook vergeleken met wat de
     database heeft vastgelegd, als die bereikbaar is."""
     info = ctx.ensure_object(ScriptInfo)
-    from .loader import load_directory, load_file
+    from .loader import layout_problem, load_directory, load_file
 
     if path is None:
         try:
@@ -51,7 +51,13 @@ def check(ctx: click.Context, path: Path | None) -> None:
         if not path.exists():
             raise click.ClickException(f"{path} bestaat niet.")
         try:
-            questionnaires = list(load_directory(path)) if path.is_dir() else [load_file(path)]
+            if path.is_dir():
+                questionnaires = list(load_directory(path))
+            else:
+                questionnaires = [load_file(path)]
+                misnamed = layout_problem(path.resolve(), questionnaires[0])
+                if misnamed is not None:
+                    raise QuestionnaireError([misnamed])
         except QuestionnaireError as error:
             _fail(error)
         where = str(path)

@@ -34,7 +34,14 @@ class _StrictLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ign
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
     seen: set[Any] = set()
     for key_node, _value_node in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue  # "<<: *anchor" repeats keys on purpose; keys written here may override them
         key = loader.construct_object(key_node, deep=True)
+        try:
+            hash(key)
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                None, None, "een lijst of mapping kan geen sleutel zijn", key_node.start_mark) from None
         if key in seen:
             raise yaml.constructor.ConstructorError(
                 None, None, f"de sleutel '{key}' staat twee keer in dezelfde lijst", key_node.start_mark)
@@ -59,6 +66,8 @@ def read_yaml(data: bytes, source: str) -> Any:
         raise QuestionnaireError([Problem(source, where, f"geen geldige YAML: {problem}")]) from None
     except yaml.YAMLError as error:
         raise QuestionnaireError([Problem(source, "", f"geen geldige YAML: {error}")]) from None
+    except RecursionError:
+        raise QuestionnaireError([Problem(source, "", "te diep genest om te lezen")]) from None
 
 
 _cache: dict[tuple[str, str], Questionnaire] = {}
@@ -78,10 +87,22 @@ def load_file(path: Path, source: str | None = None) -> Questionnaire:
         cached = _cache.get(cache_key)
     if cached is not None:
         return cached
-    questionnaire = parse(read_yaml(data, source), source=source)
+    try:
+        questionnaire = parse(read_yaml(data, source), source=source)
+    except RecursionError:
+        raise QuestionnaireError([Problem(source, "", "te diep genest om te lezen")]) from None
     with _cache_lock:
         _cache[cache_key] = questionnaire
     return questionnaire
+
+
+def layout_problem(path: Path, questionnaire: Questionnaire) -> Problem | None:
+    """A file lives at ``<key>/<version>.yaml``, so its name always says which version it holds."""
+    expected = f"{questionnaire.key}/{questionnaire.version}{path.suffix}"
+    if path.as_posix().endswith("/" + expected):
+        return None
+    return Problem(questionnaire.source, "", f"dit bestand bevat '{questionnaire.key}' versie "
+                                             f"{questionnaire.version} en moet dus {expected} heten")
 
 
 def questionnaire_files(folder: Path) -> list[Path]:
@@ -102,10 +123,9 @@ def load_directory(folder: Path) -> QuestionnaireRegistry:
         except QuestionnaireError as error:
             problems.extend(error.problems)
             continue
-        expected = f"{questionnaire.key}/{questionnaire.version}{path.suffix}"
-        if not path.as_posix().endswith("/" + expected):  # checking one key's folder is fine too
-            problems.append(Problem(source, "", f"dit bestand bevat '{questionnaire.key}' versie "
-                                                f"{questionnaire.version} en moet dus {expected} heten"))
+        misnamed = layout_problem(path, questionnaire)
+        if misnamed is not None:
+            problems.append(misnamed)
             continue
         loaded.append(questionnaire)
     seen: dict[tuple[str, str], str] = {}

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from ..domain.permissions import can_see_questionnaire_fingerprints, can_view_questionnaire
 from ..domain.questionnaire import Lever, QuestionnaireStatus
 from . import bp
-from .services import registry, usage
+from .services import registry, usage_if_available
 
 
 @bp.route("/")
@@ -18,7 +18,7 @@ def index():  # noqa: ANN201
     questionnaires = registry().visible(include_drafts=include_drafts)
     show_usage = can_see_questionnaire_fingerprints(current_user)
     return render_template("questionnaires/index.html", questionnaires=questionnaires,
-                           usage=usage() if show_usage else {}, show_usage=show_usage)
+                           usage=usage_if_available() if show_usage else {}, show_usage=show_usage)
 
 
 @bp.route("/<key>/<version>")

@@ -64,6 +64,10 @@ def recorded_if_available() -> list[RecordedVersion]:
         db.session.remove()
 
 
+def _sentence(text: str) -> str:
+    return text[:1].upper() + text[1:] + "."
+
+
 def registry() -> QuestionnaireRegistry:
     return current_app.extensions[EXTENSION]
 
@@ -73,7 +77,7 @@ def get_questionnaire(key: str, version: str, content_hash: str | None = None) -
     is what the evaluation was made with. Raises :class:`UnknownQuestionnaire` or :class:`QuestionnaireChanged`."""
     questionnaire = registry().get(key, version)
     if content_hash is not None and questionnaire.content_hash != content_hash:
-        raise QuestionnaireChanged(changed_message(questionnaire, content_hash).capitalize() + ".")
+        raise QuestionnaireChanged(_sentence(changed_message(questionnaire, content_hash)))
     return questionnaire
 
 
@@ -110,7 +114,7 @@ def record_use(questionnaire: Questionnaire) -> QuestionnaireVersion:
             QuestionnaireVersion.key == questionnaire.key, QuestionnaireVersion.version == questionnaire.version))
         if row is not None:
             if row.content_hash != questionnaire.content_hash:
-                raise QuestionnaireChanged(changed_message(questionnaire, row.content_hash).capitalize() + ".")
+                raise QuestionnaireChanged(_sentence(changed_message(questionnaire, row.content_hash)))
             return row
         row = QuestionnaireVersion(key=questionnaire.key, version=questionnaire.version,
                                    content_hash=questionnaire.content_hash, title=questionnaire.title[:200])

@@ -32,7 +32,7 @@ def test_a_contributor_finds_and_reads_the_questionnaire(page: Page, create_user
     screenshot(page, "questionnaire-show-top", full_page=False)
     # the table of contents leads to a theme; every question shows what each level means for it
     page.get_by_role("navigation", name="Inhoud").get_by_role("link", name="Knelpunt 7: Bestuurlijk commitment").click()
-    expect(page.locator("#bestuurlijk_commitment")).to_be_in_viewport()
+    expect(page.locator("#thema-bestuurlijk_commitment")).to_be_in_viewport()
     first = page.locator("article.question").first
     expect(first.get_by_role("table")).to_have_accessible_name("Wat elke score bij vraag 1.1 betekent")
     expect(first.get_by_role("row")).to_have_count(1 + 5)

@@ -145,3 +145,19 @@ def test_each_level_reads_for_the_question_with_the_general_meaning_where_it_has
         (3, "Veel", "Het meeste is geregeld.", False),
         (4, "Alles", "Alle cijfers.", True),
     ]
+
+
+def test_questions_and_sections_can_be_dictionary_keys(raw):
+    q = parse(raw)
+    seen = {q.question("analyse.cijfers"): 1, q.section("keten"): 2, q: 3}
+    assert seen[q.question("analyse.cijfers")] == 1 and seen[q] == 3
+
+
+def test_a_duplicate_id_is_reported_in_file_order(raw):
+    raw["sections"][0]["questions"][1]["id"] = "analyse.cijfers"  # duplicate in section 1
+    raw["sections"][2]["elements"][0]["questions"][0]["text"] = "Geen vraag"  # a problem in section 3
+    raw["version"] = 1  # and one at the top
+    with pytest.raises(QuestionnaireError) as raised:
+        parse(raw)
+    assert [p.location.split(" › ")[0] for p in raised.value.problems] == ["version", "sectie 1 (analyse)",
+                                                                          "sectie 3 (profiel)"]

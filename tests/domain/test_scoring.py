@@ -262,3 +262,39 @@ def test_spread_without_scored_answers():
     assert spread([]).median is None and spread([]).count == 0
     only_unknown = spread([UNKNOWN, None])
     assert (only_unknown.count, only_unknown.unknown, only_unknown.median, only_unknown.range) == (1, 1, None, None)
+
+
+def test_lever_view_takes_section_scores_as_computed(minimal):
+    answers = {"analyse.cijfers": 2, "analyse.gebruik": 3, "keten.capaciteit": 1, "keten.signalen": 2}
+    _willen, kennen, kunnen = lever_view(minimal, section_scores(minimal, answers))
+    assert (kennen.score, kunnen.score) == (D("2.7"), D("1.5"))  # 8/3 -> 2.7; (1 + 2) / 2
+
+
+def test_the_profile_score_is_built_on_the_published_element_scores():
+    """The profile's score is the mean of the element scores as published (one decimal), so that a user can check
+    it from the screen; the last case is one where that differs from the mean of the unrounded element means."""
+    levels = {1: "Niet.", 3: "Deels.", 5: "Helemaal."}
+
+    def question(element, name):
+        return {"id": f"p.{element}.{name}", "text": "Is het zo ver?", "guidance": "Denk na.", "levels": levels,
+                "evidence": "none"}
+
+    elements = [{"id": name, "title": name, "summary": ".", "questions": [question(name, "a"), question(name, "b"),
+                                                                          question(name, "c")]}
+                for name in ("e1", "e2")]
+    questionnaire = parse({
+        "key": "profiel", "version": "1", "status": "active", "title": "Profiel", "description": "Profiel.",
+        "scale": {"min": 1, "max": 5, "levels": {v: {"label": f"L{v}", "description": "."} for v in range(1, 6)},
+                  "unknown": {"label": "Weet niet", "description": "Telt niet mee."}},
+        "sections": [{"id": "p", "kind": "coordinator_profile", "title": "Profiel", "summary": ".",
+                      "elements": elements}],
+    })
+    # e1: (1 + 1 + 2) / 3 = 1.33 -> 1.3; e2: (2 + 2 + 1) / 3 = 1.67 -> 1.7
+    answers = {"p.e1.a": 1, "p.e1.b": 1, "p.e1.c": 2, "p.e2.a": 2, "p.e2.b": 2, "p.e2.c": 1}
+    result = section_score(questionnaire.section("p"), questionnaire.scale, answers)
+    assert [e.score for e in result.elements] == [D("1.3"), D("1.7")]
+    assert result.score == D("1.5")  # (1.3 + 1.7) / 2
+    answers.update({"p.e1.c": 1, "p.e2.a": 1, "p.e2.b": 2, "p.e2.c": 2})
+    # e1: 3/3 = 1.0; e2: 5/3 = 1.67 -> 1.7. Published: (1.0 + 1.7) / 2 = 1.35 -> 1.4.
+    # From the exact means: (1 + 5/3) / 2 = 1.333 -> 1.3. The rule takes the published scores.
+    assert section_score(questionnaire.section("p"), questionnaire.scale, answers).score == D("1.4")

@@ -146,6 +146,7 @@ def test_an_evaluation_gets_its_version_only_with_the_content_it_was_made_with(a
     with pytest.raises(QuestionnaireChanged) as raised:
         get_questionnaire("minimal", "1", "f" * 64)
     assert raised.value.message.startswith("Versie 1 van 'minimal' is door evaluaties gebruikt")
+    assert "Zet het oorspronkelijke bestand terug" in raised.value.message and raised.value.message.endswith(".")
 
 
 def test_recording_a_version_again_with_other_content_is_refused(app):
@@ -196,6 +197,15 @@ def test_cli_check_compares_a_candidate_file_with_what_evaluations_used(app, run
     result = runner.invoke(args=["questionnaires", "check", str(folder / "minimal")])
     assert result.exit_code == 1
     assert "door evaluaties gebruikt en mag niet meer veranderen" in result.output
+
+
+def test_cli_check_of_a_single_file_applies_the_naming_rule_as_start_up_does(runner, tmp_path):
+    candidate = tmp_path / "nieuwe-versie.yaml"
+    candidate.write_text((FIXTURE_QUESTIONNAIRES / "minimal" / "1.yaml").read_text(encoding="utf-8"),
+                         encoding="utf-8")
+    result = runner.invoke(args=["questionnaires", "check", str(candidate)])
+    assert result.exit_code == 1
+    assert "dit bestand bevat 'minimal' versie 1 en moet dus minimal/1.yaml heten" in result.output
 
 
 def test_cli_check_of_a_missing_path(runner, tmp_path):
@@ -256,7 +266,7 @@ def test_every_role_reads_the_questionnaire(client, login_as, role):
 def test_a_level_a_question_does_not_describe_shows_the_general_meaning(client, login_as):
     login_as(Role.municipal_contributor)
     html = client.get("/questionnaires/minimal/1").get_data(as_text=True)
-    start = html.index('id="analyse.cijfers"')
+    start = html.index('id="vraag-analyse.cijfers"')
     block = html[start:html.index("</article>", start)]
     assert "Geen cijfers." in block and "Alle cijfers." in block
     assert "Er is weinig geregeld. (algemene omschrijving)" in block  # level 1 is not described for 1.1
@@ -345,3 +355,18 @@ def test_an_unreachable_database_does_not_stop_the_app(caplog):
                                  SQLALCHEMY_ENGINE_OPTIONS={"connect_args": {"connect_timeout": 2}}))
     assert len(app.extensions["peerreview.questionnaires"]) == 2
     assert "Kon de gebruikte vragenlijstversies niet met de bestanden vergelijken" in caplog.text
+
+
+def test_theme_ids_cannot_take_over_the_pages_own_anchors(app, client, login_as, tmp_path):
+    """A section may be called 'inhoud' (the skip link's target): the page prefixes every id from the file."""
+    folder = tmp_path / "q"
+    shutil.copytree(FIXTURE_QUESTIONNAIRES, folder)
+    path = folder / "minimal" / "1.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("id: analyse", "id: inhoud")
+                    .replace("analyse.", "inhoud."), encoding="utf-8")
+    other = create_app(base_config(app.config["SQLALCHEMY_DATABASE_URI"], QUESTIONNAIRES_PATH=str(folder)))
+    user = login_as(Role.municipal_lead)
+    with other.test_client() as other_client:
+        other_client.post("/auth/login", data={"email": user.email, "password": "Correct-Paard-Batterij-9"})
+        html = other_client.get("/questionnaires/minimal/1").get_data(as_text=True)
+    assert html.count('id="inhoud"') == 1 and 'id="thema-inhoud"' in html

@@ -115,6 +115,13 @@ BROKEN = [
     ("question-text-missing", lambda r: _q(r, 0, 0).pop("text"), f"{Q11} › text", "ontbreekt (verplicht)"),
     ("question-text-no-question-mark", lambda r: _q(r, 0, 0).update(text="Er zijn cijfers."), f"{Q11} › text",
      "een vraag eindigt met een vraagteken"),
+    ("question-text-too-short", lambda r: _q(r, 0, 0).update(text="?"), f"{Q11} › text",
+     "is te kort (minstens 10 tekens)"),
+    ("version-leading-zero", lambda r: r.update(version="2026.01"), "version", "geen geldig versienummer"),
+    ("key-not-text", lambda r: r["sections"][0].update({True: "ja"}), f"{S1} › true",
+     "is geen geldige sleutel: een sleutel is tekst"),
+    ("level-named-none", lambda r: _q(r, 0, 0)["levels"].update({"none": "Geen."}), f"{Q11} › levels › none › [key]",
+     "moet een geheel getal zijn"),
     ("question-text-too-long", lambda r: _q(r, 0, 0).update(text="x" * 300 + "?"), f"{Q11} › text",
      "is te lang (hoogstens 300 tekens)"),
     ("question-text-not-text", lambda r: _q(r, 0, 0).update(text=["Zijn er cijfers?"]), f"{Q11} › text",
@@ -210,6 +217,47 @@ def test_a_file_that_is_not_utf8(tmp_path):
 @pytest.mark.parametrize("data", [b"", b"# alleen commentaar\n", b"- een\n- lijst\n"])
 def test_an_empty_file_or_a_list_is_not_a_questionnaire(tmp_path, data):
     assert "het bestand bevat geen vragenlijst" in _problem_of(tmp_path, data).message
+
+
+def test_a_list_as_a_key_is_a_problem_not_a_crash(tmp_path):
+    problem = _problem_of(tmp_path, b"? [1, 2]\n: x\n")
+    assert "een lijst of mapping kan geen sleutel zijn" in problem.message and problem.location.startswith("regel 1")
+
+
+def test_absurdly_deep_nesting_is_a_problem_not_a_crash(tmp_path):
+    problem = _problem_of(tmp_path, ("a: " + "{a: " * 2000 + "1" + "}" * 2000).encode())
+    assert problem.message in ("te diep genest om te lezen",) or problem.message.startswith("geen geldige YAML")
+
+
+def test_anchors_and_merge_keys_may_repeat_text(tmp_path):
+    text = MINIMAL.read_text(encoding="utf-8").replace(
+        "      - id: keten.signalen\n        text: Worden tekorten gemeld?\n"
+        "        guidance: Denk aan het regionaal overleg.\n"
+        "        levels: {0: Nee., 2: Soms., 4: Altijd.}\n        evidence: none\n",
+        "      - &signalen\n        id: keten.signalen\n        text: Worden tekorten gemeld?\n"
+        "        guidance: Denk aan het regionaal overleg.\n        levels: {0: Nee., 2: Soms., 4: Altijd.}\n"
+        "        evidence: none\n      - <<: *signalen\n        id: keten.melden\n"
+        "        text: Worden tekorten ook gemeld bij het Rijk?\n")
+    path = tmp_path / "merged.yaml"
+    path.write_text(text, encoding="utf-8")
+    questionnaire = load_file(path)
+    melden = questionnaire.question("keten.melden")
+    assert melden.guidance == "Denk aan het regionaal overleg." and melden.number == "2.3"
+    duplicated = text.replace("        id: keten.melden\n", "        id: keten.melden\n        id: keten.twee\n")
+    path.write_text(duplicated, encoding="utf-8")
+    with pytest.raises(QuestionnaireError, match="de sleutel 'id' staat twee keer"):
+        load_file(path)  # a key written twice is still refused beside a merge
+
+
+def test_one_broken_file_does_not_hide_the_problems_of_another(tmp_path):
+    (tmp_path / "minimal").mkdir()
+    (tmp_path / "minimal" / "1.yaml").write_bytes(b"? [1, 2]\n: x\n")
+    broken = _version("2")
+    broken["status"] = "live"
+    _write(tmp_path, "minimal/2.yaml", broken)
+    with pytest.raises(QuestionnaireError) as raised:
+        load_directory(tmp_path)
+    assert [p.source for p in raised.value.problems] == ["minimal/1.yaml", "minimal/2.yaml"]
 
 
 def test_python_tags_are_not_executed(tmp_path):
