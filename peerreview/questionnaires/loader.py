@@ -66,8 +66,6 @@ def read_yaml(data: bytes, source: str) -> Any:
         raise QuestionnaireError([Problem(source, where, f"geen geldige YAML: {problem}")]) from None
     except yaml.YAMLError as error:
         raise QuestionnaireError([Problem(source, "", f"geen geldige YAML: {error}")]) from None
-    except RecursionError:
-        raise QuestionnaireError([Problem(source, "", "te diep genest om te lezen")]) from None
 
 
 _cache: dict[tuple[str, str], Questionnaire] = {}

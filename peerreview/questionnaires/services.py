@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask, current_app
-from sqlalchemy import inspect, select
+from sqlalchemy import Row, inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from ..domain.errors import DomainError
@@ -26,7 +26,7 @@ EXTENSION = "peerreview.questionnaires"
 log = logging.getLogger(__name__)
 
 __all__ = ["QuestionnaireChanged", "UnknownQuestionnaire", "get_questionnaire", "init_app", "record_use",
-           "registry", "usage"]
+           "recorded_if_available", "registry", "usage_if_available"]
 
 
 class QuestionnaireChanged(DomainError):
@@ -42,6 +42,7 @@ def init_app(app: Flask) -> None:
         return
     with app.app_context():
         recorded = recorded_if_available()
+        db.session.remove()
         db.engine.dispose()  # leave no pooled connection behind: workers forked after start-up open their own
     if recorded:
         problems = check_recorded_versions(registry, recorded)
@@ -49,19 +50,32 @@ def init_app(app: Flask) -> None:
             raise QuestionnaireError(problems)
 
 
-def recorded_if_available() -> list[RecordedVersion]:
-    """What the database has recorded; nothing when it is not migrated yet (before ``flask db upgrade``).
-    When the database cannot be reached, the app still starts (and says so in the log); the content is checked
-    again whenever an evaluation opens its version (``get_questionnaire`` with its hash) or a round records it."""
+def _recorded_rows(failure: str) -> list[Row]:
+    """Every recorded version (key, version, content_hash, first_used_at); none when the database is not migrated
+    yet (before ``flask db upgrade``) or cannot be reached, which is logged as ``failure``."""
     try:
         if not inspect(db.engine).has_table(QuestionnaireVersion.__tablename__):
             return []
-        return recorded_versions()
+        return list(db.session.execute(select(QuestionnaireVersion.key, QuestionnaireVersion.version,
+                                              QuestionnaireVersion.content_hash,
+                                              QuestionnaireVersion.first_used_at)).all())
     except SQLAlchemyError as error:
-        log.warning("Kon de gebruikte vragenlijstversies niet met de bestanden vergelijken: %s", error)
+        log.warning("%s: %s", failure, error)
         return []
-    finally:
-        db.session.remove()
+
+
+def recorded_if_available() -> list[RecordedVersion]:
+    """What the database has recorded. When it cannot be reached, the app still starts (and says so in the log);
+    the content is checked again whenever an evaluation opens its version (``get_questionnaire`` with its hash)
+    or a round records it."""
+    rows = _recorded_rows("Kon de gebruikte vragenlijstversies niet met de bestanden vergelijken")
+    return [RecordedVersion(row.key, row.version, row.content_hash) for row in rows]
+
+
+def usage_if_available() -> dict[tuple[str, str], datetime]:
+    """When each recorded version was first used."""
+    return {(row.key, row.version): row.first_used_at
+            for row in _recorded_rows("Kon het gebruik van vragenlijstversies niet lezen")}
 
 
 def _sentence(text: str) -> str:
@@ -79,29 +93,6 @@ def get_questionnaire(key: str, version: str, content_hash: str | None = None) -
     if content_hash is not None and questionnaire.content_hash != content_hash:
         raise QuestionnaireChanged(_sentence(changed_message(questionnaire, content_hash)))
     return questionnaire
-
-
-def recorded_versions() -> list[RecordedVersion]:
-    rows = db.session.execute(select(QuestionnaireVersion.key, QuestionnaireVersion.version,
-                                     QuestionnaireVersion.content_hash)).all()
-    return [RecordedVersion(row.key, row.version, row.content_hash) for row in rows]
-
-
-def usage_if_available() -> dict[tuple[str, str], datetime]:
-    """When each recorded version was first used; empty when the database is not migrated or not reachable."""
-    try:
-        if not inspect(db.engine).has_table(QuestionnaireVersion.__tablename__):
-            return {}
-        return {key: row.first_used_at for key, row in usage().items()}
-    except SQLAlchemyError as error:
-        log.warning("Kon het gebruik van vragenlijstversies niet lezen: %s", error)
-        return {}
-
-
-def usage() -> dict[tuple[str, str], QuestionnaireVersion]:
-    """The recorded versions by (key, version)."""
-    rows = db.session.scalars(select(QuestionnaireVersion)).all()
-    return {(row.key, row.version): row for row in rows}
 
 
 def record_use(questionnaire: Questionnaire) -> QuestionnaireVersion:
