@@ -103,6 +103,7 @@ def register_request_guards(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
+    from .evaluations import bp as evaluations_bp
     from .main import bp as main_bp
     from .questionnaires import bp as questionnaires_bp
 
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(evaluations_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

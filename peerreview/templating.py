@@ -52,4 +52,8 @@ def init_templating(app: Flask) -> None:
             "can_open_administration": (
                 current_user.is_authenticated and permissions.can_open_administration(current_user)
             ),
+            "nav_rounds": current_user.is_authenticated and (
+                permissions.can_view_rounds(current_user, current_user.region_id)),
+            "nav_colleagues": current_user.is_authenticated and permissions.can_invite_colleague(
+                current_user, current_user.municipality_id),
         }

@@ -256,6 +256,37 @@ def login_as(client, create_user, auth) -> Callable[..., User]:  # noqa: ANN001
     return _login
 
 
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):  # noqa: ANN001, ANN201
+    """``with count_queries() as counter:`` records every SQL statement sent while the block runs."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def _count():  # noqa: ANN202
+        counter = QueryCounter()
+
+        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+            counter.statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield counter
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+    return _count
+
+
 def raw_engine(url: str):  # noqa: ANN201
     """An engine outside the app, for checks on what is really stored."""
     return create_engine(url)

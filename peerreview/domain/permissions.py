@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Protocol
 
+from .evaluations import EvaluationStatus
 from .roles import Role
 
 
@@ -195,3 +196,89 @@ def can_view_questionnaire(user: Actor, *, is_draft: bool) -> bool:
 def can_see_questionnaire_fingerprints(user: Actor) -> bool:
     """Content hashes and usage of versions: for the administrator who manages questionnaire versions."""
     return is_admin(user)
+
+
+# ---------------------------------------------------------------- rounds and self-evaluations
+
+
+class EvaluationFacts(Protocol):
+    """What the rules need to know of an evaluation."""
+
+    municipality_id: int
+    region_id: int
+    status: EvaluationStatus
+
+
+def can_open_round(user: Actor, region_id: int) -> bool:
+    """Opening a round is the region coordinator's job (the administrator keeps the platform, not the rounds)."""
+    return is_coordinator_of(user, region_id)
+
+
+def can_view_rounds(user: Actor, region_id: int) -> bool:
+    return is_admin(user) or is_coordinator_of(user, region_id)
+
+
+def is_own_gemeente(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """A lead or contributor of the evaluated gemeente (not a peer reviewer who happens to work there)."""
+    return (
+        user.is_active
+        and user.role in (Role.municipal_lead, Role.municipal_contributor)
+        and user.municipality_id == evaluation.municipality_id
+    )
+
+
+def is_lead_of(user: Actor, evaluation: EvaluationFacts) -> bool:
+    return is_own_gemeente(user, evaluation) and user.role is Role.municipal_lead
+
+
+def can_view_evaluation(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """The overview of an evaluation (its stage and progress): the gemeente's own users and its region.
+
+    Peer reviewers see nothing of a self-evaluation here; issue 5 gives the peer team its own view of a
+    submitted one."""
+    return is_own_gemeente(user, evaluation) or can_view_rounds(user, evaluation.region_id)
+
+
+def can_answer(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """Give one's own answers: the gemeente's lead and contributors, while the self-evaluation runs."""
+    return is_own_gemeente(user, evaluation) and evaluation.status.is_editable
+
+
+def can_see_individual_answers(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """Every contributor's answer, by name: the gemeente's own users only. Never peers, never the region."""
+    return is_own_gemeente(user, evaluation)
+
+
+def can_set_consensus(user: Actor, evaluation: EvaluationFacts) -> bool:
+    return is_lead_of(user, evaluation) and evaluation.status.is_editable
+
+
+def can_view_consensus(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """The gemeente's own answers: its users always; the region once the gemeente has submitted them."""
+    if is_own_gemeente(user, evaluation):
+        return True
+    return can_view_rounds(user, evaluation.region_id) and not evaluation.status.is_editable
+
+
+def can_submit(user: Actor, evaluation: EvaluationFacts) -> bool:
+    return can_set_consensus(user, evaluation)
+
+
+def can_reopen(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """Only the region's coordinator reopens a submitted self-evaluation (with a reason)."""
+    return is_coordinator_of(user, evaluation.region_id) and evaluation.status is EvaluationStatus.submitted
+
+
+def can_view_history(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """Who changed which answer when: the gemeente's lead (the region sees state changes on the round page)."""
+    return is_lead_of(user, evaluation)
+
+
+def can_invite_colleague(user: Actor, municipality_id: int | None) -> bool:
+    """A gemeente's lead invites contributors of the same gemeente."""
+    return (
+        user.is_active
+        and user.role is Role.municipal_lead
+        and municipality_id is not None
+        and user.municipality_id == municipality_id
+    )

@@ -30,8 +30,11 @@ def start_page_for(user: User) -> StartPage:
         }
         return StartPage("main/start_admin.html", {"counts": counts})
     if user.role is Role.region_coordinator:
+        from ..evaluations.services import visible_rounds
+
         members = region_members(user.region_id)
-        return StartPage("main/start_coordinator.html", {"region": user.region, "members": members})
+        return StartPage("main/start_coordinator.html", {"region": user.region, "members": members,
+                                                         "rounds": visible_rounds(user)})
     if user.role is Role.peer_reviewer:
         return StartPage("main/start_peer.html", {"municipality": user.municipality})
     colleagues = db.session.scalars(
@@ -40,7 +43,10 @@ def start_page_for(user: User) -> StartPage:
             [Role.municipal_lead, Role.municipal_contributor]))
         .order_by(User.name)
     ).all()
+    from ..evaluations.services import evaluations_of_municipality
+
     return StartPage(
         "main/start_municipality.html",
-        {"municipality": user.municipality, "colleagues": colleagues},
+        {"municipality": user.municipality, "colleagues": colleagues,
+         "evaluations": evaluations_of_municipality(user.municipality_id)},
     )

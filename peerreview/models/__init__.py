@@ -1,7 +1,21 @@
 """Every model, imported from one place so Alembic sees all tables."""
 
+from .evaluations import (
+    Answer,
+    ConsensusAnswer,
+    ConsensusNote,
+    Evaluation,
+    EvaluationEvent,
+    ExcelImport,
+    Round,
+    SectionNote,
+    Visit,
+)
 from .questionnaires import QuestionnaireVersion
 from .regions import Municipality, Region, RegionMembership
 from .users import User
 
-__all__ = ["Municipality", "QuestionnaireVersion", "Region", "RegionMembership", "User"]
+__all__ = [
+    "Answer", "ConsensusAnswer", "ConsensusNote", "Evaluation", "EvaluationEvent", "ExcelImport", "Municipality",
+    "QuestionnaireVersion", "Region", "RegionMembership", "Round", "SectionNote", "User", "Visit",
+]

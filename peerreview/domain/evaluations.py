@@ -1,0 +1,424 @@
+"""Self-evaluation rules: answers and their limits, the consensus proposal, what submission needs,
+the evaluation's states, round deadlines and edit conflicts.
+
+Pure code: plain values in, plain values or a ``DomainError`` out. The services load and store; the views show.
+
+Decisions:
+
+* **An answer** is a level of the questionnaire's scale, or "weet niet / n.v.t." (:data:`UNKNOWN`), with an
+  explanation, evidence (text) and links. An answer with only text and no choice is *not* answered.
+* **Consensus proposal** = the median of the contributors' scored answers. With an even number of answers the
+  median can fall between two levels (2 and 3 give 2.5); the proposal is then the *lower* level. Self-evaluations
+  tend to come out too high rather than too low, so the proposal errs on the modest side; the lead can change it.
+  When every contributor said "weet niet", the proposal is "weet niet". "Weet niet" answers do not pull the median.
+* **A reason is required** for a consensus answer that differs from the proposal, so that a choice against the
+  colleagues' answers is explained to the peers.
+* **Submission** needs a consensus answer for every question; an explicit "weet niet" counts. Missing evidence
+  where the questionnaire asks for it (``evidence: required``) is listed as a warning, but does not block:
+  the peers can ask for it in the interviews, and a gemeente should not be stuck on one missing document.
+* **States**: a self-evaluation is *draft* until the lead submits it; after that it is read-only for the gemeente.
+  Only the region coordinator reopens a submitted evaluation, with a reason. Issue 5 adds the peer review states.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+from urllib.parse import urlsplit
+
+from .errors import InvalidValue, NotAllowed
+from .questionnaire import EvidenceRequest, Question, Questionnaire, Scale
+from .scoring import UNKNOWN, Answer, spread
+
+#: Lengths that fit a careful answer, but not a pasted report.
+MAX_EXPLANATION = 4000
+MAX_EVIDENCE = 4000
+MAX_LINKS = 10
+MAX_LINK = 500
+MAX_NOTE = 4000
+MAX_REASON = 2000
+MAX_ROUND_NAME = 120
+
+
+# --------------------------------------------------------------------------------------------------------------
+# States
+
+
+class EvaluationStatus(StrEnum):
+    draft = "draft"
+    submitted = "submitted"
+
+    @property
+    def label(self) -> str:
+        return STATUS_LABELS[self]
+
+    @property
+    def is_editable(self) -> bool:
+        """The gemeente may still change answers, consensus and notes."""
+        return self is EvaluationStatus.draft
+
+
+STATUS_LABELS = {
+    EvaluationStatus.draft: "Zelfevaluatie loopt",
+    EvaluationStatus.submitted: "Zelfevaluatie ingediend",
+}
+
+
+class Transition(StrEnum):
+    submit = "submit"
+    reopen = "reopen"
+
+    @property
+    def label(self) -> str:
+        return TRANSITION_LABELS[self]
+
+
+TRANSITION_LABELS = {Transition.submit: "Ingediend", Transition.reopen: "Heropend"}
+
+#: (from, transition) -> to. Issue 5 adds the peer review states here.
+TRANSITIONS: dict[tuple[EvaluationStatus, Transition], EvaluationStatus] = {
+    (EvaluationStatus.draft, Transition.submit): EvaluationStatus.submitted,
+    (EvaluationStatus.submitted, Transition.reopen): EvaluationStatus.draft,
+}
+
+
+def next_status(current: EvaluationStatus, transition: Transition) -> EvaluationStatus:
+    try:
+        return TRANSITIONS[(current, transition)]
+    except KeyError:
+        messages = {
+            Transition.submit: "Deze zelfevaluatie is al ingediend.",
+            Transition.reopen: "Alleen een ingediende zelfevaluatie kan worden heropend.",
+        }
+        raise NotAllowed(messages[transition]) from None
+
+
+def check_reopen_reason(reason: str | None) -> str:
+    cleaned = (reason or "").strip()
+    if len(cleaned) < 5:
+        raise InvalidValue("Geef een reden voor het heropenen (minstens 5 tekens); de gemeente ziet die in de "
+                           "geschiedenis.", field="reason")
+    if len(cleaned) > MAX_REASON:
+        raise InvalidValue(f"De reden is te lang: hoogstens {MAX_REASON} tekens.", field="reason")
+    return cleaned
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Answers
+
+
+@dataclass(frozen=True)
+class AnswerData:
+    """One answer to one question, by one contributor or as the gemeente's consensus."""
+
+    value: int | None = None
+    unknown: bool = False
+    explanation: str = ""
+    evidence: str = ""
+    links: tuple[str, ...] = ()
+
+    @property
+    def score(self) -> Answer:
+        """The answer as the scoring rules take it: a level, :data:`UNKNOWN` or ``None``."""
+        if self.unknown:
+            return UNKNOWN
+        return self.value
+
+    @property
+    def is_answered(self) -> bool:
+        return self.unknown or self.value is not None
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.is_answered and not self.explanation and not self.evidence and not self.links
+
+    @property
+    def has_evidence(self) -> bool:
+        return bool(self.evidence or self.links)
+
+    def value_label(self, scale: Scale) -> str:
+        if self.unknown:
+            return scale.unknown_label
+        if self.value is None:
+            return "Niet beantwoord"
+        return f"{self.value} – {scale.level(self.value).label}" if scale.contains(self.value) else str(self.value)
+
+
+EMPTY_ANSWER = AnswerData()
+
+
+@dataclass(frozen=True)
+class SectionNoteData:
+    strengths: str = ""
+    improvements: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.strengths and not self.improvements
+
+
+EMPTY_NOTE = SectionNoteData()
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str  # "value", "explanation", "evidence", "links", "strengths", "improvements", "reason"
+    message: str
+
+
+def clean_text(text: str | None) -> str:
+    """Keep what the user typed (any Unicode, line breaks), minus trailing spaces, NULs and Windows line ends."""
+    value = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return "\n".join(line.rstrip() for line in value.split("\n")).strip()
+
+
+def parse_links(text: str | None) -> tuple[tuple[str, ...], list[str]]:
+    """One link per line (blank lines ignored). Returns the links and a Dutch message per bad line."""
+    links: list[str] = []
+    problems: list[str] = []
+    for number, raw in enumerate(clean_text(text).split("\n"), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if len(line) > MAX_LINK:
+            problems.append(f"Regel {number}: een link is hoogstens {MAX_LINK} tekens lang.")
+            continue
+        if not is_web_link(line):
+            problems.append(f"Regel {number}: ‘{_short(line)}’ is geen webadres; begin met https:// of http://.")
+            continue
+        if line not in links:
+            links.append(line)
+    if len(links) > MAX_LINKS:
+        problems.append(f"Geef hoogstens {MAX_LINKS} links; zet de rest in het bewijsveld of in één document.")
+    return tuple(links), problems
+
+
+def is_web_link(text: str) -> bool:
+    if any(ch.isspace() for ch in text):
+        return False
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.netloc) and "." in parts.netloc.split(":")[0]
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _length(field_name: str, text: str, limit: int, what: str) -> list[FieldProblem]:
+    if len(text) > limit:
+        return [FieldProblem(field_name, f"{what}: te lang ({len(text)} tekens, hoogstens {limit}).")]
+    return []
+
+
+def check_answer_data(scale: Scale, data: AnswerData) -> list[FieldProblem]:
+    """Every problem with one answer (empty list when it may be saved)."""
+    problems: list[FieldProblem] = []
+    if data.unknown and data.value is not None:
+        problems.append(FieldProblem("value", "Kies een niveau óf ‘weet niet’, niet allebei."))
+    elif data.value is not None and not scale.contains(data.value):
+        problems.append(FieldProblem(
+            "value", f"Kies een niveau van {scale.minimum} tot en met {scale.maximum} of ‘{scale.unknown_label}’."))
+    problems += _length("explanation", data.explanation, MAX_EXPLANATION, "Toelichting")
+    problems += _length("evidence", data.evidence, MAX_EVIDENCE, "Bewijs")
+    if len(data.links) > MAX_LINKS:
+        problems.append(FieldProblem("links", f"Geef hoogstens {MAX_LINKS} links."))
+    for link in data.links:
+        if len(link) > MAX_LINK or not is_web_link(link):
+            problems.append(FieldProblem("links", f"‘{_short(link)}’ is geen geldig webadres (https://…)."))
+            break
+    return problems
+
+
+def check_note(data: SectionNoteData) -> list[FieldProblem]:
+    return (_length("strengths", data.strengths, MAX_NOTE, "Sterke punten")
+            + _length("improvements", data.improvements, MAX_NOTE, "Verbeterpunten"))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Consensus
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """What the consensus form is pre-filled with, and the spread behind it."""
+
+    value: int | None
+    unknown: bool
+    count: int  # answers given, "weet niet" included
+    median: object  # Decimal | None, as scoring.spread gives it
+    minimum: int | None
+    maximum: int | None
+    is_large: bool
+
+    @property
+    def answer(self) -> AnswerData:
+        return AnswerData(value=self.value, unknown=self.unknown)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.count == 0
+
+
+def consensus_proposal(answers: Iterable[AnswerData]) -> Proposal:
+    """The median of the scored answers, the lower level when it falls between two (see the module's notes)."""
+    values = [a.score for a in answers if a.is_answered]
+    result = spread(values)
+    if result.median is None:
+        return Proposal(None, result.count > 0, result.count, None, None, None, False)
+    return Proposal(math.floor(result.median), False, result.count, result.median, result.minimum, result.maximum,
+                    result.is_large())
+
+
+def needs_reason(chosen: AnswerData, proposal: Proposal) -> bool:
+    """A consensus answer that departs from the colleagues' proposal must be explained."""
+    if proposal.is_empty or not chosen.is_answered:
+        return False
+    return (chosen.value, chosen.unknown) != (proposal.value, proposal.unknown)
+
+
+def check_consensus(scale: Scale, chosen: AnswerData, proposal: Proposal) -> list[FieldProblem]:
+    problems = check_answer_data(scale, chosen)
+    if needs_reason(chosen, proposal) and not chosen.explanation:
+        problems.append(FieldProblem(
+            "explanation", f"Licht toe waarom u afwijkt van het voorstel ({_proposal_text(scale, proposal)})."))
+    return problems
+
+
+def _proposal_text(scale: Scale, proposal: Proposal) -> str:
+    return proposal.answer.value_label(scale)
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Submission
+
+
+@dataclass(frozen=True)
+class SubmissionCheck:
+    missing: tuple[Question, ...]  # questions without a consensus answer, in questionnaire order
+    missing_evidence: tuple[Question, ...]  # warnings only: evidence asked (required) and none given
+
+    @property
+    def can_submit(self) -> bool:
+        return not self.missing
+
+
+def submission_check(questionnaire: Questionnaire, consensus: Mapping[str, AnswerData]) -> SubmissionCheck:
+    missing: list[Question] = []
+    no_evidence: list[Question] = []
+    for question in questionnaire.questions:
+        answer = consensus.get(question.id, EMPTY_ANSWER)
+        if not answer.is_answered:
+            missing.append(question)
+        elif (question.evidence is EvidenceRequest.REQUIRED and not answer.unknown and not answer.has_evidence):
+            no_evidence.append(question)
+    return SubmissionCheck(tuple(missing), tuple(no_evidence))
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Rounds
+
+
+@dataclass(frozen=True)
+class RoundDates:
+    self_evaluation_due: date
+    peer_review_due: date
+    plan_due: date
+
+
+def check_round(name: str, year: int | None, dates: RoundDates | None, *, today: date) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    if not name.strip():
+        problems.append(FieldProblem("name", "Geef de ronde een naam, bijvoorbeeld ‘Collegiale toets 2027’."))
+    elif len(name) > MAX_ROUND_NAME:
+        problems.append(FieldProblem("name", f"De naam is hoogstens {MAX_ROUND_NAME} tekens lang."))
+    if year is None or not (2000 <= year <= 2100):
+        problems.append(FieldProblem("year", "Geef een jaartal tussen 2000 en 2100."))
+    if dates is not None:
+        if dates.self_evaluation_due < today:
+            problems.append(FieldProblem(
+                "self_evaluation_due", "De deadline van de zelfevaluatie ligt in het verleden."))
+        if dates.peer_review_due < dates.self_evaluation_due:
+            problems.append(FieldProblem(
+                "peer_review_due", "De collegiale toets eindigt niet vóór de deadline van de zelfevaluatie."))
+        if dates.plan_due < dates.peer_review_due:
+            problems.append(FieldProblem(
+                "plan_due", "Het verbeterplan is niet klaar vóór het einde van de collegiale toets."))
+    return problems
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Edit conflicts (no lost updates)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What is stored now for one item (an answer or a section's notes), with its version."""
+
+    version: int  # 0 when nothing is stored yet
+    data: AnswerData | SectionNoteData
+    by: str | None = None  # who saved it last
+    at: object = None  # when (an aware datetime)
+
+
+@dataclass(frozen=True)
+class Conflict:
+    item: str  # a question id, or "notes:<section id>"
+    theirs: Stored
+    mine: AnswerData | SectionNoteData
+
+
+@dataclass
+class ConflictCheck:
+    conflicts: list[Conflict] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)  # items to save: this user changed them, nobody else did
+
+
+def digest(data: AnswerData | SectionNoteData) -> str:
+    """A short fingerprint of an item's content, sent with the page so that the save knows what the user saw."""
+    if isinstance(data, AnswerData):
+        parts = [str(data.value), str(data.unknown), data.explanation, data.evidence, *data.links]
+    else:
+        parts = ["note", data.strengths, data.improvements]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def find_conflicts(
+    submitted: Mapping[str, tuple[int, str | None, AnswerData | SectionNoteData]],
+    stored: Mapping[str, Stored],
+) -> ConflictCheck:
+    """Compare a page's items with what is stored now.
+
+    ``submitted`` gives per item the version it was loaded at, the :func:`digest` of what was shown (``None``
+    when unknown, e.g. from an uploaded file), and what the user sends now.
+
+    * An item the user did not touch (same digest as shown) is left alone, whatever happened meanwhile.
+    * An item the user changed is saved when nobody saved it since the page was loaded (same version).
+    * Otherwise it conflicts, unless the other person saved exactly what this user sends.
+    """
+    check = ConflictCheck()
+    for item, (base_version, shown, mine) in submitted.items():
+        current = stored.get(item)
+        current_version = current.version if current else 0
+        empty = EMPTY_NOTE if isinstance(mine, SectionNoteData) else EMPTY_ANSWER
+        current_data = current.data if current else empty
+        if shown is not None and shown == digest(mine):
+            continue
+        if current_data == mine:
+            continue
+        if current_version != base_version:
+            check.conflicts.append(Conflict(item, current or Stored(0, current_data), mine))
+        else:
+            check.changed.append(item)
+    return check
+
+
+def ordered(items: Sequence[str], questionnaire: Questionnaire) -> list[str]:
+    order = {q.id: i for i, q in enumerate(questionnaire.questions)}
+    return sorted(items, key=lambda item: order.get(item, len(order)))

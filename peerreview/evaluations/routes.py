@@ -1,0 +1,454 @@
+"""Pages for rounds and self-evaluations. Thin: load, check permission (404 / 403), call a service, render.
+
+Every view that names an evaluation loads it and checks ``domain.permissions`` before anything else."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..domain import permissions
+from ..domain.errors import DomainError
+from ..domain.evaluations import (
+    EMPTY_ANSWER,
+    EMPTY_NOTE,
+    AnswerData,
+    FieldProblem,
+    RoundDates,
+    check_consensus,
+    digest,
+)
+from ..domain.questionnaire import Questionnaire, Section
+from ..extensions import db
+from ..forms import EmptyForm
+from ..models import Evaluation, Region, Round
+from . import bp, services
+from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_page
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def today() -> date:
+    return datetime.now(AMSTERDAM).date()
+
+
+@bp.before_request
+@login_required
+def require_login():  # noqa: ANN201
+    return None
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def _show_errors(form, error: DomainError) -> None:  # noqa: ANN001
+    for problem in getattr(error, "errors", [error]):
+        field = form._fields.get(problem.field) if problem.field else None
+        if field is not None:
+            field.errors = [*field.errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
+
+def _evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
+    evaluation = services.load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    _require(permissions.can_view_evaluation(current_user, evaluation))
+    return evaluation, services.questionnaire_of(evaluation)
+
+
+def _section(questionnaire: Questionnaire, section_id: str) -> Section:
+    if not questionnaire.has_section(section_id):
+        abort(404)
+    return questionnaire.section(section_id)
+
+
+def _neighbours(questionnaire: Questionnaire, section: Section) -> tuple[Section | None, Section | None]:
+    sections = list(questionnaire.sections)
+    index = sections.index(section)
+    return (sections[index - 1] if index > 0 else None,
+            sections[index + 1] if index + 1 < len(sections) else None)
+
+
+def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict | None = None) -> dict:  # noqa: ANN001
+    """What each item's fields show: the user's input after a refused save, else what is stored (or the
+    consensus proposal), with the version and digest the next save is checked against."""
+    result = {}
+    for item in items:
+        current = stored.get(item)
+        if page is not None and item in page.raw:
+            raw = page.raw[item]
+            base = page.answers[item][:2] if item in page.answers else (page.note[:2] if page.note else (0, None))
+        else:
+            data = current.data if current else (prefill or {}).get(item)
+            raw = _raw(data)
+            empty = EMPTY_NOTE if item == "notes" else EMPTY_ANSWER
+            base = (current.version, digest(current.data)) if current else (0, digest(empty))
+        if item in conflicts:
+            theirs = conflicts[item].theirs
+            base = (theirs.version, digest(theirs.data))
+        result[item] = {**raw, "version": base[0], "digest": base[1] or ""}
+    return result
+
+
+def _page_fields(section: Section, stored: dict, note, page, conflicts: dict,  # noqa: ANN001
+                 prefill: dict | None = None) -> dict:
+    items = [q.id for q in section.questions] + ["notes"]
+    named = {("notes" if k.startswith(services.NOTE_PREFIX) else k): v for k, v in conflicts.items()}
+    return _fields(items, {**stored, "notes": note}, page, named, prefill)
+
+
+def _prefill(proposals: dict, contributed: dict) -> dict:
+    """The consensus form before anything is stored: the proposal, and the colleagues' evidence and links
+    without their names (the consensus is what the peers will read)."""
+    result = {}
+    for qid, proposal in proposals.items():
+        given = [c.data for c in contributed.get(qid, ())]
+        evidence = list(dict.fromkeys(d.evidence for d in given if d.evidence))
+        links = list(dict.fromkeys(link for d in given for link in d.links))
+        result[qid] = AnswerData(value=proposal.value, unknown=proposal.unknown,
+                                 evidence="\n\n".join(evidence)[:4000], links=tuple(links[:10]))
+    return result
+
+
+def _raw(data) -> dict[str, str]:  # noqa: ANN001
+    if data is None:
+        return {}
+    if isinstance(data, AnswerData):
+        value = "unknown" if data.unknown else ("" if data.value is None else str(data.value))
+        return {"value": value, "explanation": data.explanation, "evidence": data.evidence,
+                "links": "\n".join(data.links)}
+    return {"strengths": data.strengths, "improvements": data.improvements}
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@bp.route("/rounds/")
+def rounds():  # noqa: ANN201
+    _require(permissions.can_view_rounds(current_user, current_user.region_id))
+    return render_template("evaluations/rounds.html", rounds=services.visible_rounds(current_user),
+                           can_open=permissions.can_open_round(current_user, current_user.region_id))
+
+
+@bp.route("/rounds/new", methods=["GET", "POST"])
+def new_round():  # noqa: ANN201
+    region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
+    _require(region is not None and permissions.can_open_round(current_user, region.id))
+    members = services.region_members(region.id)
+    offered = services.offered_questionnaires()
+    form = RoundForm()
+    form.questionnaire.choices = [(f"{q.key}/{q.version}", f"{q.title} (versie {q.version})") for q in offered]
+    form.municipality_ids.choices = [(m.id, f"{m.name} ({m.cbs_code})") for m in members]
+    if request.method == "GET":
+        form.year.data = today().year
+        form.municipality_ids.data = [m.id for m in members]
+    if form.validate_on_submit():
+        dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)
+        data = services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
+                                   form.municipality_ids.data or [])
+        try:
+            round_ = services.open_round(current_user, region.id, data, today=today())
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("De ronde ‘%(name)s’ is geopend voor %(n)s gemeenten. De trekkers zien de zelfevaluatie nu "
+                    "op hun startpagina.", name=round_.name, n=len(round_.evaluations)), "success")
+            return redirect(url_for(".round_detail", round_id=round_.id))
+    return render_template("evaluations/round_form.html", form=form, region=region, offered=offered,
+                           members=members), 200 if request.method == "GET" or not form.errors else 422
+
+
+@bp.route("/rounds/<int:round_id>")
+def round_detail(round_id: int):  # noqa: ANN201
+    round_ = db.get_or_404(Round, round_id)
+    _require(permissions.can_view_rounds(current_user, round_.region_id))
+    rows = services.round_overview(round_, today=today())
+    return render_template(
+        "evaluations/round.html", round=round_, rows=rows, questionnaire=services.questionnaire_of_round(round_),
+        today=today(), changes=services.state_changes([r.evaluation.id for r in rows]))
+
+
+# ---------------------------------------------------------------- the evaluation's overview
+
+
+@bp.route("/evaluations/<int:evaluation_id>")
+def evaluation(evaluation_id: int):  # noqa: ANN201
+    evaluation, questionnaire = _evaluation(evaluation_id)
+    own = permissions.is_own_gemeente(current_user, evaluation)
+    sections = services.progress(evaluation, questionnaire, current_user) if own else []
+    check = services.submission_state(evaluation, questionnaire)
+    place = services.last_place(evaluation, current_user) if own else None
+    resume = None
+    if place:
+        kind, _sep, section_id = place.partition(":")
+        if questionnaire.has_section(section_id):
+            resume = (kind, questionnaire.section(section_id))
+    return render_template(
+        "evaluations/overview.html", evaluation=evaluation, questionnaire=questionnaire, sections=sections,
+        check=check, resume=resume, own=own, today=today(),
+        can_answer=permissions.can_answer(current_user, evaluation),
+        can_consensus=permissions.can_set_consensus(current_user, evaluation),
+        can_view_consensus=permissions.can_view_consensus(current_user, evaluation),
+        can_submit=permissions.can_submit(current_user, evaluation),
+        can_reopen=permissions.can_reopen(current_user, evaluation),
+        can_history=permissions.can_view_history(current_user, evaluation),
+        reopen_form=ReopenForm(formdata=None), upload_form=UploadForm(formdata=None),
+    )
+
+
+# ---------------------------------------------------------------- own answers (the wizard)
+
+
+@dataclass
+class WizardPage:
+    """What differs between the own-answers page and the consensus page; the request handling is shared."""
+
+    mode: str  # "answers" or "consensus"
+    endpoint: str
+    template: str
+    editable: bool
+    load: Callable[[], tuple[dict, object]]  # stored answers by question id, and the stored note
+    save: Callable[[object], int]  # PageInput -> number of changed items
+    saved_message: str
+    after_last: str  # where "Opslaan en verder" goes from the last section
+    context: dict = field(default_factory=dict)
+    prefill: dict | None = None
+
+
+def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Section, wizard: WizardPage):  # noqa: ANN202
+    stored, note = wizard.load()
+    page = None
+    conflicts: dict = {}
+    problems: dict[str, list[FieldProblem]] = {}
+    form_errors: list[str] = []
+    status = 200
+    here = url_for(wizard.endpoint, evaluation_id=evaluation.id, section_id=section.id)
+    if request.method == "POST":
+        _require_csrf()
+        if not wizard.editable:
+            flash(_("U kunt hier niet (meer) wijzigen: de zelfevaluatie is ingediend of u heeft deze rol niet."),
+                  "error")
+            return redirect(here)
+        page = read_page(request.form, questionnaire.scale, section.questions, section)
+        problems = dict(page.problems)
+        if not problems:
+            try:
+                changed = wizard.save(services.PageInput(answers=page.answers, note=page.note))
+            except services.EditConflict as error:
+                db.session.rollback()
+                conflicts = {c.item: c for c in error.conflicts}
+                form_errors.append(error.message)
+                stored, note = wizard.load()
+                status = 409
+            except services.InvalidItems as error:
+                db.session.rollback()
+                problems = {("notes" if k.startswith(services.NOTE_PREFIX) else k): v
+                            for k, v in error.problems.items()}
+            except DomainError as error:
+                db.session.rollback()
+                form_errors.append(error.message)
+                status = 422
+            else:
+                services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
+                db.session.commit()
+                flash(wizard.saved_message if changed else _("Er was niets gewijzigd."), "success")
+                _previous, following = _neighbours(questionnaire, section)
+                if request.form.get("next"):
+                    if following is not None:
+                        return redirect(url_for(wizard.endpoint, evaluation_id=evaluation.id,
+                                                section_id=following.id))
+                    return redirect(wizard.after_last)
+                return redirect(here)
+        if problems:
+            status = 422
+            form_errors.insert(0, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
+    elif wizard.editable:
+        services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
+        db.session.commit()
+    previous, following = _neighbours(questionnaire, section)
+    return render_template(
+        wizard.template, evaluation=evaluation, questionnaire=questionnaire, section=section,
+        fields=_page_fields(section, stored, note, page, conflicts, wizard.prefill),
+        problems=problems, conflicts=conflicts, form_errors=form_errors, editable=wizard.editable,
+        previous=previous, following=following, mode=wizard.mode, **wizard.context,
+    ), status
+
+
+def _require_csrf() -> None:
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/sections/<section_id>", methods=["GET", "POST"])
+def answer_section(evaluation_id: int, section_id: str):  # noqa: ANN201
+    """A contributor's (or the lead's) own answers to one section."""
+    evaluation, questionnaire = _evaluation(evaluation_id)
+    _require(permissions.is_own_gemeente(current_user, evaluation))
+    section = _section(questionnaire, section_id)
+    question_ids = [q.id for q in section.questions]
+
+    def load() -> tuple[dict, object]:
+        rows = services.own_answers(evaluation, current_user, question_ids)
+        notes = services.own_notes(evaluation, current_user)
+        return ({qid: services.stored_answer(rows.get(qid)) for qid in question_ids},
+                services.stored_note(notes.get(section.id)))
+
+    return _wizard(evaluation, questionnaire, section, WizardPage(
+        mode="answers", endpoint=".answer_section", template="evaluations/section.html",
+        editable=permissions.can_answer(current_user, evaluation), load=load,
+        save=lambda page: services.save_own_answers(current_user, evaluation, questionnaire, section, page),
+        saved_message=_("Uw antwoorden bij ‘%(title)s’ zijn opgeslagen.", title=section.title),
+        after_last=url_for(".evaluation", evaluation_id=evaluation.id),
+    ))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/consensus/<section_id>", methods=["GET", "POST"])
+def consensus_section(evaluation_id: int, section_id: str):  # noqa: ANN201
+    """Every colleague's answer with the spread, and the gemeente's consensus (set by the lead)."""
+    evaluation, questionnaire = _evaluation(evaluation_id)
+    _require(permissions.can_see_individual_answers(current_user, evaluation))
+    section = _section(questionnaire, section_id)
+    question_ids = [q.id for q in section.questions]
+    contributed = services.contributions(evaluation, question_ids)
+    proposals = services.proposals(contributed, question_ids)
+
+    def load() -> tuple[dict, object]:
+        rows = services.consensus_answers(evaluation, question_ids)
+        notes = services.consensus_notes(evaluation)
+        return ({qid: services.stored_answer(rows.get(qid)) for qid in question_ids},
+                services.stored_note(notes.get(section.id)))
+
+    def problems_for(qid: str, data: AnswerData) -> list[FieldProblem]:
+        return check_consensus(questionnaire.scale, data, proposals[qid])
+
+    return _wizard(evaluation, questionnaire, section, WizardPage(
+        mode="consensus", endpoint=".consensus_section", template="evaluations/consensus.html",
+        editable=permissions.can_set_consensus(current_user, evaluation), load=load,
+        save=lambda page: services.save_consensus(current_user, evaluation, questionnaire, section, page,
+                                                  problems_for),
+        saved_message=_("De gezamenlijke antwoorden bij ‘%(title)s’ zijn opgeslagen.", title=section.title),
+        after_last=url_for(".submit", evaluation_id=evaluation.id),
+        context={"contributed": contributed, "proposals": proposals,
+                 "contributor_notes": services.contributor_notes(evaluation, section.id)},
+        prefill=_prefill(proposals, contributed),
+    ))
+
+
+# ---------------------------------------------------------------- the submitted self-evaluation (read-only)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/self-evaluation")
+def submitted_view(evaluation_id: int):  # noqa: ANN201
+    """The gemeente's answers as one read-only page: for its own users, and for the region after submission."""
+    evaluation, questionnaire = _evaluation(evaluation_id)
+    _require(permissions.can_view_consensus(current_user, evaluation))
+    rows = services.consensus_answers(evaluation)
+    notes = services.consensus_notes(evaluation)
+    return render_template("evaluations/self_evaluation.html", evaluation=evaluation, questionnaire=questionnaire,
+                           answers={qid: row.data for qid, row in rows.items()},
+                           notes={sid: row.data for sid, row in notes.items()}, empty_answer=EMPTY_ANSWER,
+                           empty_note=EMPTY_NOTE)
+
+
+# ---------------------------------------------------------------- submission and reopening
+
+
+@bp.route("/evaluations/<int:evaluation_id>/submit", methods=["GET", "POST"])
+def submit(evaluation_id: int):  # noqa: ANN201
+    evaluation, questionnaire = _evaluation(evaluation_id)
+    _require(permissions.is_own_gemeente(current_user, evaluation))
+    form = EmptyForm()
+    status = 200
+    if request.method == "POST":
+        _require(permissions.is_lead_of(current_user, evaluation))
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.submit(current_user, evaluation, questionnaire)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("De zelfevaluatie van %(name)s is ingediend. De regio is op de hoogte; de antwoorden zijn "
+                    "nu alleen nog te lezen.", name=evaluation.municipality.name), "success")
+            return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+    check = services.submission_state(evaluation, questionnaire)
+    return render_template("evaluations/submit.html", evaluation=evaluation, questionnaire=questionnaire,
+                           check=check, form=form,
+                           can_submit=permissions.can_submit(current_user, evaluation)), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/reopen", methods=["GET", "POST"])
+def reopen(evaluation_id: int):  # noqa: ANN201
+    evaluation, _questionnaire = _evaluation(evaluation_id)
+    _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            services.reopen(current_user, evaluation, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("De zelfevaluatie van %(name)s is heropend. De trekker kan weer wijzigen en opnieuw indienen.",
+                    name=evaluation.municipality.name), "success")
+            return redirect(url_for(".round_detail", round_id=evaluation.round_id))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("evaluations/reopen.html", evaluation=evaluation, form=form,
+                           can_reopen=permissions.can_reopen(current_user, evaluation)), status
+
+
+# ---------------------------------------------------------------- history
+
+
+@bp.route("/evaluations/<int:evaluation_id>/history")
+def history(evaluation_id: int):  # noqa: ANN201
+    evaluation, questionnaire = _evaluation(evaluation_id)
+    _require(permissions.can_view_history(current_user, evaluation))
+    page = request.args.get("page", 1, type=int) or 1
+    entries, pages = services.history(evaluation, questionnaire, page)
+    return render_template("evaluations/history.html", evaluation=evaluation, entries=entries,
+                           page=min(max(page, 1), pages), pages=pages)
+
+
+# ---------------------------------------------------------------- colleagues
+
+
+@bp.route("/colleagues", methods=["GET", "POST"])
+def colleagues():  # noqa: ANN201
+    _require(permissions.can_invite_colleague(current_user, current_user.municipality_id))
+    form = InviteColleagueForm()
+    if form.validate_on_submit():
+        try:
+            user, link = services.invite_colleague(current_user, email=form.email.data, name=form.name.data)
+        except DomainError as error:
+            db.session.rollback()
+            _show_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("%(name)s is uitgenodigd als bijdrager (%(email)s).", name=user.name, email=user.email),
+                  "success")
+            if not current_app.config.get("MAIL_SERVER"):
+                flash(_("Er is geen mailserver ingesteld, dus er is geen e-mail verstuurd. Geef uw collega zelf "
+                        "deze activeringslink: %(link)s", link=link), "info")
+            return redirect(url_for(".colleagues"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("evaluations/colleagues.html", form=form,
+                           colleagues=services.colleagues(current_user.municipality_id),
+                           municipality=current_user.municipality), status

@@ -1,0 +1,780 @@
+"""Rounds and self-evaluations: opening rounds, answers, consensus, submission, reopening, history, colleagues.
+
+Services load rows, check ``domain.permissions`` and ``domain.evaluations``, change models, flush and return; they
+never commit (the view commits once). A broken rule raises a ``DomainError`` with a Dutch message. Saves of answers
+and consensus compare the versions the page was loaded with (see ``domain.evaluations.find_conflicts``) and raise
+:class:`EditConflict` instead of overwriting someone else's work.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..admin.services import _email_conflict, _flush_or, _send_invitation, members_of
+from ..domain import permissions
+from ..domain.errors import DomainError, InvalidValue, NotAllowed
+from ..domain.evaluations import (
+    EMPTY_ANSWER,
+    EMPTY_NOTE,
+    AnswerData,
+    Conflict,
+    EvaluationStatus,
+    FieldProblem,
+    Proposal,
+    RoundDates,
+    SectionNoteData,
+    Stored,
+    SubmissionCheck,
+    Transition,
+    check_answer_data,
+    check_note,
+    check_reopen_reason,
+    check_round,
+    consensus_proposal,
+    find_conflicts,
+    next_status,
+    submission_check,
+)
+from ..domain.questionnaire import Questionnaire, Section
+from ..domain.roles import Role
+from ..extensions import db
+from ..models import (
+    Answer,
+    ConsensusAnswer,
+    ConsensusNote,
+    Evaluation,
+    EvaluationEvent,
+    Municipality,
+    Round,
+    SectionNote,
+    User,
+    Visit,
+)
+from ..models.types import utcnow
+from ..questionnaires.services import get_questionnaire, record_use, registry
+
+
+class EditConflict(DomainError):
+    """Someone else saved some of these items after the page was loaded; nothing was saved."""
+
+    def __init__(self, conflicts: Sequence[Conflict]) -> None:
+        super().__init__(_("Iemand anders heeft intussen ook opgeslagen. Er is niets opgeslagen; uw invoer staat "
+                           "nog op de pagina. Vergelijk hieronder, pas zo nodig aan en sla opnieuw op."))
+        self.conflicts = list(conflicts)
+
+
+class InvalidItems(InvalidValue):
+    """Some answers on the page break a rule; ``problems`` maps an item to its field problems."""
+
+    def __init__(self, problems: Mapping[str, list[FieldProblem]]) -> None:
+        count = sum(len(p) for p in problems.values())
+        super().__init__(_("Er is niets opgeslagen: %(n)s veld(en) op deze pagina kloppen nog niet.", n=count))
+        self.problems = dict(problems)
+
+
+NOTE_PREFIX = "notes:"
+
+
+def note_item(section_id: str) -> str:
+    return NOTE_PREFIX + section_id
+
+
+# ---------------------------------------------------------------- rounds
+
+
+def offered_questionnaires() -> tuple[Questionnaire, ...]:
+    return registry().offered()
+
+
+def questionnaire_choice(ref: str) -> Questionnaire:
+    """``key/version`` as the round form sends it; only versions offered for new rounds."""
+    for questionnaire in offered_questionnaires():
+        if f"{questionnaire.key}/{questionnaire.version}" == ref:
+            return questionnaire
+    raise InvalidValue(_("Kies een vragenlijst uit de lijst."), field="questionnaire")
+
+
+def region_members(region_id: int) -> list[Municipality]:
+    return list(db.session.scalars(
+        select(Municipality).where(Municipality.id.in_(members_of(region_id))).order_by(Municipality.name)))
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    name: str
+    year: int | None
+    questionnaire: str
+    dates: RoundDates | None
+    municipality_ids: Sequence[int]
+
+
+def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) -> Round:
+    if not permissions.can_open_round(actor, region_id):
+        raise NotAllowed(_("Alleen de regiocoördinator van deze regio opent een ronde."))
+    problems = check_round(data.name, data.year, data.dates, today=today)
+    errors: list[DomainError] = [InvalidValue(p.message, field=p.field) for p in problems]
+    questionnaire = None
+    try:
+        questionnaire = questionnaire_choice(data.questionnaire)
+    except DomainError as error:
+        errors.append(error)
+    members = {m.id: m for m in region_members(region_id)}
+    chosen = [members[i] for i in dict.fromkeys(data.municipality_ids) if i in members]
+    if len(chosen) != len(set(data.municipality_ids)):
+        errors.append(InvalidValue(_("Kies alleen gemeenten die lid zijn van uw regio."), field="municipality_ids"))
+    elif not chosen:
+        errors.append(InvalidValue(_("Kies minstens één gemeente die meedoet."), field="municipality_ids"))
+    name = " ".join(data.name.split())
+    if name and db.session.scalar(select(Round.id).where(Round.region_id == region_id, Round.name == name)):
+        errors.append(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
+    if errors:
+        raise_all(errors)
+    record_use(questionnaire)
+    round_ = Round(
+        region_id=region_id, name=name, year=data.year, questionnaire_key=questionnaire.key,
+        questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
+        self_evaluation_due=data.dates.self_evaluation_due, peer_review_due=data.dates.peer_review_due,
+        plan_due=data.dates.plan_due, created_by_id=actor.id,
+    )
+    db.session.add(round_)
+    for municipality in chosen:
+        evaluation = Evaluation(round=round_, municipality=municipality, status=EvaluationStatus.draft)
+        db.session.add(evaluation)
+        db.session.add(EvaluationEvent(evaluation=evaluation, actor_id=actor.id, kind="created",
+                                       details={"round": name}))
+    _flush_or(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
+    return round_
+
+
+class CollectedErrors(InvalidValue):
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = list(errors)
+
+
+def raise_all(errors: Sequence[DomainError]) -> None:
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise CollectedErrors(errors)
+
+
+def visible_rounds(actor: User) -> list[Round]:
+    query = select(Round).options(joinedload(Round.region)).order_by(Round.year.desc(), Round.created_at.desc())
+    if not permissions.is_admin(actor):
+        if actor.role is not Role.region_coordinator or not actor.is_active:
+            return []
+        query = query.where(Round.region_id == actor.region_id)
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class EvaluationRow:
+    evaluation: Evaluation
+    answered: int  # consensus answers given
+    total: int
+    contributors: int  # people who gave at least one answer of their own
+    is_overdue: bool
+
+    @property
+    def percent(self) -> int:
+        return self.answered * 100 // self.total if self.total else 0
+
+
+def round_overview(round_: Round, *, today: date) -> list[EvaluationRow]:
+    """Every member in the round with its stage and how far its consensus is; three queries, whatever the size."""
+    questionnaire = questionnaire_of_round(round_)
+    evaluations = list(db.session.scalars(
+        select(Evaluation).where(Evaluation.round_id == round_.id)
+        .options(joinedload(Evaluation.municipality)).order_by(Evaluation.id)))
+    ids = [e.id for e in evaluations]
+    question_ids = [q.id for q in questionnaire.questions]
+    answered = dict(db.session.execute(
+        select(ConsensusAnswer.evaluation_id, func.count())
+        .where(ConsensusAnswer.evaluation_id.in_(ids), ConsensusAnswer.question_id.in_(question_ids),
+               (ConsensusAnswer.value.is_not(None)) | ConsensusAnswer.is_unknown)
+        .group_by(ConsensusAnswer.evaluation_id)).all()) if ids else {}
+    contributors = dict(db.session.execute(
+        select(Answer.evaluation_id, func.count(func.distinct(Answer.author_id)))
+        .where(Answer.evaluation_id.in_(ids)).group_by(Answer.evaluation_id)).all()) if ids else {}
+    total = len(question_ids)
+    rows = [
+        EvaluationRow(e, answered.get(e.id, 0), total, contributors.get(e.id, 0),
+                      e.status is EvaluationStatus.draft and today > round_.self_evaluation_due)
+        for e in evaluations
+    ]
+    return sorted(rows, key=lambda r: r.evaluation.municipality.name)
+
+
+def questionnaire_of_round(round_: Round) -> Questionnaire:
+    return get_questionnaire(round_.questionnaire_key, round_.questionnaire_version, round_.questionnaire_hash)
+
+
+def questionnaire_of(evaluation: Evaluation) -> Questionnaire:
+    return questionnaire_of_round(evaluation.round)
+
+
+def load_evaluation(evaluation_id: int) -> Evaluation | None:
+    return db.session.scalar(
+        select(Evaluation).where(Evaluation.id == evaluation_id)
+        .options(joinedload(Evaluation.round).joinedload(Round.region), joinedload(Evaluation.municipality)))
+
+
+def evaluations_of_municipality(municipality_id: int | None) -> list[Evaluation]:
+    if municipality_id is None:
+        return []
+    return list(db.session.scalars(
+        select(Evaluation).where(Evaluation.municipality_id == municipality_id)
+        .options(joinedload(Evaluation.round)).order_by(Evaluation.created_at.desc())))
+
+
+# ---------------------------------------------------------------- reading answers
+
+
+def stored_answer(row: Answer | ConsensusAnswer | None) -> Stored | None:
+    if row is None:
+        return None
+    by = row.author.name if isinstance(row, Answer) else (row.updated_by.name if row.updated_by else None)
+    return Stored(row.version, row.data, by, row.updated_at)
+
+
+def stored_note(row: SectionNote | ConsensusNote | None) -> Stored | None:
+    if row is None:
+        return None
+    by = row.author.name if isinstance(row, SectionNote) else (row.updated_by.name if row.updated_by else None)
+    return Stored(row.version, row.data, by, row.updated_at)
+
+
+def own_answers(evaluation: Evaluation, user: User, question_ids: Iterable[str] | None = None) -> dict[str, Answer]:
+    query = (select(Answer).where(Answer.evaluation_id == evaluation.id, Answer.author_id == user.id)
+             .options(joinedload(Answer.author)))
+    if question_ids is not None:
+        query = query.where(Answer.question_id.in_(list(question_ids)))
+    return {a.question_id: a for a in db.session.scalars(query)}
+
+
+def own_notes(evaluation: Evaluation, user: User) -> dict[str, SectionNote]:
+    rows = db.session.scalars(select(SectionNote).where(
+        SectionNote.evaluation_id == evaluation.id, SectionNote.author_id == user.id)
+        .options(joinedload(SectionNote.author)))
+    return {n.section_id: n for n in rows}
+
+
+def consensus_answers(evaluation: Evaluation, question_ids: Iterable[str] | None = None) -> dict[str, ConsensusAnswer]:
+    query = (select(ConsensusAnswer).where(ConsensusAnswer.evaluation_id == evaluation.id)
+             .options(joinedload(ConsensusAnswer.updated_by)))
+    if question_ids is not None:
+        query = query.where(ConsensusAnswer.question_id.in_(list(question_ids)))
+    return {a.question_id: a for a in db.session.scalars(query)}
+
+
+def consensus_notes(evaluation: Evaluation) -> dict[str, ConsensusNote]:
+    rows = db.session.scalars(select(ConsensusNote).where(ConsensusNote.evaluation_id == evaluation.id)
+                              .options(joinedload(ConsensusNote.updated_by)))
+    return {n.section_id: n for n in rows}
+
+
+@dataclass(frozen=True)
+class Contribution:
+    author: str
+    author_id: int
+    data: AnswerData
+    at: datetime
+
+
+def contributions(evaluation: Evaluation, question_ids: Iterable[str]) -> dict[str, list[Contribution]]:
+    """Every contributor's own answer per question (for the lead and the gemeente's own users only)."""
+    result: dict[str, list[Contribution]] = defaultdict(list)
+    rows = db.session.scalars(
+        select(Answer).join(Answer.author).where(Answer.evaluation_id == evaluation.id,
+                                                 Answer.question_id.in_(list(question_ids)))
+        .options(joinedload(Answer.author)).order_by(User.name, Answer.id))
+    for row in rows:
+        if not row.data.is_empty:
+            result[row.question_id].append(Contribution(row.author.name, row.author_id, row.data, row.updated_at))
+    return result
+
+
+def contributor_notes(evaluation: Evaluation, section_id: str) -> list[tuple[str, SectionNoteData]]:
+    rows = db.session.scalars(
+        select(SectionNote).join(SectionNote.author)
+        .where(SectionNote.evaluation_id == evaluation.id, SectionNote.section_id == section_id)
+        .options(joinedload(SectionNote.author)).order_by(User.name))
+    return [(row.author.name, row.data) for row in rows if not row.data.is_empty]
+
+
+def proposals(contributed: Mapping[str, list[Contribution]], question_ids: Iterable[str]) -> dict[str, Proposal]:
+    return {qid: consensus_proposal(c.data for c in contributed.get(qid, ())) for qid in question_ids}
+
+
+# ---------------------------------------------------------------- overview
+
+
+@dataclass
+class SectionProgress:
+    section: Section
+    total: int
+    mine: int = 0  # this user's own answers
+    consensus: int = 0
+    last_by: str | None = None
+    last_at: datetime | None = None
+
+    def _percent(self, count: int) -> int:
+        return count * 100 // self.total if self.total else 0
+
+    @property
+    def mine_percent(self) -> int:
+        return self._percent(self.mine)
+
+    @property
+    def consensus_percent(self) -> int:
+        return self._percent(self.consensus)
+
+    def touch(self, by: str | None, at: datetime) -> None:
+        if self.last_at is None or at > self.last_at:
+            self.last_at, self.last_by = at, by
+
+
+def progress(evaluation: Evaluation, questionnaire: Questionnaire, user: User) -> list[SectionProgress]:
+    """Per section: the user's own answered count, the consensus count, and the last edit by anyone (4 queries)."""
+    section_of = {q.id: q.section_id for q in questionnaire.questions}
+    result = {s.id: SectionProgress(s, len(s.questions)) for s in questionnaire.sections}
+    own = db.session.execute(
+        select(Answer.question_id, Answer.author_id, Answer.value, Answer.is_unknown, Answer.updated_at, User.name)
+        .join(User, User.id == Answer.author_id).where(Answer.evaluation_id == evaluation.id)).all()
+    for question_id, author_id, value, unknown, at, name in own:
+        item = result.get(section_of.get(question_id, ""))
+        if item is None:
+            continue
+        if author_id == user.id and (value is not None or unknown):
+            item.mine += 1
+        item.touch(name, at)
+    agreed = db.session.execute(
+        select(ConsensusAnswer.question_id, ConsensusAnswer.value, ConsensusAnswer.is_unknown,
+               ConsensusAnswer.updated_at, User.name)
+        .outerjoin(User, User.id == ConsensusAnswer.updated_by_id)
+        .where(ConsensusAnswer.evaluation_id == evaluation.id)).all()
+    for question_id, value, unknown, at, name in agreed:
+        item = result.get(section_of.get(question_id, ""))
+        if item is None:
+            continue
+        if value is not None or unknown:
+            item.consensus += 1
+        item.touch(name, at)
+    for model, who in ((SectionNote, SectionNote.author_id), (ConsensusNote, ConsensusNote.updated_by_id)):
+        rows = db.session.execute(
+            select(model.section_id, model.updated_at, User.name).outerjoin(User, User.id == who)
+            .where(model.evaluation_id == evaluation.id)).all()
+        for section_id, at, name in rows:
+            if section_id in result:
+                result[section_id].touch(name, at)
+    return list(result.values())
+
+
+# ---------------------------------------------------------------- saving
+
+
+@dataclass
+class PageInput:
+    """What a wizard page sends: per item the version and digest it was loaded with, and the new content."""
+
+    answers: dict[str, tuple[int, str | None, AnswerData]] = field(default_factory=dict)
+    note: tuple[int, str | None, SectionNoteData] | None = None
+    via: str = "web"  # "web" or "excel", kept in the history
+
+
+def _answer_details(before: AnswerData | None, after: AnswerData) -> dict[str, Any]:
+    return {"before": answer_to_json(before) if before is not None else None, "after": answer_to_json(after)}
+
+
+def answer_to_json(data: AnswerData) -> dict[str, Any]:
+    return {"value": data.value, "unknown": data.unknown, "explanation": data.explanation,
+            "evidence": data.evidence, "links": list(data.links)}
+
+
+def answer_from_json(data: Mapping[str, Any] | None) -> AnswerData | None:
+    if data is None:
+        return None
+    return AnswerData(value=data.get("value"), unknown=bool(data.get("unknown")),
+                      explanation=data.get("explanation") or "", evidence=data.get("evidence") or "",
+                      links=tuple(data.get("links") or ()))
+
+
+def note_to_json(data: SectionNoteData) -> dict[str, Any]:
+    return {"strengths": data.strengths, "improvements": data.improvements}
+
+
+def _require_editable(evaluation: Evaluation) -> None:
+    if not evaluation.status.is_editable:
+        raise NotAllowed(_("Deze zelfevaluatie is ingediend en kan niet meer worden gewijzigd."))
+
+
+def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, section: Section,
+                     page: PageInput) -> int:
+    """Save the user's own answers and notes for one section. Returns how many items changed."""
+    if not permissions.can_answer(actor, evaluation):
+        _require_editable(evaluation)
+        raise NotAllowed(_("U mag deze zelfevaluatie niet invullen."))
+    question_ids = [q.id for q in section.questions]
+    unknown = set(page.answers) - set(question_ids)
+    if unknown:
+        raise InvalidValue(_("Het formulier hoort niet bij dit thema. Laad de pagina opnieuw."))
+
+    def load() -> tuple[dict[str, Answer], SectionNote | None]:
+        rows = own_answers(evaluation, actor, question_ids)
+        note = db.session.scalar(select(SectionNote).where(
+            SectionNote.evaluation_id == evaluation.id, SectionNote.author_id == actor.id,
+            SectionNote.section_id == section.id).options(joinedload(SectionNote.author)))
+        return rows, note
+
+    def write(rows: dict[str, Answer], note: SectionNote | None, check) -> int:  # noqa: ANN001
+        _check_items(questionnaire, page, check.changed)
+        changed = 0
+        for qid in check.changed:
+            if qid.startswith(NOTE_PREFIX):
+                new_note = page.note[2]
+                if note is None:
+                    note = SectionNote(evaluation_id=evaluation.id, author_id=actor.id, section_id=section.id)
+                    db.session.add(note)
+                    before = None
+                else:
+                    before = note_to_json(note.data)
+                note.set_data(new_note)
+                _event(evaluation, actor, "note", qid, {"before": before, "after": note_to_json(new_note),
+                                                        "via": page.via})
+            else:
+                new = page.answers[qid][2]
+                row = rows.get(qid)
+                before = row.data if row is not None else None
+                if row is None:
+                    row = Answer(evaluation_id=evaluation.id, author_id=actor.id, question_id=qid)
+                    db.session.add(row)
+                row.set_data(new)
+                _event(evaluation, actor, "answer", qid, {**_answer_details(before, new), "via": page.via})
+            changed += 1
+        return changed
+
+    return _save_checked(page, section, load, write)
+
+
+def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, section: Section,
+                   page: PageInput, problems_for) -> int:  # noqa: ANN001
+    """Save the gemeente's consensus answers and notes for one section (lead only). ``problems_for(qid, data)``
+    checks one consensus answer against its proposal."""
+    if not permissions.can_set_consensus(actor, evaluation):
+        _require_editable(evaluation)
+        raise NotAllowed(_("Alleen de trekker van de gemeente stelt de gezamenlijke antwoorden vast."))
+    question_ids = [q.id for q in section.questions]
+    if set(page.answers) - set(question_ids):
+        raise InvalidValue(_("Het formulier hoort niet bij dit thema. Laad de pagina opnieuw."))
+
+    def load() -> tuple[dict[str, ConsensusAnswer], ConsensusNote | None]:
+        rows = consensus_answers(evaluation, question_ids)
+        note = db.session.scalar(select(ConsensusNote).where(
+            ConsensusNote.evaluation_id == evaluation.id, ConsensusNote.section_id == section.id)
+            .options(joinedload(ConsensusNote.updated_by)))
+        return rows, note
+
+    def write(rows: dict[str, ConsensusAnswer], note: ConsensusNote | None, check) -> int:  # noqa: ANN001
+        _check_items(questionnaire, page, check.changed, problems_for)
+        changed = 0
+        for qid in check.changed:
+            if qid.startswith(NOTE_PREFIX):
+                new_note = page.note[2]
+                if note is None:
+                    note = ConsensusNote(evaluation_id=evaluation.id, section_id=section.id)
+                    db.session.add(note)
+                    before = None
+                else:
+                    before = note_to_json(note.data)
+                note.set_data(new_note)
+                note.updated_by_id = actor.id
+                _event(evaluation, actor, "consensus_note", qid, {"before": before, "after": note_to_json(new_note)})
+            else:
+                new = page.answers[qid][2]
+                row = rows.get(qid)
+                before = row.data if row is not None else None
+                if row is None:
+                    row = ConsensusAnswer(evaluation_id=evaluation.id, question_id=qid)
+                    db.session.add(row)
+                row.set_data(new)
+                row.updated_by_id = actor.id
+                _event(evaluation, actor, "consensus", qid, _answer_details(before, new))
+            changed += 1
+        return changed
+
+    return _save_checked(page, section, load, write)
+
+
+def _check_items(questionnaire: Questionnaire, page: PageInput, items: Iterable[str],
+                 problems_for=None) -> None:  # noqa: ANN001
+    """Every rule on the items about to be saved; raises :class:`InvalidItems` naming each problem."""
+    invalid: dict[str, list[FieldProblem]] = {}
+    for item in items:
+        if item.startswith(NOTE_PREFIX):
+            problems = check_note(page.note[2])
+        elif problems_for is not None:
+            problems = problems_for(item, page.answers[item][2])
+        else:
+            problems = check_answer_data(questionnaire.scale, page.answers[item][2])
+        if problems:
+            invalid[item] = problems
+    if invalid:
+        raise InvalidItems(invalid)
+
+
+def _save_checked(page: PageInput, section: Section, load, write) -> int:  # noqa: ANN001
+    """Compare with what is stored, write what changed, flush; a race lost at flush becomes an EditConflict."""
+    rows, note = load()
+    submitted: dict[str, tuple[int, str | None, Any]] = dict(page.answers)
+    if page.note is not None:
+        submitted[note_item(section.id)] = page.note
+    stored = {qid: stored_answer(row) for qid, row in rows.items()}
+    stored[note_item(section.id)] = stored_note(note)
+    check = find_conflicts(submitted, {k: v for k, v in stored.items() if v is not None})
+    if check.conflicts:
+        raise EditConflict(check.conflicts)
+    if not check.changed:
+        return 0
+    changed = write(rows, note, check)
+    try:
+        db.session.flush()
+    except (StaleDataError, IntegrityError):
+        # Another request saved between our read and our write: show what it saved.
+        db.session.rollback()
+        rows, note = load()
+        stored = {qid: stored_answer(row) for qid, row in rows.items()}
+        stored[note_item(section.id)] = stored_note(note)
+        again = find_conflicts(submitted, {k: v for k, v in stored.items() if v is not None})
+        raise EditConflict(again.conflicts or [
+            Conflict(item, stored.get(item) or Stored(0, EMPTY_NOTE if item.startswith(NOTE_PREFIX) else EMPTY_ANSWER),
+                     submitted[item][2])
+            for item in check.changed]) from None
+    return changed
+
+
+def _event(evaluation: Evaluation, actor: User | None, kind: str, subject: str = "",
+           details: dict[str, Any] | None = None) -> EvaluationEvent:
+    event = EvaluationEvent(evaluation_id=evaluation.id, actor_id=actor.id if actor else None, kind=kind,
+                            subject=subject, details=details or {}, at=utcnow())
+    db.session.add(event)
+    return event
+
+
+# ---------------------------------------------------------------- submission and reopening
+
+
+def submission_state(evaluation: Evaluation, questionnaire: Questionnaire) -> SubmissionCheck:
+    rows = consensus_answers(evaluation)
+    return submission_check(questionnaire, {qid: row.data for qid, row in rows.items()})
+
+
+def submit(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) -> SubmissionCheck:
+    if not permissions.can_submit(actor, evaluation):
+        _require_editable(evaluation)
+        raise NotAllowed(_("Alleen de trekker van de gemeente dient de zelfevaluatie in."))
+    check = submission_state(evaluation, questionnaire)
+    if not check.can_submit:
+        raise InvalidValue(_("Nog niet alle vragen hebben een gezamenlijk antwoord (%(n)s open).",
+                             n=len(check.missing)))
+    evaluation.status = next_status(evaluation.status, Transition.submit)
+    evaluation.submitted_at = utcnow()
+    evaluation.submitted_by_id = actor.id
+    _event(evaluation, actor, "submitted", details={"from": "draft", "to": evaluation.status.value})
+    _flush_state()
+    return check
+
+
+def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
+    if not permissions.can_reopen(actor, evaluation):
+        if permissions.is_coordinator_of(actor, evaluation.region_id):
+            next_status(evaluation.status, Transition.reopen)  # raises the Dutch reason
+        raise NotAllowed(_("Alleen de regiocoördinator kan een ingediende zelfevaluatie heropenen."))
+    cleaned = check_reopen_reason(reason)
+    before = evaluation.status
+    evaluation.status = next_status(evaluation.status, Transition.reopen)
+    evaluation.submitted_at = None
+    evaluation.submitted_by_id = None
+    _event(evaluation, actor, "reopened", details={"from": before.value, "to": evaluation.status.value,
+                                                   "reason": cleaned})
+    _flush_state()
+
+
+def _flush_state() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise DomainError(_("De status van deze zelfevaluatie is intussen door iemand anders gewijzigd. "
+                            "Bekijk de pagina opnieuw.")) from None
+
+
+# ---------------------------------------------------------------- resume where the user was
+
+
+def remember_place(evaluation: Evaluation, user: User, place: str) -> None:
+    visit = db.session.get(Visit, (evaluation.id, user.id))
+    if visit is None:
+        db.session.add(Visit(evaluation_id=evaluation.id, user_id=user.id, place=place, at=utcnow()))
+    elif visit.place != place:
+        visit.place, visit.at = place, utcnow()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        pass  # the same user in two tabs at once: either place is fine
+
+
+def last_place(evaluation: Evaluation, user: User) -> str | None:
+    return db.session.scalar(select(Visit.place).where(Visit.evaluation_id == evaluation.id,
+                                                       Visit.user_id == user.id))
+
+
+# ---------------------------------------------------------------- history
+
+
+EVENT_LABELS = {
+    "created": "Zelfevaluatie klaargezet",
+    "answer": "Eigen antwoord",
+    "note": "Eigen sterke punten en verbeterpunten",
+    "consensus": "Gezamenlijk antwoord",
+    "consensus_note": "Gezamenlijke sterke punten en verbeterpunten",
+    "submitted": "Ingediend",
+    "reopened": "Heropend",
+    "excel_import": "Excel-bestand verwerkt",
+}
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    event: EvaluationEvent
+    label: str
+    subject: str  # "3.2 Is de ...?" or "Thema 3 Horizontale regie"
+    before: str | None
+    after: str | None
+
+
+HISTORY_PAGE = 50
+
+
+def history(evaluation: Evaluation, questionnaire: Questionnaire, page: int = 1) -> tuple[list[HistoryEntry], int]:
+    """The evaluation's events, newest first, ``HISTORY_PAGE`` a page; returns the entries and the page count."""
+    total = db.session.scalar(select(func.count()).select_from(EvaluationEvent)
+                              .where(EvaluationEvent.evaluation_id == evaluation.id)) or 0
+    pages = max(1, -(-total // HISTORY_PAGE))
+    page = min(max(page, 1), pages)
+    events = db.session.scalars(
+        select(EvaluationEvent).where(EvaluationEvent.evaluation_id == evaluation.id)
+        .options(joinedload(EvaluationEvent.actor))
+        .order_by(EvaluationEvent.at.desc(), EvaluationEvent.id.desc())
+        .offset((page - 1) * HISTORY_PAGE).limit(HISTORY_PAGE))
+    return [_history_entry(e, questionnaire) for e in events], pages
+
+
+def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> HistoryEntry:
+    label = EVENT_LABELS.get(event.kind, event.kind)
+    details = event.details or {}
+    subject = ""
+    before = after = None
+    if event.subject.startswith(NOTE_PREFIX):
+        section_id = event.subject.removeprefix(NOTE_PREFIX)
+        if questionnaire.has_section(section_id):
+            section = questionnaire.section(section_id)
+            subject = _("Thema %(n)s %(t)s", n=section.number, t=section.title)
+        else:
+            subject = event.subject
+        before = _note_text(details.get("before"))
+        after = _note_text(details.get("after"))
+    elif event.subject:
+        if questionnaire.has_question(event.subject):
+            question = questionnaire.question(event.subject)
+            subject = f"{question.number} {question.text}"
+        else:
+            subject = event.subject
+        scale = questionnaire.scale
+        old, new = answer_from_json(details.get("before")), answer_from_json(details.get("after"))
+        before = describe_answer(old, scale) if old is not None else None
+        after = describe_answer(new, scale) if new is not None else None
+    elif event.kind == "reopened":
+        after = _("Reden: %(reason)s", reason=details.get("reason", ""))
+    elif event.kind == "excel_import":
+        after = _("%(n)s wijziging(en) uit %(file)s", n=details.get("count", 0), file=details.get("file", ""))
+    if details.get("via") == "excel":
+        label = _("%(label)s (via Excel)", label=label)
+    return HistoryEntry(event, label, subject, before, after)
+
+
+def describe_answer(data: AnswerData, scale) -> str:  # noqa: ANN001
+    parts = [data.value_label(scale)]
+    if data.explanation:
+        parts.append(_("toelichting: %(text)s", text=_clip(data.explanation)))
+    if data.evidence:
+        parts.append(_("bewijs: %(text)s", text=_clip(data.evidence)))
+    if data.links:
+        parts.append(_("%(n)s link(s)", n=len(data.links)))
+    return " · ".join(parts)
+
+
+def _note_text(data: Mapping[str, str] | None) -> str | None:
+    if not data:
+        return None
+    parts = []
+    if data.get("strengths"):
+        parts.append(_("sterk: %(text)s", text=_clip(data["strengths"])))
+    if data.get("improvements"):
+        parts.append(_("verbeteren: %(text)s", text=_clip(data["improvements"])))
+    return " · ".join(parts) or _("(leeg)")
+
+
+def _clip(text: str, limit: int = 140) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def state_changes(evaluation_ids: Sequence[int]) -> dict[int, list[EvaluationEvent]]:
+    """Submissions and reopenings per evaluation, for the region's round page."""
+    result: dict[int, list[EvaluationEvent]] = defaultdict(list)
+    if not evaluation_ids:
+        return result
+    rows = db.session.scalars(
+        select(EvaluationEvent).where(EvaluationEvent.evaluation_id.in_(list(evaluation_ids)),
+                                      EvaluationEvent.kind.in_(["submitted", "reopened"]))
+        .options(joinedload(EvaluationEvent.actor)).order_by(EvaluationEvent.at.desc()))
+    for row in rows:
+        result[row.evaluation_id].append(row)
+    return result
+
+
+# ---------------------------------------------------------------- colleagues
+
+
+def colleagues(municipality_id: int) -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.municipality_id == municipality_id,
+                           User.role.in_([Role.municipal_lead, Role.municipal_contributor]))
+        .order_by(User.name)))
+
+
+def invite_colleague(actor: User, *, email: str, name: str) -> tuple[User, str]:
+    """A lead invites a contributor of their own gemeente; returns the account and the activation link."""
+    if not permissions.can_invite_colleague(actor, actor.municipality_id):
+        raise NotAllowed(_("Alleen de trekker van een gemeente nodigt collega's uit."))
+    email = User.normalize_email(email)
+    if db.session.scalar(select(User.id).where(User.email == email)) is not None:
+        raise _email_conflict(email)
+    user = User(email=email, name=" ".join((name or "").split()), role=Role.municipal_contributor,
+                municipality_id=actor.municipality_id, is_active=True)
+    db.session.add(user)
+    _flush_or(_email_conflict(email))
+    return user, _send_invitation(user, actor)
+
