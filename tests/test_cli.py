@@ -71,6 +71,15 @@ def test_seed_demo_loads_a_region_with_a_user_per_role(runner):
     for label, local, *_ in DEMO_USERS:
         assert f"{local}@" in result.output and label in result.output
     assert DEMO_PASSWORD in result.output
+    # a round in progress: Groenmeer halfway with answers of three colleagues, Havenstede submitted
+    from peerreview.domain.evaluations import EvaluationStatus
+    from peerreview.models import Answer, Evaluation, Round
+
+    round_ = db.session.scalar(select(Round))
+    assert round_.region_id == region.id and len(round_.evaluations) == 6
+    status = {e.municipality.name: e.status for e in db.session.scalars(select(Evaluation))}
+    assert status["Havenstede"] is EvaluationStatus.submitted and status["Groenmeer"] is EvaluationStatus.draft
+    assert db.session.scalar(select(func.count(func.distinct(Answer.author_id)))) == 3
 
 
 def test_seed_demo_if_empty_does_not_load_twice(runner):
@@ -86,7 +95,7 @@ def test_demo_users_can_log_in(runner, auth, client):
     response = auth.login("trekker.groenmeer@demo.peerreview.nl", DEMO_PASSWORD)
     assert response.status_code == 302
     page = client.get("/start").get_data(as_text=True)
-    assert "Groenmeer" in page
+    assert "Groenmeer" in page and "Collegiale toets" in page
 
 
 def test_seed_demo_refuses_a_database_with_data(runner, create_user):
