@@ -10,7 +10,8 @@ from datetime import date, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -238,9 +239,12 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
     form_errors: list[str] = []
     status = 200
     here = url_for(wizard.endpoint, evaluation_id=evaluation.id, section_id=section.id)
+    autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         _require_csrf()
         if not wizard.editable:
+            if autosave:
+                return jsonify(ok=False, message=_("Niet opgeslagen: u kunt hier niet (meer) wijzigen.")), 403
             flash(_("U kunt hier niet (meer) wijzigen: de zelfevaluatie is ingediend of u heeft deze rol niet."),
                   "error")
             return redirect(here)
@@ -266,6 +270,8 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
             else:
                 services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
                 db.session.commit()
+                if autosave:
+                    return _autosaved(section, wizard, changed)
                 flash(wizard.saved_message if changed else _("Er was niets gewijzigd."), "success")
                 _previous, following = _neighbours(questionnaire, section)
                 if request.form.get("next"):
@@ -277,6 +283,11 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
         if problems:
             status = 422
             form_errors.insert(0, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
+        if autosave:
+            message = (_("Niet automatisch opgeslagen: iemand anders heeft intussen ook opgeslagen. Klik op "
+                         "‘Opslaan’ om te vergelijken.") if conflicts else
+                       _("Niet automatisch opgeslagen: een veld klopt nog niet. Klik op ‘Opslaan’ voor de details."))
+            return jsonify(ok=False, message=message), status
     elif wizard.editable:
         services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
         db.session.commit()
@@ -287,6 +298,19 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
         problems=problems, conflicts=conflicts, form_errors=form_errors, editable=wizard.editable,
         previous=previous, following=following, mode=wizard.mode, **wizard.context,
     ), status
+
+
+def _autosaved(section: Section, wizard: WizardPage, changed: int):  # noqa: ANN202
+    """The answer to a save sent by the page's script: the new version and digest of every item, so that the
+    next save (automatic or by the button) is checked against what was just stored."""
+    stored, note = wizard.load()
+    fields = {f"q-{qid}": {"version": item.version, "digest": digest(item.data)}
+              for qid, item in stored.items() if item is not None}
+    if note is not None:
+        fields["note"] = {"version": note.version, "digest": digest(note.data)}
+    when = format_datetime(datetime.now(AMSTERDAM), "HH:mm")
+    message = _("Automatisch opgeslagen om %(time)s.", time=when) if changed else _("Alles is opgeslagen.")
+    return jsonify(ok=True, message=message, fields=fields)
 
 
 def _require_csrf() -> None:

@@ -192,3 +192,27 @@ def test_the_overview_lists_progress_and_last_editor_with_a_constant_query_count
     with count_queries() as many:
         client.get(overview_url)
     assert many.count == few.count
+
+
+def test_autosave_answers_with_the_new_versions_so_the_next_save_does_not_clash(client, auth, setting):  # noqa: ANN001
+    auth.login(setting.contributor)
+    url = section_url(setting.evaluation)
+    state = page_state(client, url, QUESTIONS)
+    headers = {"X-Autosave": "1"}
+    response = client.post(url, data={**state, "q-analyse.cijfers-value": "2"}, headers=headers)
+    assert response.status_code == 200 and response.json["ok"]
+    assert response.json["message"].startswith("Automatisch opgeslagen om ")
+    fields = response.json["fields"]
+    assert fields["q-analyse.cijfers"]["version"] == 1
+    # the page keeps typing: the next save carries the versions the autosave returned, and is no conflict
+    state["q-analyse.cijfers-version"] = str(fields["q-analyse.cijfers"]["version"])
+    state["q-analyse.cijfers-digest"] = fields["q-analyse.cijfers"]["digest"]
+    response = client.post(url, data={**state, "q-analyse.cijfers-value": "3"})
+    assert response.status_code == 302
+    assert db.session.scalar(select(Answer.value)) == 3
+    # a problem or a conflict is reported in words, and nothing is saved
+    response = client.post(url, data={**state, "q-analyse.cijfers-value": "9"}, headers=headers)
+    assert response.status_code == 422 and "klopt nog niet" in response.json["message"]
+    response = client.post(url, data={**state, "q-analyse.cijfers-value": "4"}, headers=headers)
+    assert response.status_code == 409 and "iemand anders" in response.json["message"]
+    assert db.session.scalar(select(Answer.value)) == 3

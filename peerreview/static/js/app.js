@@ -15,4 +15,47 @@
     button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
+  // Autosave on wizard pages (forms with data-autosave): a few seconds after the last change the form is
+  // posted in the background; the answer carries each item's new version, so the next save, by hand or
+  // automatic, is checked against what was just stored. Without this script the buttons do the same.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosave]"), function (form) {
+    var status = form.querySelector(".autosave-status");
+    var timer = null, busy = false, again = false, dirty = false;
+    function say(text) { if (status) { status.textContent = text; } }
+    function save() {
+      if (busy) { again = true; return; }
+      if (!dirty || !window.fetch || !window.FormData) { return; }
+      busy = true; dirty = false;
+      fetch(form.getAttribute("action") || window.location.href, {
+        method: "POST", body: new FormData(form), credentials: "same-origin",
+        headers: { "X-Autosave": "1", "Accept": "application/json" }
+      }).then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }).then(function (result) {
+        say(result.data.message || "");
+        if (!result.ok) { return; }
+        Object.keys(result.data.fields || {}).forEach(function (name) {
+          var item = result.data.fields[name];
+          var version = form.querySelector('input[name="' + name + '-version"]');
+          var digest = form.querySelector('input[name="' + name + '-digest"]');
+          if (version) { version.value = item.version; }
+          if (digest) { digest.value = item.digest; }
+        });
+      }).catch(function () {
+        dirty = true;
+        say("Niet automatisch opgeslagen (geen verbinding). Uw invoer staat nog op de pagina; klik op ‘Opslaan’.");
+      }).then(function () {
+        busy = false;
+        if (again) { again = false; save(); }
+      });
+    }
+    function changed() {
+      dirty = true;
+      window.clearTimeout(timer);
+      timer = window.setTimeout(save, 2500);
+    }
+    form.addEventListener("input", changed);
+    form.addEventListener("change", changed);
+    form.addEventListener("submit", function () { window.clearTimeout(timer); dirty = false; });
+  });
 })();
