@@ -229,6 +229,23 @@ class WizardPage:
     after_last: str  # where "Opslaan en verder" goes from the last section
     context: dict = field(default_factory=dict)
     prefill: dict | None = None
+    #: The rules that the save checks on changed answers (the reason for departing from the proposal), also run
+    #: when the page has other problems, so that every problem is shown at once.
+    check: Callable[[str, AnswerData], list[FieldProblem]] | None = None
+
+
+def _rule_problems(page, wizard: WizardPage) -> dict[str, list[FieldProblem]]:  # noqa: ANN001
+    if wizard.check is None:
+        return {}
+    found = {}
+    for qid, (_version, shown, data) in page.answers.items():
+        earlier = page.problems.get(qid, [])
+        if shown != digest(data) and not any(p.field == "value" for p in earlier):
+            fields = {p.field for p in earlier}
+            extra = [p for p in wizard.check(qid, data) if p.field not in fields]
+            if extra:
+                found[qid] = [*earlier, *extra]
+    return found
 
 
 def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Section, wizard: WizardPage):  # noqa: ANN202
@@ -250,13 +267,18 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
             return redirect(here)
         page = read_page(request.form, questionnaire.scale, section.questions, section)
         problems = dict(page.problems)
-        if not problems:
+        if problems:
+            problems.update(_rule_problems(page, wizard))
+        else:
             try:
                 changed = wizard.save(services.PageInput(answers=page.answers, note=page.note))
             except services.EditConflict as error:
                 db.session.rollback()
                 conflicts = {c.item: c for c in error.conflicts}
-                form_errors.append(error.message)
+                own_window = all(c.theirs.by == current_user.name for c in error.conflicts)
+                form_errors.append(_("U heeft dit intussen in een ander venster opgeslagen. Er is niets opgeslagen; "
+                                     "uw invoer van dit venster staat nog op de pagina. Vergelijk, pas zo nodig aan "
+                                     "en sla opnieuw op.") if own_window else error.message)
                 stored, note = wizard.load()
                 status = 409
             except services.InvalidItems as error:
@@ -370,7 +392,7 @@ def consensus_section(evaluation_id: int, section_id: str):  # noqa: ANN201
         after_last=url_for(".submit", evaluation_id=evaluation.id),
         context={"contributed": contributed, "proposals": proposals,
                  "contributor_notes": services.contributor_notes(evaluation, section.id)},
-        prefill=_prefill(proposals, contributed),
+        prefill=_prefill(proposals, contributed), check=problems_for,
     ))
 
 

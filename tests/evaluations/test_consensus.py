@@ -202,3 +202,24 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch
     assert db.session.scalar(select(ConsensusAnswer.value)) == 4
     assert db.session.scalar(select(func.count()).select_from(EvaluationEvent).where(
         EvaluationEvent.kind == "consensus")) == 0
+
+
+def test_every_problem_is_shown_at_once(client, auth, setting):  # noqa: ANN001
+    give(setting.evaluation, setting.contributor, analyse__gebruik=1)
+    auth.login(setting.lead)
+    url = consensus_url(setting.evaluation)
+    response = client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.gebruik-value": "3",
+                                      "q-analyse.gebruik-links": "geen link"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "geen webadres" in body and "Licht toe waarom u afwijkt" in body
+
+
+def test_the_same_person_in_two_windows_is_told_so(client, auth, setting):  # noqa: ANN001
+    auth.login(setting.lead)
+    url = consensus_url(setting.evaluation)
+    window1, window2 = page_state(client, url, QUESTIONS), page_state(client, url, QUESTIONS)
+    assert client.post(url, data={**window1, "q-analyse.cijfers-value": "1"}).status_code == 302
+    response = client.post(url, data={**window2, "q-analyse.cijfers-value": "2"})
+    assert response.status_code == 409
+    assert "U heeft dit intussen in een ander venster opgeslagen" in response.get_data(as_text=True)
