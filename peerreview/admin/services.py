@@ -166,11 +166,17 @@ def save_region(region: Region | None, *, name: str, description: str | None) ->
 
 def deletion_blocker(actor: User, region: Region) -> str | None:
     """Why ``region`` cannot be deleted now (a Dutch sentence), or None when it can."""
+    from ..models import Round
+
     count = len(region.coordinators)
-    if permissions.can_delete_region(actor, region.id, coordinator_count=count):
+    rounds = db.session.scalar(select(func.count()).select_from(Round).where(Round.region_id == region.id)) or 0
+    if permissions.can_delete_region(actor, region.id, coordinator_count=count, round_count=rounds):
         return None
     if not permissions.can_edit_region(actor, region.id):
         return _("Alleen een beheerder kan een regio verwijderen.")
+    if rounds:
+        return _("Deze regio heeft %(n)s ronde(n) gehouden; de zelfevaluaties daarin horen bij de regio. Een regio "
+                 "met rondes kan daarom niet worden verwijderd.", n=rounds)
     return _(
         "Deze regio heeft nog %(n)s regiocoördinator(en). Geef hen eerst een andere regio of een andere rol; "
         "daarna kunt u de regio verwijderen.", n=count,

@@ -365,6 +365,7 @@ class Stored:
     data: AnswerData | SectionNoteData
     by: str | None = None  # who saved it last
     at: object = None  # when (an aware datetime)
+    by_id: int | None = None
 
 
 @dataclass(frozen=True)

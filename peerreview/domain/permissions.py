@@ -137,12 +137,13 @@ def can_change_own_standing(user: Actor, target: Actor) -> bool:
     return user.id != target.id
 
 
-def can_delete_region(user: Actor, region_id: int, *, coordinator_count: int) -> bool:
-    """Only the admin deletes a region, and only once no coordinator is tied to it any more.
+def can_delete_region(user: Actor, region_id: int, *, coordinator_count: int, round_count: int = 0) -> bool:
+    """Only the admin deletes a region, and only once no coordinator is tied to it any more and it has run no
+    round (rounds hold the gemeenten's evaluations, which must never lose their region).
 
     Member gemeenten do not block: their memberships go with the region, the gemeenten stay.
     """
-    return can_edit_region(user, region_id) and coordinator_count == 0
+    return can_edit_region(user, region_id) and coordinator_count == 0 and round_count == 0
 
 
 def can_change_role(

@@ -84,6 +84,8 @@ class PageForm:
     problems: dict[str, list[FieldProblem]] = field(default_factory=dict)
     #: What the user typed, as typed (links as one text), to show again after a refusal.
     raw: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Consensus questions that were pre-filled with the proposal: the digest of that proposal.
+    prefill: dict[str, str] = field(default_factory=dict)
 
 
 def _int(value: str | None) -> int:
@@ -128,6 +130,8 @@ def read_page(form: MultiDict | Mapping[str, str], scale: Scale, questions: Sequ
         data = AnswerData(value=value, unknown=unknown, explanation=clean_text(raw["explanation"]),
                           evidence=clean_text(raw["evidence"]), links=links)
         page.answers[question.id] = (_int(get("version")), _digest(get("digest")), data)
+        if _digest(get("prefill")):
+            page.prefill[question.id] = _digest(get("prefill"))
         problems = []
         if value_problem:
             problems.append(FieldProblem("value", value_problem))

@@ -24,6 +24,7 @@ from ..domain.evaluations import (
     AnswerData,
     FieldProblem,
     RoundDates,
+    check_answer_data,
     check_consensus,
     digest,
 )
@@ -32,6 +33,8 @@ from ..errors import render_error
 from ..extensions import db
 from ..forms import EmptyForm
 from ..models import Evaluation, Region, Round
+from ..questionnaires.loader import UnknownQuestionnaire
+from ..questionnaires.services import QuestionnaireChanged
 from . import bp, excel, services
 from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_page
 
@@ -90,11 +93,16 @@ def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict
     for item in items:
         current = stored.get(item)
         if page is not None and item in page.raw:
-            raw = page.raw[item]
+            raw = dict(page.raw[item])
+            if item in page.prefill:
+                raw["prefill"] = page.prefill[item]
             base = page.answers[item][:2] if item in page.answers else (page.note[:2] if page.note else (0, None))
         else:
-            data = current.data if current else (prefill or {}).get(item)
+            proposed = None if current else (prefill or {}).get(item)
+            data = current.data if current else proposed
             raw = _raw(data)
+            if proposed is not None:
+                raw["prefill"] = digest(proposed)
             empty = EMPTY_NOTE if item == "notes" else EMPTY_ANSWER
             base = (current.version, digest(current.data)) if current else (0, digest(empty))
         if item in conflicts:
@@ -234,13 +242,13 @@ class WizardPage:
     check: Callable[[str, AnswerData], list[FieldProblem]] | None = None
 
 
-def _rule_problems(page, wizard: WizardPage) -> dict[str, list[FieldProblem]]:  # noqa: ANN001
+def _rule_problems(page, wizard: WizardPage, untouched: set[str]) -> dict[str, list[FieldProblem]]:  # noqa: ANN001
     if wizard.check is None:
         return {}
     found = {}
     for qid, (_version, shown, data) in page.answers.items():
         earlier = page.problems.get(qid, [])
-        if shown != digest(data) and not any(p.field == "value" for p in earlier):
+        if qid not in untouched and shown != digest(data) and not any(p.field == "value" for p in earlier):
             fields = {p.field for p in earlier}
             extra = [p for p in wizard.check(qid, data) if p.field not in fields]
             if extra:
@@ -259,23 +267,27 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         _require_csrf()
+        page = read_page(request.form, questionnaire.scale, section.questions, section)
         if not wizard.editable:
             if autosave:
                 return jsonify(ok=False, message=_("Niet opgeslagen: u kunt hier niet (meer) wijzigen.")), 403
-            flash(_("U kunt hier niet (meer) wijzigen: de zelfevaluatie is ingediend of u heeft deze rol niet."),
-                  "error")
-            return redirect(here)
-        page = read_page(request.form, questionnaire.scale, section.questions, section)
-        problems = dict(page.problems)
+            # Show what was sent, read-only, so that nothing typed is lost: it can still be copied.
+            form_errors.append(_("Er is niets opgeslagen: de zelfevaluatie is intussen ingediend, of u mag hier niet "
+                                 "wijzigen. Hieronder staat wat u invulde; kopieer wat u wilt bewaren."))
+            status = 409
+        problems = dict(page.problems) if wizard.editable else {}
+        untouched = {qid for qid, shown in page.prefill.items()
+                     if qid in page.answers and shown == digest(page.answers[qid][2])}
         if problems:
-            problems.update(_rule_problems(page, wizard))
-        else:
+            problems.update(_rule_problems(page, wizard, untouched))
+        elif wizard.editable:
             try:
-                changed = wizard.save(services.PageInput(answers=page.answers, note=page.note))
+                changed = wizard.save(services.PageInput(answers=page.answers, note=page.note,
+                                                         untouched_prefill=untouched))
             except services.EditConflict as error:
                 db.session.rollback()
                 conflicts = {c.item: c for c in error.conflicts}
-                own_window = all(c.theirs.by == current_user.name for c in error.conflicts)
+                own_window = all(c.theirs.by_id == current_user.id for c in error.conflicts)
                 form_errors.append(_("U heeft dit intussen in een ander venster opgeslagen. Er is niets opgeslagen; "
                                      "uw invoer van dit venster staat nog op de pagina. Vergelijk, pas zo nodig aan "
                                      "en sla opnieuw op.") if own_window else error.message)
@@ -322,14 +334,18 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
     ), status
 
 
-def _autosaved(section: Section, wizard: WizardPage, changed: int):  # noqa: ANN202
-    """The answer to a save sent by the page's script: the new version and digest of every item, so that the
-    next save (automatic or by the button) is checked against what was just stored."""
+def _autosaved(section: Section, wizard: WizardPage, changed: list[str]):  # noqa: ANN202
+    """The answer to a save sent by the page's script: the new version and digest of the items this save wrote
+    (and only those: an item the user did not touch keeps the version the page was loaded with, so that a
+    later save can still tell that someone else changed it)."""
     stored, note = wizard.load()
-    fields = {f"q-{qid}": {"version": item.version, "digest": digest(item.data)}
-              for qid, item in stored.items() if item is not None}
-    if note is not None:
-        fields["note"] = {"version": note.version, "digest": digest(note.data)}
+    fields = {}
+    for item in changed:
+        if item.startswith(services.NOTE_PREFIX):
+            if note is not None:
+                fields["note"] = {"version": note.version, "digest": digest(note.data)}
+        elif stored.get(item) is not None:
+            fields[f"q-{item}"] = {"version": stored[item].version, "digest": digest(stored[item].data)}
     when = format_datetime(datetime.now(AMSTERDAM), "HH:mm")
     message = _("Automatisch opgeslagen om %(time)s.", time=when) if changed else _("Alles is opgeslagen.")
     return jsonify(ok=True, message=message, fields=fields)
@@ -381,6 +397,8 @@ def consensus_section(evaluation_id: int, section_id: str):  # noqa: ANN201
                 services.stored_note(notes.get(section.id)))
 
     def problems_for(qid: str, data: AnswerData) -> list[FieldProblem]:
+        if request.form.get(f"q-{qid}-prefill") == digest(data):  # the proposal as shown, left alone
+            return check_answer_data(questionnaire.scale, data)
         return check_consensus(questionnaire.scale, data, proposals[qid])
 
     return _wizard(evaluation, questionnaire, section, WizardPage(
@@ -555,9 +573,24 @@ def _too_big() -> excel.UploadProblem:
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error: RequestEntityTooLarge):  # noqa: ANN201
     if request.endpoint == "evaluations.excel_upload" and current_user.is_authenticated:
-        evaluation, questionnaire = _excel_evaluation(int((request.view_args or {}).get("evaluation_id", 0)))
-        return _excel_page(evaluation, questionnaire, [_too_big()], 413)
+        evaluation = services.load_evaluation(int((request.view_args or {}).get("evaluation_id", 0)))
+        if evaluation is not None and permissions.is_own_gemeente(current_user, evaluation):
+            try:
+                return _excel_page(evaluation, services.questionnaire_of(evaluation), [_too_big()], 413)
+            except DomainError:
+                pass
     return render_error(413)
+
+
+@bp.errorhandler(QuestionnaireChanged)
+@bp.errorhandler(UnknownQuestionnaire)
+def questionnaire_unavailable(error: Exception):  # noqa: ANN201
+    """The round's questionnaire file is missing or no longer what the round was opened with: nothing may be
+    shown or saved against it. The start-up check normally refuses to start in this case."""
+    current_app.logger.error("Questionnaire of %s unavailable: %s", request.path, error)
+    db.session.rollback()
+    return render_error(503, _("De vragenlijst van deze ronde is op de server niet (meer) beschikbaar zoals de ronde "
+                               "haar gebruikte. Er is niets opgeslagen. Meld dit aan de beheerder."))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/excel", methods=["POST"])

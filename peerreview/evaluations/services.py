@@ -8,6 +8,7 @@ and consensus compare the versions the page was loaded with (see ``domain.evalua
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -15,9 +16,9 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..admin.services import _email_conflict, _flush_or, _send_invitation, members_of
@@ -171,7 +172,8 @@ def raise_all(errors: Sequence[DomainError]) -> None:
 
 
 def visible_rounds(actor: User) -> list[Round]:
-    query = select(Round).options(joinedload(Round.region)).order_by(Round.year.desc(), Round.created_at.desc())
+    query = (select(Round).options(joinedload(Round.region), selectinload(Round.evaluations))
+             .order_by(Round.year.desc(), Round.created_at.desc()))
     if not permissions.is_admin(actor):
         if actor.role is not Role.region_coordinator or not actor.is_active:
             return []
@@ -245,15 +247,19 @@ def evaluations_of_municipality(municipality_id: int | None) -> list[Evaluation]
 def stored_answer(row: Answer | ConsensusAnswer | None) -> Stored | None:
     if row is None:
         return None
-    by = row.author.name if isinstance(row, Answer) else (row.updated_by.name if row.updated_by else None)
-    return Stored(row.version, row.data, by, row.updated_at)
+    if isinstance(row, Answer):
+        return Stored(row.version, row.data, row.author.name, row.updated_at, row.author_id)
+    return Stored(row.version, row.data, row.updated_by.name if row.updated_by else None, row.updated_at,
+                  row.updated_by_id)
 
 
 def stored_note(row: SectionNote | ConsensusNote | None) -> Stored | None:
     if row is None:
         return None
-    by = row.author.name if isinstance(row, SectionNote) else (row.updated_by.name if row.updated_by else None)
-    return Stored(row.version, row.data, by, row.updated_at)
+    if isinstance(row, SectionNote):
+        return Stored(row.version, row.data, row.author.name, row.updated_at, row.author_id)
+    return Stored(row.version, row.data, row.updated_by.name if row.updated_by else None, row.updated_at,
+                  row.updated_by_id)
 
 
 def own_answers(evaluation: Evaluation, user: User, question_ids: Iterable[str] | None = None) -> dict[str, Answer]:
@@ -392,6 +398,8 @@ class PageInput:
     answers: dict[str, tuple[int, str | None, AnswerData]] = field(default_factory=dict)
     note: tuple[int, str | None, SectionNoteData] | None = None
     via: str = "web"  # "web" or "excel", kept in the history
+    #: Consensus items still showing the proposal they were pre-filled with: saved only while nothing is stored.
+    untouched_prefill: set[str] = field(default_factory=set)
 
 
 def _answer_details(before: AnswerData | None, after: AnswerData) -> dict[str, Any]:
@@ -421,8 +429,8 @@ def _require_editable(evaluation: Evaluation) -> None:
 
 
 def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, section: Section,
-                     page: PageInput) -> int:
-    """Save the user's own answers and notes for one section. Returns how many items changed."""
+                     page: PageInput) -> list[str]:
+    """Save the user's own answers and notes for one section. Returns the items that changed."""
     if not permissions.can_answer(actor, evaluation):
         _require_editable(evaluation)
         raise NotAllowed(_("U mag deze zelfevaluatie niet invullen."))
@@ -438,9 +446,8 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
             SectionNote.section_id == section.id).options(joinedload(SectionNote.author)))
         return rows, note
 
-    def write(rows: dict[str, Answer], note: SectionNote | None, check) -> int:  # noqa: ANN001
+    def write(rows: dict[str, Answer], note: SectionNote | None, check) -> None:  # noqa: ANN001
         _check_items(questionnaire, page, check.changed)
-        changed = 0
         for qid in check.changed:
             if qid.startswith(NOTE_PREFIX):
                 new_note = page.note[2]
@@ -462,14 +469,12 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
                     db.session.add(row)
                 row.set_data(new)
                 _event(evaluation, actor, "answer", qid, {**_answer_details(before, new), "via": page.via})
-            changed += 1
-        return changed
 
-    return _save_checked(page, section, load, write)
+    return _save_checked(evaluation, page, section, load, write)
 
 
 def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, section: Section,
-                   page: PageInput, problems_for) -> int:  # noqa: ANN001
+                   page: PageInput, problems_for) -> list[str]:  # noqa: ANN001
     """Save the gemeente's consensus answers and notes for one section (lead only). ``problems_for(qid, data)``
     checks one consensus answer against its proposal."""
     if not permissions.can_set_consensus(actor, evaluation):
@@ -486,9 +491,8 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
             .options(joinedload(ConsensusNote.updated_by)))
         return rows, note
 
-    def write(rows: dict[str, ConsensusAnswer], note: ConsensusNote | None, check) -> int:  # noqa: ANN001
+    def write(rows: dict[str, ConsensusAnswer], note: ConsensusNote | None, check) -> None:  # noqa: ANN001
         _check_items(questionnaire, page, check.changed, problems_for)
-        changed = 0
         for qid in check.changed:
             if qid.startswith(NOTE_PREFIX):
                 new_note = page.note[2]
@@ -511,10 +515,8 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
                 row.set_data(new)
                 row.updated_by_id = actor.id
                 _event(evaluation, actor, "consensus", qid, _answer_details(before, new))
-            changed += 1
-        return changed
 
-    return _save_checked(page, section, load, write)
+    return _save_checked(evaluation, page, section, load, write)
 
 
 def _check_items(questionnaire: Questionnaire, page: PageInput, items: Iterable[str],
@@ -534,22 +536,27 @@ def _check_items(questionnaire: Questionnaire, page: PageInput, items: Iterable[
         raise InvalidItems(invalid)
 
 
-def _save_checked(page: PageInput, section: Section, load, write) -> int:  # noqa: ANN001
-    """Compare with what is stored, write what changed, flush; a race lost at flush becomes an EditConflict."""
+def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, load, write) -> list[str]:  # noqa: ANN001
+    """Compare with what is stored, write what changed, flush; a race lost at flush becomes an EditConflict.
+    Returns the items written."""
     rows, note = load()
     submitted: dict[str, tuple[int, str | None, Any]] = dict(page.answers)
     if page.note is not None:
         submitted[note_item(section.id)] = page.note
     stored = {qid: stored_answer(row) for qid, row in rows.items()}
     stored[note_item(section.id)] = stored_note(note)
+    for item in page.untouched_prefill:
+        if stored.get(item) is not None:
+            submitted.pop(item, None)  # a proposal the user left alone never overrides what someone stored
     check = find_conflicts(submitted, {k: v for k, v in stored.items() if v is not None})
     if check.conflicts:
         raise EditConflict(check.conflicts)
     if not check.changed:
-        return 0
-    changed = write(rows, note, check)
+        return []
+    write(rows, note, check)
     try:
         db.session.flush()
+        _still_draft(evaluation)
     except (StaleDataError, IntegrityError):
         # Another request saved between our read and our write: show what it saved.
         db.session.rollback()
@@ -561,11 +568,39 @@ def _save_checked(page: PageInput, section: Section, load, write) -> int:  # noq
             Conflict(item, stored.get(item) or Stored(0, EMPTY_NOTE if item.startswith(NOTE_PREFIX) else EMPTY_ANSWER),
                      submitted[item][2])
             for item in check.changed]) from None
-    return changed
+    return list(check.changed)
+
+
+def _still_draft(evaluation: Evaluation) -> None:
+    """After writing: is the evaluation still a draft? Read with a share lock on PostgreSQL (a submission waits
+    for this save, or this save waits for it and sees it); on SQLite this transaction already holds the write
+    lock, so no submission can commit in between. Either way a save never lands in a submitted evaluation."""
+    status = db.session.scalar(select(Evaluation.status).where(Evaluation.id == evaluation.id)
+                               .with_for_update(read=True))
+    if status is not EvaluationStatus.draft:
+        db.session.rollback()
+        raise NotAllowed(_("Deze zelfevaluatie is intussen ingediend; er is niets opgeslagen."))
+
+
+#: Changes of one item by one person within this many minutes are one entry in the history (autosave would
+#: otherwise write one per pause in typing); the entry keeps the state from before the first of them.
+MERGE_MINUTES = 10
 
 
 def _event(evaluation: Evaluation, actor: User | None, kind: str, subject: str = "",
            details: dict[str, Any] | None = None) -> EvaluationEvent:
+    if subject and actor is not None and details and "after" in details:
+        with db.session.no_autoflush:  # the save flushes (and meets a lost race) in one place: _save_checked
+            last = db.session.scalar(
+                select(EvaluationEvent).where(EvaluationEvent.evaluation_id == evaluation.id,
+                                              EvaluationEvent.subject == subject)
+                .order_by(EvaluationEvent.at.desc(), EvaluationEvent.id.desc()).limit(1))
+        if (last is not None and last.actor_id == actor.id and last.kind == kind
+                and (last.details or {}).get("via") == details.get("via")
+                and (utcnow() - last.at).total_seconds() < MERGE_MINUTES * 60):
+            last.details = {**last.details, "after": details["after"]}
+            last.at = utcnow()
+            return last
     event = EvaluationEvent(evaluation_id=evaluation.id, actor_id=actor.id if actor else None, kind=kind,
                             subject=subject, details=details or {}, at=utcnow())
     db.session.add(event)
@@ -584,6 +619,8 @@ def submit(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) ->
     if not permissions.can_submit(actor, evaluation):
         _require_editable(evaluation)
         raise NotAllowed(_("Alleen de trekker van de gemeente dient de zelfevaluatie in."))
+    # PostgreSQL: lock the row first, so a save in progress finishes (or waits) before the answers are counted.
+    db.session.execute(select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update())
     check = submission_state(evaluation, questionnaire)
     if not check.can_submit:
         raise InvalidValue(_("Nog niet alle vragen hebben een gezamenlijk antwoord (%(n)s open).",
@@ -593,6 +630,11 @@ def submit(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) ->
     evaluation.submitted_by_id = actor.id
     _event(evaluation, actor, "submitted", details={"from": "draft", "to": evaluation.status.value})
     _flush_state()
+    # SQLite: this transaction now holds the write lock; count once more, in case a save committed meanwhile.
+    if not submission_state(evaluation, questionnaire).can_submit:
+        db.session.rollback()
+        raise InvalidValue(_("Intussen is een gezamenlijk antwoord gewijzigd; er is niet ingediend. Bekijk wat er "
+                             "nog ontbreekt en probeer het opnieuw."))
     return check
 
 
@@ -624,16 +666,16 @@ def _flush_state() -> None:
 
 
 def remember_place(evaluation: Evaluation, user: User, place: str) -> None:
-    visit = db.session.get(Visit, (evaluation.id, user.id))
-    if visit is None:
-        db.session.add(Visit(evaluation_id=evaluation.id, user_id=user.id, place=place, at=utcnow()))
-    elif visit.place != place:
-        visit.place, visit.at = place, utcnow()
+    """Inside a savepoint, so that the same user opening two tabs at once (both inserting) costs nothing."""
     try:
         with db.session.begin_nested():
-            db.session.flush()
+            visit = db.session.get(Visit, (evaluation.id, user.id))
+            if visit is None:
+                db.session.add(Visit(evaluation_id=evaluation.id, user_id=user.id, place=place, at=utcnow()))
+            elif visit.place != place:
+                visit.place, visit.at = place, utcnow()
     except IntegrityError:
-        pass  # the same user in two tabs at once: either place is fine
+        pass  # the other tab recorded it: either place is fine
 
 
 def last_place(evaluation: Evaluation, user: User) -> str | None:
@@ -841,14 +883,22 @@ def preview_import(actor: User, evaluation: Evaluation, questionnaire: Questionn
         if new_note != (row.data if row is not None else EMPTY_NOTE):
             changes.append({"item": note_item(section.id), "section": section.id, "version": row.version if row else 0,
                             "after": note_to_json(new_note), "newer_online": _newer(row, upload.exported_at)})
+    db.session.execute(delete(ExcelImport).where(  # earlier previews of this user that were never confirmed
+        ExcelImport.evaluation_id == evaluation.id, ExcelImport.user_id == actor.id, ExcelImport.applied_at.is_(None)))
     pending = ExcelImport(
-        evaluation_id=evaluation.id, user_id=actor.id, filename=(filename or "bestand.xlsx")[:255],
+        evaluation_id=evaluation.id, user_id=actor.id, filename=_safe_filename(filename),
         changes={"items": changes, "exported_for": upload.exported_for_user_id,
                  "exported_for_name": upload.exported_for_user_name,
                  "exported_at": upload.exported_at.isoformat() if upload.exported_at else None})
     db.session.add(pending)
     db.session.flush()
     return pending
+
+
+def _safe_filename(name: str | None) -> str:
+    """The uploaded file's name, for the history: without control characters (PostgreSQL refuses NUL)."""
+    cleaned = re.sub(r"[\x00-\x1f\x7f]", "", name or "").strip()
+    return (cleaned or "bestand.xlsx")[:255]
 
 
 def _newer(row: Answer | SectionNote | None, exported_at: datetime | None) -> bool:
@@ -919,7 +969,7 @@ def apply_import(actor: User, evaluation: Evaluation, questionnaire: Questionnai
             page.answers[item] = (int(change["version"]), None, answer_from_json(change["after"]))
     changed = 0
     for section_id, page in by_section.items():
-        changed += save_own_answers(actor, evaluation, questionnaire, questionnaire.section(section_id), page)
+        changed += len(save_own_answers(actor, evaluation, questionnaire, questionnaire.section(section_id), page))
     pending.applied_at = utcnow()
     _event(evaluation, actor, "excel_import", details={"count": changed, "file": pending.filename})
     db.session.flush()

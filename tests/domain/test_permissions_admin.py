@@ -87,3 +87,9 @@ def test_account_status(is_active, is_activated, status):
 def test_account_status_values_are_the_dutch_filter_words():
     assert [s.value for s in AccountStatus] == ["actief", "uitgenodigd", "gedeactiveerd"]
     assert AccountStatus.invited.label == "Uitgenodigd"
+
+
+def test_a_region_that_ran_rounds_is_never_deleted():
+    from tests.domain.people import ADMIN, NORTH
+
+    assert not p.can_delete_region(ADMIN, NORTH, coordinator_count=0, round_count=1)

@@ -75,7 +75,11 @@ def test_only_the_lead_sets_consensus_and_contributors_may_read_it(client, auth,
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Carla Collega" in body
     assert 'name="q-analyse.cijfers-value"' not in body  # read-only for a contributor
-    assert client.post(consensus_url(e), data={"q-analyse.cijfers-value": "3"}).status_code == 302
+    response = client.post(consensus_url(e), data={"q-analyse.cijfers-value": "3",
+                                                   "q-analyse.cijfers-explanation": "Mijn tekst"})
+    assert response.status_code == 409  # refused, and what was typed is shown to copy
+    assert "Er is niets opgeslagen" in response.get_data(as_text=True)
+    assert "Mijn tekst" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(ConsensusAnswer)) == 0
 
 

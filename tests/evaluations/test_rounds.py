@@ -138,3 +138,16 @@ def test_the_round_page_marks_overdue_members_and_its_query_count_is_constant(  
     with count_queries() as many:
         assert client.get(f"/rounds/{setting.round.id}").status_code == 200
     assert many.count == few.count
+
+
+def test_a_region_that_ran_a_round_cannot_be_deleted(client, auth, setting, create_user):  # noqa: ANN001
+    from peerreview.models import Region
+
+    db.session.delete(setting.coordinator)  # coordinators no longer block; the round does
+    db.session.commit()
+    auth.login(create_user(Role.admin))
+    page = client.get(f"/admin/regions/{setting.region.id}/delete").get_data(as_text=True)
+    assert "1 ronde(n) gehouden" in page
+    response = client.post(f"/admin/regions/{setting.region.id}/delete")
+    assert response.status_code in (200, 422) and "ronde(n) gehouden" in response.get_data(as_text=True)
+    assert db.session.get(Region, setting.region.id) is not None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from peerreview.domain.evaluations import AnswerData, EvaluationStatus
@@ -60,7 +62,7 @@ def test_the_lead_submits_and_everything_becomes_read_only(client, auth, setting
     auth.logout()
     auth.login(setting.contributor)
     response = client.post(f"/evaluations/{e.id}/sections/analyse", data={"q-analyse.cijfers-value": "4"})
-    assert response.status_code == 302
+    assert response.status_code == 409 and "Er is niets opgeslagen" in response.get_data(as_text=True)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
     assert {r.value for r in db.session.scalars(select(ConsensusAnswer))} == {2, None}
     # the region may now read the gemeente's answers, never the individual ones
@@ -111,6 +113,10 @@ def test_the_history_shows_every_change_with_before_and_after(client, auth, sett
     auth.login(setting.contributor)
     url = f"/evaluations/{setting.evaluation.id}/sections/analyse"
     client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.cijfers-value": "1"})
+    # a later editing session (more than MERGE_MINUTES after the first) is an entry of its own
+    for event in db.session.scalars(select(EvaluationEvent)):
+        event.at -= timedelta(minutes=11)
+    db.session.commit()
     client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.cijfers-value": "3",
                            "q-analyse.cijfers-explanation": "Na overleg hoger"})
     auth.logout()
@@ -119,6 +125,22 @@ def test_the_history_shows_every_change_with_before_and_after(client, auth, sett
     assert body.count("Eigen antwoord") == 2 and "Bram Bijdrager" in body
     assert "1 – Weinig" in body and "3 – Veel · toelichting: Na overleg hoger" in body
     assert "1.1 " in body
+
+
+def test_quick_successive_saves_are_one_history_entry(client, auth, setting):  # noqa: ANN001
+    """Autosave saves at every pause in typing; the history keeps one entry per person, item and sitting."""
+    auth.login(setting.contributor)
+    url = f"/evaluations/{setting.evaluation.id}/sections/analyse"
+    for value in ("1", "2", "3"):
+        client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.cijfers-value": value},
+                    headers={"X-Autosave": "1"})
+    [event] = db.session.scalars(select(EvaluationEvent).where(EvaluationEvent.kind == "answer")).all()
+    assert event.details["before"] is None and event.details["after"]["value"] == 3
+    auth.logout()
+    auth.login(setting.contributor2)  # someone else's answer to the same question is its own entry
+    client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.cijfers-value": "2"})
+    assert db.session.scalar(select(func.count()).select_from(EvaluationEvent).where(
+        EvaluationEvent.kind == "answer")) == 2
 
 
 def test_the_history_is_paged(client, auth, setting):  # noqa: ANN001
