@@ -43,7 +43,7 @@
         });
       }).catch(function () {
         dirty = true;
-        say("Niet automatisch opgeslagen (geen verbinding). Uw invoer staat nog op de pagina; klik op ‘Opslaan’.");
+        say("Niet automatisch opgeslagen (geen verbinding of sessie verlopen). Uw invoer staat nog op de pagina; klik op ‘Opslaan’.");
       }).then(function () {
         busy = false;
         if (again) { again = false; save(); }
