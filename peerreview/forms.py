@@ -7,6 +7,18 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField
 from wtforms.validators import DataRequired, Email, Length
 
+from .domain.errors import DomainError
+
+
+def show_error(form: FlaskForm, error: DomainError) -> None:
+    """Put each message of a refused action on its field, or on the form when it belongs to no field of it."""
+    for problem in getattr(error, "errors", [error]):
+        field = form._fields.get(problem.field) if problem.field else None
+        if field is not None:
+            field.errors = [*field.errors, problem.message]
+        else:
+            form.form_errors.append(problem.message)
+
 
 class EmptyForm(FlaskForm):
     """For POST-only buttons (log out, deactivate ...): carries just the CSRF token."""

@@ -19,7 +19,7 @@ from ..domain.accounts import AccountStatus, account_status
 from ..domain.errors import DomainError
 from ..domain.roles import Role
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, show_error
 from ..models import Municipality, Region, User
 from . import bp, services
 from .forms import (
@@ -55,23 +55,13 @@ def _require(allowed: bool) -> None:
         abort(403)
 
 
-def _show_error(form: FlaskForm, error: DomainError) -> None:
-    """Put each message on its field, or on the form when it belongs to no field of this form."""
-    for problem in getattr(error, "errors", [error]):
-        field = form._fields.get(problem.field) if problem.field else None
-        if field is not None:
-            field.errors = [*field.errors, problem.message]
-        else:
-            form.form_errors.append(problem.message)
-
-
 def _attempt(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:
     """Run one service call; commit on success, else roll back and show the reason on ``form``."""
     try:
         result = action()
     except DomainError as error:
         db.session.rollback()
-        _show_error(form, error)
+        show_error(form, error)
         return False, None
     db.session.commit()
     return True, result

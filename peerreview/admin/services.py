@@ -7,7 +7,7 @@ subclass with a Dutch message and, where it belongs to one, the form field it is
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -18,26 +18,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..auth.services import send_invitation
 from ..domain import permissions
 from ..domain.accounts import AccountStatus
-from ..domain.errors import DomainError, InvalidValue, NotAllowed
+from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.municipalities import normalize_cbs_code, validate_inhabitants
 from ..domain.roles import MUNICIPAL_ROLES, Role, parse_role
 from ..extensions import db
 from ..models import Municipality, Region, RegionMembership, User
-
-
-class InvalidFields(InvalidValue):
-    """Several fields are wrong at once; ``errors`` holds one ``DomainError`` per problem."""
-
-    def __init__(self, errors: Sequence[DomainError]) -> None:
-        super().__init__(errors[0].message, field=errors[0].field)
-        self.errors = list(errors)
-
-
-def _raise_collected(errors: list[DomainError]) -> None:
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise InvalidFields(errors)
 
 
 def _flush_or(conflict: DomainError) -> None:
@@ -268,7 +253,7 @@ def save_municipality(
             taken = taken.where(Municipality.id != municipality.id)
         if db.session.scalar(taken) is not None:
             errors.append(conflict)
-    _raise_collected(errors)
+    raise_collected(errors)
     if municipality is None:
         municipality = Municipality()
         db.session.add(municipality)
@@ -398,7 +383,7 @@ def invite_user(
         assignment = resolve_assignment(actor, role, municipality_id, region_id)
     except DomainError as error:
         errors.append(error)
-    _raise_collected(errors)
+    raise_collected(errors)
     user = User(
         email=email, name=_clean(name), role=assignment.role, municipality=assignment.municipality,
         region=assignment.region, is_active=True,

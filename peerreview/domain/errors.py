@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class DomainError(Exception):
     """A rule was broken. ``message`` is Dutch and fit to show to the user."""
@@ -18,3 +20,19 @@ class InvalidValue(DomainError):
 
 class NotAllowed(DomainError):
     """The user may not do this to this object."""
+
+
+class InvalidFields(InvalidValue):
+    """Several fields are wrong at once; ``errors`` holds one ``DomainError`` per problem."""
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field)
+        self.errors = list(errors)
+
+
+def raise_collected(errors: Sequence[DomainError]) -> None:
+    """Raise nothing, the one error, or all of them together, so a form shows every problem at once."""
+    if len(errors) == 1:
+        raise errors[0]
+    if errors:
+        raise InvalidFields(errors)

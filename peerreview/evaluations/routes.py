@@ -31,7 +31,7 @@ from ..domain.evaluations import (
 from ..domain.questionnaire import Questionnaire, Section
 from ..errors import render_error
 from ..extensions import db
-from ..forms import EmptyForm
+from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, Round
 from ..questionnaires.loader import UnknownQuestionnaire
 from ..questionnaires.services import QuestionnaireChanged
@@ -54,15 +54,6 @@ def require_login():  # noqa: ANN201
 def _require(allowed: bool) -> None:
     if not allowed:
         abort(403)
-
-
-def _show_errors(form, error: DomainError) -> None:  # noqa: ANN001
-    for problem in getattr(error, "errors", [error]):
-        field = form._fields.get(problem.field) if problem.field else None
-        if field is not None:
-            field.errors = [*field.errors, problem.message]
-        else:
-            form.form_errors.append(problem.message)
 
 
 def _evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
@@ -172,7 +163,7 @@ def new_round():  # noqa: ANN201
             round_ = services.open_round(current_user, region.id, data, today=today())
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("De ronde ‘%(name)s’ is geopend voor %(n)s gemeenten. De trekkers zien de zelfevaluatie nu "
@@ -470,7 +461,7 @@ def reopen(evaluation_id: int):  # noqa: ANN201
             services.reopen(current_user, evaluation, form.reason.data)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("De zelfevaluatie van %(name)s is heropend. De trekker kan weer wijzigen en opnieuw indienen.",
@@ -506,7 +497,7 @@ def colleagues():  # noqa: ANN201
             user, link = services.invite_colleague(current_user, email=form.email.data, name=form.name.data)
         except DomainError as error:
             db.session.rollback()
-            _show_errors(form, error)
+            show_error(form, error)
         else:
             db.session.commit()
             flash(_("%(name)s is uitgenodigd als bijdrager (%(email)s).", name=user.name, email=user.email),

@@ -23,7 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..admin.services import _email_conflict, _flush_or, _send_invitation, members_of
 from ..domain import permissions
-from ..domain.errors import DomainError, InvalidValue, NotAllowed
+from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.evaluations import (
     EMPTY_ANSWER,
     EMPTY_NOTE,
@@ -140,7 +140,7 @@ def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) ->
     if name and db.session.scalar(select(Round.id).where(Round.region_id == region_id, Round.name == name)):
         errors.append(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
     if errors:
-        raise_all(errors)
+        raise_collected(errors)
     record_use(questionnaire)
     round_ = Round(
         region_id=region_id, name=name, year=data.year, questionnaire_key=questionnaire.key,
@@ -156,19 +156,6 @@ def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) ->
                                        details={"round": name}))
     _flush_or(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
     return round_
-
-
-class CollectedErrors(InvalidValue):
-    def __init__(self, errors: Sequence[DomainError]) -> None:
-        super().__init__(errors[0].message, field=errors[0].field)
-        self.errors = list(errors)
-
-
-def raise_all(errors: Sequence[DomainError]) -> None:
-    if len(errors) == 1:
-        raise errors[0]
-    if errors:
-        raise CollectedErrors(errors)
 
 
 def visible_rounds(actor: User) -> list[Round]:
