@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -71,13 +71,6 @@ STATUS_LABELS = {
 class Transition(StrEnum):
     submit = "submit"
     reopen = "reopen"
-
-    @property
-    def label(self) -> str:
-        return TRANSITION_LABELS[self]
-
-
-TRANSITION_LABELS = {Transition.submit: "Ingediend", Transition.reopen: "Heropend"}
 
 #: (from, transition) -> to. Issue 5 adds the peer review states here.
 TRANSITIONS: dict[tuple[EvaluationStatus, Transition], EvaluationStatus] = {
@@ -418,8 +411,3 @@ def find_conflicts(
         else:
             check.changed.append(item)
     return check
-
-
-def ordered(items: Sequence[str], questionnaire: Questionnaire) -> list[str]:
-    order = {q.id: i for i, q in enumerate(questionnaire.questions)}
-    return sorted(items, key=lambda item: order.get(item, len(order)))
