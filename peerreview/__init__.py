@@ -106,12 +106,14 @@ def register_blueprints(app: Flask) -> None:
     from .evaluations import bp as evaluations_bp
     from .main import bp as main_bp
     from .questionnaires import bp as questionnaires_bp
+    from .reviews import bp as reviews_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(questionnaires_bp, url_prefix="/questionnaires")
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(evaluations_bp)
+    app.register_blueprint(reviews_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

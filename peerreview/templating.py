@@ -56,4 +56,5 @@ def init_templating(app: Flask) -> None:
                 permissions.can_view_rounds(current_user, current_user.region_id)),
             "nav_colleagues": current_user.is_authenticated and permissions.can_invite_colleague(
                 current_user, current_user.municipality_id),
+            "nav_conflicts": current_user.is_authenticated and permissions.can_declare_conflicts(current_user),
         }

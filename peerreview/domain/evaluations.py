@@ -17,7 +17,8 @@ Decisions:
   where the questionnaire asks for it (``evidence: required``) is listed as a warning, but does not block:
   the peers can ask for it in the interviews, and a gemeente should not be stuck on one missing document.
 * **States**: a self-evaluation is *draft* until the lead submits it; after that it is read-only for the gemeente.
-  Only the region coordinator reopens a submitted evaluation, with a reason. Issue 5 adds the peer review states.
+  Then the peer review runs, the report is published and the evaluation is closed: see :data:`TRANSITIONS`.
+  Only the region coordinator reopens, one stage back, with a reason.
 """
 
 from __future__ import annotations
@@ -49,8 +50,13 @@ MAX_ROUND_NAME = 120
 
 
 class EvaluationStatus(StrEnum):
+    """The stages of one gemeente's evaluation in a round, in order."""
+
     draft = "draft"
     submitted = "submitted"
+    in_peer_review = "in_peer_review"
+    published = "published"
+    closed = "closed"
 
     @property
     def label(self) -> str:
@@ -61,21 +67,65 @@ class EvaluationStatus(StrEnum):
         """The gemeente may still change answers, consensus and notes."""
         return self is EvaluationStatus.draft
 
+    @property
+    def is_self_evaluation_done(self) -> bool:
+        """The gemeente has handed in its self-evaluation (everything after the draft stage)."""
+        return self is not EvaluationStatus.draft
+
+    @property
+    def is_report_published(self) -> bool:
+        """The peer team's report is out: the gemeente and the region read it."""
+        return self in (EvaluationStatus.published, EvaluationStatus.closed)
+
+    @property
+    def step(self) -> int:
+        """1-based position in the order of stages (for a progress indicator)."""
+        return list(EvaluationStatus).index(self) + 1
+
 
 STATUS_LABELS = {
     EvaluationStatus.draft: "Zelfevaluatie loopt",
     EvaluationStatus.submitted: "Zelfevaluatie ingediend",
+    EvaluationStatus.in_peer_review: "Collegiale toetsing loopt",
+    EvaluationStatus.published: "Rapport gepubliceerd",
+    EvaluationStatus.closed: "Afgesloten",
 }
 
 
 class Transition(StrEnum):
-    submit = "submit"
-    reopen = "reopen"
+    submit = "submit"  # the gemeente's lead hands in the self-evaluation
+    start_review = "start_review"  # the region coordinator starts the peer review (the team has a chair)
+    publish = "publish"  # the peer team's chair finalises the report
+    close = "close"  # the region coordinator closes the evaluation (after the gemeente's reaction)
+    reopen = "reopen"  # the region coordinator takes it one stage back, with a reason
 
-#: (from, transition) -> to. Issue 5 adds the peer review states here.
+
+#: (from, transition) -> to: the one state machine of an evaluation. Every change goes through
+#: :func:`next_status` and is recorded in the history with who, when and (for reopening) why.
+#:
+#: Reopening always goes back, never skips work: a submitted self-evaluation (or one in peer review, when
+#: the peers find it cannot be judged as it is) goes back to the gemeente as a draft, keeping every answer
+#: and every peer score; a published report goes back to the peer team for a correction (the gemeente no
+#: longer sees it until it is published again); a closed evaluation goes back to published, so that a late
+#: reaction can still be given.
 TRANSITIONS: dict[tuple[EvaluationStatus, Transition], EvaluationStatus] = {
     (EvaluationStatus.draft, Transition.submit): EvaluationStatus.submitted,
+    (EvaluationStatus.submitted, Transition.start_review): EvaluationStatus.in_peer_review,
+    (EvaluationStatus.in_peer_review, Transition.publish): EvaluationStatus.published,
+    (EvaluationStatus.published, Transition.close): EvaluationStatus.closed,
     (EvaluationStatus.submitted, Transition.reopen): EvaluationStatus.draft,
+    (EvaluationStatus.in_peer_review, Transition.reopen): EvaluationStatus.draft,
+    (EvaluationStatus.published, Transition.reopen): EvaluationStatus.in_peer_review,
+    (EvaluationStatus.closed, Transition.reopen): EvaluationStatus.published,
+}
+
+TRANSITION_REFUSALS = {
+    Transition.submit: "Deze zelfevaluatie is al ingediend.",
+    Transition.start_review: "De collegiale toetsing kan alleen starten bij een ingediende zelfevaluatie die nog "
+                             "niet getoetst wordt.",
+    Transition.publish: "Alleen een lopende collegiale toetsing kan worden afgerond en gepubliceerd.",
+    Transition.close: "Alleen een gepubliceerd rapport kan worden afgesloten.",
+    Transition.reopen: "Alleen een ingediende zelfevaluatie kan worden heropend.",
 }
 
 
@@ -83,11 +133,11 @@ def next_status(current: EvaluationStatus, transition: Transition) -> Evaluation
     try:
         return TRANSITIONS[(current, transition)]
     except KeyError:
-        messages = {
-            Transition.submit: "Deze zelfevaluatie is al ingediend.",
-            Transition.reopen: "Alleen een ingediende zelfevaluatie kan worden heropend.",
-        }
-        raise NotAllowed(messages[transition]) from None
+        raise NotAllowed(TRANSITION_REFUSALS[transition]) from None
+
+
+def allowed_transitions(current: EvaluationStatus) -> tuple[Transition, ...]:
+    return tuple(t for (state, t) in TRANSITIONS if state is current)
 
 
 def check_reopen_reason(reason: str | None) -> str:

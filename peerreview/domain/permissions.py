@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Protocol
 
 from .evaluations import EvaluationStatus
+from .reviews import TeamFacts
 from .roles import Role
 
 
@@ -235,8 +236,7 @@ def is_lead_of(user: Actor, evaluation: EvaluationFacts) -> bool:
 def can_view_evaluation(user: Actor, evaluation: EvaluationFacts) -> bool:
     """The overview of an evaluation (its stage and progress): the gemeente's own users and its region.
 
-    Peer reviewers see nothing of a self-evaluation here; issue 5 gives the peer team its own view of a
-    submitted one."""
+    Peer reviewers see nothing of this overview: the peer team has its own pages (:func:`can_view_review`)."""
     return is_own_gemeente(user, evaluation) or can_view_rounds(user, evaluation.region_id)
 
 
@@ -254,11 +254,14 @@ def can_set_consensus(user: Actor, evaluation: EvaluationFacts) -> bool:
     return is_lead_of(user, evaluation) and evaluation.status.is_editable
 
 
-def can_view_consensus(user: Actor, evaluation: EvaluationFacts) -> bool:
-    """The gemeente's own answers: its users always; the region once the gemeente has submitted them."""
+def can_view_consensus(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None = None) -> bool:
+    """The gemeente's own answers: its users always; the region and the peer team once the gemeente has
+    submitted them (never the individual contributors' answers: :func:`can_see_individual_answers`)."""
     if is_own_gemeente(user, evaluation):
         return True
-    return can_view_rounds(user, evaluation.region_id) and not evaluation.status.is_editable
+    if not evaluation.status.is_self_evaluation_done:
+        return False
+    return can_view_rounds(user, evaluation.region_id) or is_team_member(user, team)
 
 
 def can_submit(user: Actor, evaluation: EvaluationFacts) -> bool:
@@ -266,8 +269,8 @@ def can_submit(user: Actor, evaluation: EvaluationFacts) -> bool:
 
 
 def can_reopen(user: Actor, evaluation: EvaluationFacts) -> bool:
-    """Only the region's coordinator reopens a submitted self-evaluation (with a reason)."""
-    return is_coordinator_of(user, evaluation.region_id) and evaluation.status is EvaluationStatus.submitted
+    """Only the region's coordinator reopens, one stage back, with a reason (see ``evaluations.TRANSITIONS``)."""
+    return is_coordinator_of(user, evaluation.region_id) and evaluation.status is not EvaluationStatus.draft
 
 
 def can_view_history(user: Actor, evaluation: EvaluationFacts) -> bool:
@@ -283,3 +286,106 @@ def can_invite_colleague(user: Actor, municipality_id: int | None) -> bool:
         and municipality_id is not None
         and user.municipality_id == municipality_id
     )
+
+
+# ---------------------------------------------------------------- peer review
+
+
+def is_team_member(user: Actor, team: TeamFacts | None) -> bool:
+    """An active peer reviewer in the evaluation's peer team."""
+    return team is not None and user.is_active and user.role is Role.peer_reviewer and team.has_member(user.id)
+
+
+def is_chair(user: Actor, team: TeamFacts | None) -> bool:
+    return is_team_member(user, team) and team is not None and team.chair_id == user.id
+
+
+def can_view_team(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """Who sits in the peer team: the region (admin included) and the team itself."""
+    return can_view_rounds(user, evaluation.region_id) or is_team_member(user, team)
+
+
+def can_form_team(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """The region coordinator forms the team once the self-evaluation is in, until the report is published."""
+    return is_coordinator_of(user, evaluation.region_id) and evaluation.status in (
+        EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
+
+
+def can_start_review(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    return (is_coordinator_of(user, evaluation.region_id) and evaluation.status is EvaluationStatus.submitted
+            and team is not None and team.chair_id is not None)
+
+
+def can_view_review(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The peer team's working pages (its scores, interviews, observations and draft report): the team only,
+    from the moment the self-evaluation is in. Not the region, not the gemeente."""
+    return is_team_member(user, team) and evaluation.status.is_self_evaluation_done
+
+
+def _reviewing(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    return is_team_member(user, team) and evaluation.status is EvaluationStatus.in_peer_review
+
+
+def can_score(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """Save one's own scores: a member, during the peer review, until they have submitted them."""
+    return _reviewing(user, evaluation, team) and team is not None and not team.has_submitted(user.id)
+
+
+def can_see_member_scores(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """Every member's own scores, by name: team members who submitted their own first (so nobody is swayed),
+    and the whole team once the report is out. Never the region or the gemeente: they read the team's score."""
+    if not is_team_member(user, team) or team is None or not evaluation.status.is_self_evaluation_done:
+        return False
+    return team.has_submitted(user.id) or evaluation.status.is_report_published
+
+
+def can_log_entries(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """Log interviews and observations: every member during the peer review."""
+    return _reviewing(user, evaluation, team)
+
+
+def can_edit_entry(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None, author_id: int | None) -> bool:
+    """Change or remove an entry: its author or the chair, during the peer review."""
+    return _reviewing(user, evaluation, team) and (user.id == author_id or is_chair(user, team))
+
+
+def can_set_team_scores(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The chair sets the team's scores, after submitting their own (so they too scored independently)."""
+    return (_reviewing(user, evaluation, team) and is_chair(user, team) and team is not None
+            and team.has_submitted(user.id))
+
+
+def can_write_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The judgement, strengths and recommendations: the chair, during the peer review."""
+    return _reviewing(user, evaluation, team) and is_chair(user, team)
+
+
+def can_publish(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    return can_write_report(user, evaluation, team)
+
+
+def can_view_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The published report: the gemeente, its region and the team. The team also reads its draft."""
+    if is_team_member(user, team) and evaluation.status.is_self_evaluation_done:
+        return True
+    if not evaluation.status.is_report_published:
+        return False
+    return is_own_gemeente(user, evaluation) or can_view_rounds(user, evaluation.region_id)
+
+
+def can_react(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """The bestuurlijke reactie: the gemeente's lead, while the report is published and not yet closed."""
+    return is_lead_of(user, evaluation) and evaluation.status is EvaluationStatus.published
+
+
+def can_close(user: Actor, evaluation: EvaluationFacts) -> bool:
+    return is_coordinator_of(user, evaluation.region_id) and evaluation.status is EvaluationStatus.published
+
+
+def can_set_review_rules(user: Actor, region_id: int) -> bool:
+    """How the region handles reciprocal review: the administrator or the region's coordinator."""
+    return is_admin(user) or is_coordinator_of(user, region_id)
+
+
+def can_declare_conflicts(user: Actor) -> bool:
+    return user.is_active and user.role is Role.peer_reviewer

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import format_datetime
@@ -16,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError
 from ..domain.evaluations import (
@@ -35,14 +35,9 @@ from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, Round
 from ..questionnaires.loader import UnknownQuestionnaire
 from ..questionnaires.services import QuestionnaireChanged
+from ..reviews.services import review_overview
 from . import bp, excel, services
 from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_page
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-
-
-def today() -> date:
-    return datetime.now(AMSTERDAM).date()
 
 
 @bp.before_request
@@ -180,7 +175,8 @@ def round_detail(round_id: int):  # noqa: ANN201
     rows = services.round_overview(round_, today=today())
     return render_template(
         "evaluations/round.html", round=round_, rows=rows, questionnaire=services.questionnaire_of_round(round_),
-        today=today(), changes=services.state_changes([r.evaluation.id for r in rows]))
+        today=today(), changes=services.state_changes([r.evaluation.id for r in rows]),
+        state_labels=services.STATE_EVENT_LABELS, teams=review_overview([r.evaluation.id for r in rows]))
 
 
 # ---------------------------------------------------------------- the evaluation's overview
@@ -464,8 +460,12 @@ def reopen(evaluation_id: int):  # noqa: ANN201
             show_error(form, error)
         else:
             db.session.commit()
-            flash(_("De zelfevaluatie van %(name)s is heropend. De trekker kan weer wijzigen en opnieuw indienen.",
-                    name=evaluation.municipality.name), "success")
+            if evaluation.status.is_editable:
+                flash(_("De zelfevaluatie van %(name)s is heropend. De trekker kan weer wijzigen en opnieuw "
+                        "indienen.", name=evaluation.municipality.name), "success")
+            else:
+                flash(_("%(name)s is heropend; de stand is nu ‘%(s)s’.", name=evaluation.municipality.name,
+                        s=evaluation.status.label), "success")
             return redirect(url_for(".round_detail", round_id=evaluation.round_id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("evaluations/reopen.html", evaluation=evaluation, form=form,

@@ -200,7 +200,9 @@ def round_overview(round_: Round, *, today: date) -> list[EvaluationRow]:
     total = len(question_ids)
     rows = [
         EvaluationRow(e, answered.get(e.id, 0), total, contributors.get(e.id, 0),
-                      e.status is EvaluationStatus.draft and today > round_.self_evaluation_due)
+                      (e.status is EvaluationStatus.draft and today > round_.self_evaluation_due)
+                      or (e.status in (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
+                          and today > round_.peer_review_due))
         for e in evaluations
     ]
     return sorted(rows, key=lambda r: r.evaluation.municipality.name)
@@ -445,7 +447,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
                 else:
                     before = note_to_json(note.data)
                 note.set_data(new_note)
-                _event(evaluation, actor, "note", qid, {"before": before, "after": note_to_json(new_note),
+                record_event(evaluation, actor, "note", qid, {"before": before, "after": note_to_json(new_note),
                                                         "via": page.via})
             else:
                 new = page.answers[qid][2]
@@ -455,7 +457,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
                     row = Answer(evaluation_id=evaluation.id, author_id=actor.id, question_id=qid)
                     db.session.add(row)
                 row.set_data(new)
-                _event(evaluation, actor, "answer", qid, {**_answer_details(before, new), "via": page.via})
+                record_event(evaluation, actor, "answer", qid, {**_answer_details(before, new), "via": page.via})
 
     return _save_checked(evaluation, page, section, load, write)
 
@@ -491,7 +493,8 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
                     before = note_to_json(note.data)
                 note.set_data(new_note)
                 note.updated_by_id = actor.id
-                _event(evaluation, actor, "consensus_note", qid, {"before": before, "after": note_to_json(new_note)})
+                record_event(evaluation, actor, "consensus_note", qid,
+                             {"before": before, "after": note_to_json(new_note)})
             else:
                 new = page.answers[qid][2]
                 row = rows.get(qid)
@@ -501,7 +504,7 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
                     db.session.add(row)
                 row.set_data(new)
                 row.updated_by_id = actor.id
-                _event(evaluation, actor, "consensus", qid, _answer_details(before, new))
+                record_event(evaluation, actor, "consensus", qid, _answer_details(before, new))
 
     return _save_checked(evaluation, page, section, load, write)
 
@@ -574,7 +577,7 @@ def _still_draft(evaluation: Evaluation) -> None:
 MERGE_MINUTES = 10
 
 
-def _event(evaluation: Evaluation, actor: User | None, kind: str, subject: str = "",
+def record_event(evaluation: Evaluation, actor: User | None, kind: str, subject: str = "",
            details: dict[str, Any] | None = None) -> EvaluationEvent:
     if subject and actor is not None and details and "after" in details:
         with db.session.no_autoflush:  # the save flushes (and meets a lost race) in one place: _save_checked
@@ -615,8 +618,8 @@ def submit(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) ->
     evaluation.status = next_status(evaluation.status, Transition.submit)
     evaluation.submitted_at = utcnow()
     evaluation.submitted_by_id = actor.id
-    _event(evaluation, actor, "submitted", details={"from": "draft", "to": evaluation.status.value})
-    _flush_state()
+    record_event(evaluation, actor, "submitted", details={"from": "draft", "to": evaluation.status.value})
+    flush_state()
     # SQLite: this transaction now holds the write lock; count once more, in case a save committed meanwhile.
     if not submission_state(evaluation, questionnaire).can_submit:
         db.session.rollback()
@@ -626,26 +629,28 @@ def submit(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) ->
 
 
 def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
+    """One stage back, with a reason (see ``domain.evaluations.TRANSITIONS``)."""
     if not permissions.can_reopen(actor, evaluation):
         if permissions.is_coordinator_of(actor, evaluation.region_id):
             next_status(evaluation.status, Transition.reopen)  # raises the Dutch reason
-        raise NotAllowed(_("Alleen de regiocoördinator kan een ingediende zelfevaluatie heropenen."))
+        raise NotAllowed(_("Alleen de regiocoördinator kan heropenen."))
     cleaned = check_reopen_reason(reason)
     before = evaluation.status
     evaluation.status = next_status(evaluation.status, Transition.reopen)
-    evaluation.submitted_at = None
-    evaluation.submitted_by_id = None
-    _event(evaluation, actor, "reopened", details={"from": before.value, "to": evaluation.status.value,
-                                                   "reason": cleaned})
-    _flush_state()
+    if evaluation.status is EvaluationStatus.draft:
+        evaluation.submitted_at = None
+        evaluation.submitted_by_id = None
+    record_event(evaluation, actor, "reopened", details={"from": before.value, "to": evaluation.status.value,
+                                                         "reason": cleaned})
+    flush_state()
 
 
-def _flush_state() -> None:
+def flush_state() -> None:
     try:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise DomainError(_("De status van deze zelfevaluatie is intussen door iemand anders gewijzigd. "
+        raise DomainError(_("De stand van deze evaluatie is intussen door iemand anders gewijzigd. "
                             "Bekijk de pagina opnieuw.")) from None
 
 
@@ -682,7 +687,13 @@ EVENT_LABELS = {
     "submitted": "Ingediend",
     "reopened": "Heropend",
     "excel_import": "Excel-bestand verwerkt",
+    "review_started": "Collegiale toetsing gestart",
+    "published": "Rapport van het peer team gepubliceerd",
+    "reaction_saved": "Bestuurlijke reactie",
+    "closed": "Afgesloten",
 }
+"""What the gemeente's history shows. The peer team's own events (its members, scores, interviews and draft
+report) are recorded in the same table but never shown to the gemeente: they are the team's."""
 
 
 @dataclass(frozen=True)
@@ -699,12 +710,12 @@ HISTORY_PAGE = 50
 
 def history(evaluation: Evaluation, questionnaire: Questionnaire, page: int = 1) -> tuple[list[HistoryEntry], int]:
     """The evaluation's events, newest first, ``HISTORY_PAGE`` a page; returns the entries and the page count."""
-    total = db.session.scalar(select(func.count()).select_from(EvaluationEvent)
-                              .where(EvaluationEvent.evaluation_id == evaluation.id)) or 0
+    shown = (EvaluationEvent.evaluation_id == evaluation.id) & EvaluationEvent.kind.in_(list(EVENT_LABELS))
+    total = db.session.scalar(select(func.count()).select_from(EvaluationEvent).where(shown)) or 0
     pages = max(1, -(-total // HISTORY_PAGE))
     page = min(max(page, 1), pages)
     events = db.session.scalars(
-        select(EvaluationEvent).where(EvaluationEvent.evaluation_id == evaluation.id)
+        select(EvaluationEvent).where(shown)
         .options(joinedload(EvaluationEvent.actor))
         .order_by(EvaluationEvent.at.desc(), EvaluationEvent.id.desc())
         .offset((page - 1) * HISTORY_PAGE).limit(HISTORY_PAGE))
@@ -771,6 +782,16 @@ def _clip(text: str, limit: int = 140) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+#: The history's state changes, as the round page names them.
+STATE_EVENT_LABELS = {
+    "submitted": "Ingediend",
+    "reopened": "Heropend",
+    "review_started": "Toetsing gestart",
+    "published": "Rapport gepubliceerd",
+    "closed": "Afgesloten",
+}
+
+
 def state_changes(evaluation_ids: Sequence[int]) -> dict[int, list[EvaluationEvent]]:
     """Submissions and reopenings per evaluation, for the region's round page."""
     result: dict[int, list[EvaluationEvent]] = defaultdict(list)
@@ -778,7 +799,7 @@ def state_changes(evaluation_ids: Sequence[int]) -> dict[int, list[EvaluationEve
         return result
     rows = db.session.scalars(
         select(EvaluationEvent).where(EvaluationEvent.evaluation_id.in_(list(evaluation_ids)),
-                                      EvaluationEvent.kind.in_(["submitted", "reopened"]))
+                                      EvaluationEvent.kind.in_(list(STATE_EVENT_LABELS)))
         .options(joinedload(EvaluationEvent.actor)).order_by(EvaluationEvent.at.desc()))
     for row in rows:
         result[row.evaluation_id].append(row)
@@ -958,6 +979,6 @@ def apply_import(actor: User, evaluation: Evaluation, questionnaire: Questionnai
     for section_id, page in by_section.items():
         changed += len(save_own_answers(actor, evaluation, questionnaire, questionnaire.section(section_id), page))
     pending.applied_at = utcnow()
-    _event(evaluation, actor, "excel_import", details={"count": changed, "file": pending.filename})
+    record_event(evaluation, actor, "excel_import", details={"count": changed, "file": pending.filename})
     db.session.flush()
     return changed

@@ -13,9 +13,22 @@ from .evaluations import (
 )
 from .questionnaires import QuestionnaireVersion
 from .regions import Municipality, Region, RegionMembership
+from .reviews import (
+    ConflictDeclaration,
+    PeerReport,
+    PeerScore,
+    Recommendation,
+    RecommendationTheme,
+    ReviewEntry,
+    ReviewEntryTheme,
+    TeamMember,
+    TeamScore,
+)
 from .users import User
 
 __all__ = [
     "Answer", "ConsensusAnswer", "ConsensusNote", "Evaluation", "EvaluationEvent", "ExcelImport", "Municipality",
     "QuestionnaireVersion", "Region", "RegionMembership", "Round", "SectionNote", "User", "Visit",
+    "ConflictDeclaration", "PeerReport", "PeerScore", "Recommendation", "RecommendationTheme", "ReviewEntry",
+    "ReviewEntryTheme", "TeamMember", "TeamScore",
 ]

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, case, literal_column
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, Text, case, literal_column
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.municipalities import SIZE_CLASSES, SizeClass, size_class_for
+from ..domain.reviews import ReciprocalPolicy
 from ..extensions import db
 from .types import UTCDateTime, utcnow
 
@@ -25,6 +26,11 @@ class Region(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
     description: Mapped[str] = mapped_column(Text, default="")
+    #: What happens when a reviewer's gemeente is reviewed by the other gemeente in the same round.
+    reciprocal_review: Mapped[ReciprocalPolicy] = mapped_column(
+        Enum(ReciprocalPolicy, name="reciprocal_policy", native_enum=False, length=16, create_constraint=True,
+             values_callable=lambda e: [m.value for m in e], validate_strings=True),
+        default=ReciprocalPolicy.warn, server_default=ReciprocalPolicy.warn.value)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     memberships: Mapped[list[RegionMembership]] = relationship(

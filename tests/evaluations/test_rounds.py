@@ -128,7 +128,7 @@ def test_the_round_page_marks_overdue_members_and_its_query_count_is_constant(  
     setting.round.plan_due = TODAY
     db.session.commit()
     body = client.get(f"/rounds/{setting.round.id}").get_data(as_text=True)
-    assert "te laat" in body and "2 gemeente(n) hebben de zelfevaluatie nog niet ingediend" in body
+    assert "te laat" in body and "2 gemeente(n) lopen achter op een deadline" in body
     with count_queries() as few:
         client.get(f"/rounds/{setting.round.id}")
     for n in range(8):

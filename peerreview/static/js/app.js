@@ -4,10 +4,12 @@
   // Move focus to an error summary so screen-reader users hear what went wrong.
   var summary = document.querySelector("[data-focus-on-load]");
   if (summary) { summary.focus(); }
-  // Ask for confirmation on dangerous buttons (forms with data-confirm).
+  // Ask for confirmation on dangerous buttons (forms, or the button pressed, with data-confirm).
   document.addEventListener("submit", function (event) {
     var form = event.target;
-    var message = form.getAttribute && form.getAttribute("data-confirm");
+    var button = event.submitter;
+    var message = (button && button.getAttribute && button.getAttribute("data-confirm")) ||
+      (form.getAttribute && form.getAttribute("data-confirm"));
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
   // Print buttons only make sense with JavaScript: they stay hidden without it (the browser's own print works).

@@ -1,0 +1,82 @@
+"""Forms of the peer review. Choices are checked by the domain rules (with Dutch messages), not by WTForms,
+so a crafted value gets the same clear refusal as a wrong one typed by hand."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
+
+from ..domain.reviews import (
+    MAX_DECLARATION_REASON,
+    MAX_ENTRY_NOTES,
+    MAX_JUDGEMENT,
+    MAX_REACTION,
+    MAX_RECOMMENDATION,
+    MAX_STRENGTHS,
+    Addressee,
+    Capacity,
+    Confidentiality,
+    Priority,
+    ReciprocalPolicy,
+)
+from ..evaluations.forms import MultiCheckboxField
+
+
+def _choices(enum_class) -> list[tuple[str, str]]:  # noqa: ANN001
+    return [(member.value, member.label) for member in enum_class]
+
+
+class AddMemberForm(FlaskForm):
+    user_id = SelectField(_l("Peer reviewer"), coerce=str, validate_choice=False)
+    capacity = RadioField(_l("Als"), choices=_choices(Capacity), default=Capacity.official.value,
+                          validate_choice=False)
+    as_chair = BooleanField(_l("Voorzitter van het team"))
+    confirmed = BooleanField(_l("Ik heb de waarschuwing gelezen en voeg deze reviewer toch toe"))
+
+
+class DeclarationForm(FlaskForm):
+    municipality_id = SelectField(_l("Gemeente"), coerce=str, validate_choice=False)
+    reason = TextAreaField(_l("Toelichting (optioneel)"), render_kw={"maxlength": MAX_DECLARATION_REASON, "rows": 3},
+                           description=_l("Bijvoorbeeld: ‘mijn partner werkt bij deze gemeente’ of ‘tot 2025 "
+                                          "werkzaam bij deze gemeente’. De regiocoördinator ziet dit."))
+
+
+class EntryForm(FlaskForm):
+    held_on = DateField(_l("Datum"), format="%Y-%m-%d")
+    interviewees = TextAreaField(_l("Gesprekspartners"), render_kw={"rows": 4},
+                                 description=_l("Functie en organisatie, één per regel, bijvoorbeeld "
+                                                "‘Teamchef – politie Midden-Nederland’."))
+    notes = TextAreaField(_l("Aantekeningen"), render_kw={"rows": 8, "maxlength": MAX_ENTRY_NOTES})
+    themes = MultiCheckboxField(_l("Thema's"), coerce=str, validate_choice=False)
+    confidentiality = RadioField(_l("Vertrouwelijkheid"), choices=_choices(Confidentiality),
+                                 default=Confidentiality.team.value, validate_choice=False)
+
+
+class JudgementForm(FlaskForm):
+    judgement = TextAreaField(_l("Oordeel over de regie op integrale veiligheid"),
+                              render_kw={"rows": 10, "maxlength": MAX_JUDGEMENT})
+    strengths = TextAreaField(_l("Belangrijkste sterke punten"), render_kw={"rows": 6, "maxlength": MAX_STRENGTHS})
+
+
+class RecommendationForm(FlaskForm):
+    text = TextAreaField(_l("Aanbeveling"), render_kw={"rows": 5, "maxlength": MAX_RECOMMENDATION})
+    themes = MultiCheckboxField(_l("Thema's"), coerce=str, validate_choice=False)
+    priority = RadioField(_l("Prioriteit"), choices=_choices(Priority), default=Priority.medium.value,
+                          validate_choice=False)
+    addressee = RadioField(_l("Gericht aan"), choices=_choices(Addressee), default=Addressee.municipality.value,
+                           validate_choice=False)
+
+
+class PublishForm(FlaskForm):
+    token = HiddenField()
+    confirmed = BooleanField(_l("Ik bevestig dat het team zonder hun scores afrondt"))
+
+
+class ReactionForm(FlaskForm):
+    reaction = TextAreaField(_l("Bestuurlijke reactie"), render_kw={"rows": 8, "maxlength": MAX_REACTION})
+
+
+class ReviewRulesForm(FlaskForm):
+    reciprocal_review = RadioField(_l("Wederzijds toetsen in dezelfde ronde"), choices=_choices(ReciprocalPolicy),
+                                   validate_choice=False)

@@ -1,0 +1,696 @@
+"""Pages of the peer review. Thin: load, check permission (403 before anything else), call a service, render.
+
+Every view that names an evaluation, a team member, an entry or a recommendation loads it through the evaluation
+it belongs to, so an id of another evaluation is a 404, never a way in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..dates import today
+from ..domain import permissions
+from ..domain.errors import DomainError, InvalidValue
+from ..domain.questionnaire import Questionnaire
+from ..domain.reviews import (
+    Capacity,
+    EntryKind,
+    NeedsConfirmation,
+    ReciprocalPolicy,
+    TeamFacts,
+    check_entry,
+    check_recommendation,
+    parse_choice,
+    review_items,
+    team_proposal,
+)
+from ..domain.scoring import spread
+from ..evaluations import services as evaluation_services
+from ..extensions import db
+from ..forms import EmptyForm, show_error
+from ..models import Evaluation, Region, TeamMember
+from . import bp, services
+from .forms import (
+    AddMemberForm,
+    DeclarationForm,
+    EntryForm,
+    JudgementForm,
+    PublishForm,
+    ReactionForm,
+    RecommendationForm,
+    ReviewRulesForm,
+)
+
+
+@bp.before_request
+@login_required
+def require_login():  # noqa: ANN201
+    return None
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+@dataclass
+class Loaded:
+    evaluation: Evaluation
+    questionnaire: Questionnaire
+    members: list[TeamMember]
+    team: TeamFacts
+
+    @property
+    def is_chair(self) -> bool:
+        return permissions.is_chair(current_user, self.team)
+
+
+def _load(evaluation_id: int) -> Loaded:
+    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    members = services.team_members(evaluation)
+    return Loaded(evaluation, evaluation_services.questionnaire_of(evaluation), members, services.facts(members))
+
+
+def _refused(error: DomainError, status: int = 422) -> int:
+    db.session.rollback()
+    flash(error.message, "error")
+    return status
+
+
+def _int(value: object) -> int | None:
+    try:
+        return int(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def _theme_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
+    return [(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
+
+
+# ---------------------------------------------------------------- the team (region coordinator)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/team", methods=["GET", "POST"])
+def team(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation = loaded.evaluation
+    _require(permissions.can_view_team(current_user, evaluation, loaded.team))
+    can_form = permissions.can_form_team(current_user, evaluation)
+    form = AddMemberForm()
+    status = 200
+    warnings: tuple[str, ...] = ()
+    if request.method == "POST":
+        _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
+        if not form.validate_on_submit():
+            abort(400)
+        user_id = _int(form.user_id.data)
+        try:
+            if user_id is None:
+                raise InvalidValue(_("Kies een peer reviewer."), field="user_id")
+            capacity = parse_choice(Capacity, form.capacity.data, "capacity", _("Kies bestuurder of ambtenaar."))
+            member = services.add_member(current_user, evaluation, user_id, capacity=capacity,  # type: ignore[arg-type]
+                                         as_chair=bool(form.as_chair.data), confirmed=bool(form.confirmed.data))
+        except NeedsConfirmation as error:
+            db.session.rollback()
+            warnings = error.warnings
+            status = 422
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("%(name)s is toegevoegd aan het peer team van %(m)s.", name=member.user.name,
+                    m=evaluation.municipality.name), "success")
+            return redirect(url_for(".team", evaluation_id=evaluation.id))
+        loaded = _load(evaluation_id)
+    candidates = services.candidates(evaluation, loaded.members) if can_form else []
+    form.user_id.choices = [("", _("Kies een peer reviewer"))] + [
+        (str(c.user.id), f"{c.user.name} ({c.user.municipality.name if c.user.municipality else '-'})")
+        for c in candidates if not c.is_blocked]
+    return render_template(
+        "reviews/team.html", evaluation=evaluation, loaded=loaded, members=loaded.members, team=loaded.team, form=form,
+        candidates=candidates, can_form=can_form, warnings=warnings, action_form=EmptyForm(),
+        declared=services.declared_conflicts_in_team(evaluation, loaded.members) if can_form else {},
+        can_start=permissions.can_start_review(current_user, evaluation, loaded.team),
+        policy=evaluation.round.region.reciprocal_review), status
+
+
+def _team_action(evaluation_id: int, action) -> object:  # noqa: ANN001
+    loaded = _load(evaluation_id)
+    _require(permissions.is_coordinator_of(current_user, loaded.evaluation.region_id))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        message = action(loaded.evaluation)
+    except DomainError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for(".team", evaluation_id=evaluation_id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/team/<int:member_id>/remove", methods=["POST"])
+def remove_member(evaluation_id: int, member_id: int):  # noqa: ANN201
+    return _team_action(evaluation_id, lambda e: _("%(name)s is uit het peer team gehaald.",
+                                                   name=services.remove_member(current_user, e, member_id)))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/team/<int:member_id>/chair", methods=["POST"])
+def make_chair(evaluation_id: int, member_id: int):  # noqa: ANN201
+    return _team_action(evaluation_id, lambda e: _("%(name)s is nu voorzitter van het peer team.",
+                                                   name=services.set_chair(current_user, e, member_id)))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/team/start", methods=["POST"])
+def start_review(evaluation_id: int):  # noqa: ANN201
+    def start(evaluation: Evaluation) -> str:
+        services.start_review(current_user, evaluation)
+        return _("De collegiale toetsing van %(m)s is gestart. Het peer team kan aan de slag.",
+                 m=evaluation.municipality.name)
+
+    return _team_action(evaluation_id, start)
+
+
+# ---------------------------------------------------------------- the team's working pages
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review")
+def review(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    items = review_items(questionnaire)
+    mine = {k: v.data for k, v in services.own_scores(evaluation, current_user).items()}
+    team_scores = services.team_scores(evaluation)
+    rows = services.entries(evaluation)
+    return render_template(
+        "reviews/review.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
+        mine=mine, team_scores=team_scores, entries=rows, by_theme=services.entries_by_theme(rows),
+        self_scores=services.self_scores(evaluation, questionnaire), report=services.report_of(evaluation),
+        recommendation_count=len(services.recommendations(evaluation)),
+        can_score=permissions.can_score(current_user, evaluation, loaded.team),
+        can_log=permissions.can_log_entries(current_user, evaluation, loaded.team),
+        can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team),
+        can_write=permissions.can_write_report(current_user, evaluation, loaded.team))
+
+
+def _read_scores(items, second: str) -> dict[str, tuple[object, str | None]]:  # noqa: ANN001
+    return {item.id: (request.form.get(f"{item.id}-value"), request.form.get(f"{item.id}-{second}"))
+            for item in items if f"{item.id}-value" in request.form or f"{item.id}-{second}" in request.form}
+
+
+def _field_errors(error: DomainError) -> tuple[dict[str, list[str]], list[str]]:
+    by_field: dict[str, list[str]] = {}
+    general: list[str] = []
+    for problem in getattr(error, "errors", [error]):
+        if problem.field:
+            by_field.setdefault(problem.field, []).append(problem.message)
+        else:
+            general.append(problem.message)
+    return by_field, general
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/scores", methods=["GET", "POST"])
+def scores(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    items = review_items(questionnaire)
+    form = EmptyForm()
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    typed: dict[str, tuple[object, str | None]] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        typed = _read_scores(items, "rationale")
+        try:
+            services.save_own_scores(current_user, evaluation, questionnaire, typed)
+            if request.form.get("action") == "submit":
+                services.submit_own_scores(current_user, evaluation, questionnaire)
+        except DomainError as error:
+            db.session.rollback()
+            errors, general = _field_errors(error)
+            status = 422
+        else:
+            db.session.commit()
+            if request.form.get("action") == "submit":
+                flash(_("Uw scores zijn ingediend. U ziet nu de scores van de andere teamleden die al hebben "
+                        "ingediend."), "success")
+                return redirect(url_for(".review", evaluation_id=evaluation.id))
+            flash(_("Uw scores zijn opgeslagen. Dien ze in zodra elk onderdeel een score en onderbouwing heeft."),
+                  "success")
+            return redirect(url_for(".scores", evaluation_id=evaluation.id))
+    stored = {k: v.data for k, v in services.own_scores(evaluation, current_user).items()}
+    rows = services.entries(evaluation)
+    return render_template(
+        "reviews/scores.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
+        stored=stored, typed=typed, errors=errors, general=general, form=form,
+        by_theme=services.entries_by_theme(rows), self_scores=services.self_scores(evaluation, questionnaire),
+        can_score=permissions.can_score(current_user, evaluation, loaded.team),
+        submitted=loaded.team.has_submitted(current_user.id)), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/consensus", methods=["GET", "POST"])
+def consensus(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    _require(permissions.can_see_member_scores(current_user, evaluation, loaded.team))
+    items = review_items(questionnaire)
+    form = EmptyForm()
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    typed: dict[str, tuple[object, str | None]] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        typed = _read_scores(items, "motivation")
+        try:
+            changed = services.save_team_scores(current_user, evaluation, questionnaire, typed)
+        except DomainError as error:
+            db.session.rollback()
+            errors, general = _field_errors(error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("De scores van het team zijn opgeslagen (%(n)s gewijzigd).", n=changed), "success")
+            return redirect(url_for(".consensus", evaluation_id=evaluation.id))
+    given = services.member_scores(evaluation, loaded.members)
+    spreads = {item.id: spread([s.data.value for s in given.get(item.id, [])]) for item in items}
+    proposals = {item.id: team_proposal(s.data.value for s in given.get(item.id, [])) for item in items}
+    team_scores = services.team_scores(evaluation)
+    rows = services.entries(evaluation)
+    return render_template(
+        "reviews/consensus.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
+        given=given, spreads=spreads, proposals=proposals, team_scores=team_scores, typed=typed, errors=errors,
+        general=general, form=form, by_theme=services.entries_by_theme(rows),
+        self_scores=services.self_scores(evaluation, questionnaire),
+        not_submitted=[m for m in loaded.members if m.scores_submitted_at is None],
+        can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team)), status
+
+
+# ---------------------------------------------------------------- interviews and observations
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/entries")
+def entries(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    theme = request.args.get("theme") or None
+    if theme is not None and not questionnaire.has_section(theme):
+        theme = None
+    rows = services.entries(evaluation)
+    if theme:
+        rows = [r for r in rows if theme in r.section_ids]
+    return render_template(
+        "reviews/entries.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, entries=rows,
+        theme=theme, action_form=EmptyForm(),
+        can_log=permissions.can_log_entries(current_user, evaluation, loaded.team))
+
+
+def _entry_form(loaded: Loaded, kind: EntryKind, row=None):  # noqa: ANN001, ANN202
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    form = EntryForm(obj=None)
+    form.themes.choices = _theme_choices(questionnaire)
+    if request.method == "GET":
+        if row is not None:
+            form.held_on.data = row.held_on
+            form.interviewees.data = row.interviewees
+            form.notes.data = row.notes
+            form.themes.data = list(row.section_ids)
+            form.confidentiality.data = row.confidentiality.value
+        else:
+            form.held_on.data = today()
+            theme = request.args.get("theme")
+            if theme and questionnaire.has_section(theme):
+                form.themes.data = [theme]
+    status = 200
+    if request.method == "POST":
+        form.validate_on_submit()
+        if "csrf_token" in form.errors:
+            abort(400)
+        try:
+            if form.held_on.errors:
+                raise InvalidValue(_("Vul een geldige datum in, bijvoorbeeld %(d)s.", d=today().isoformat()),
+                                   field="held_on")
+            data = check_entry(questionnaire, kind=kind, held_on=form.held_on.data, notes=form.notes.data,
+                               section_ids=form.themes.data or [], confidentiality=form.confidentiality.data,
+                               interviewees=form.interviewees.data, today=today())
+            if row is None:
+                services.add_entry(current_user, evaluation, data)
+            else:
+                services.update_entry(current_user, evaluation, row, data)
+        except DomainError as error:
+            db.session.rollback()
+            form.held_on.errors = []
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("%(kind)s opgeslagen.", kind=kind.label), "success")
+            return redirect(url_for(".entries", evaluation_id=evaluation.id))
+    return render_template("reviews/entry_form.html", evaluation=evaluation, questionnaire=questionnaire,
+                           loaded=loaded, form=form, kind=kind, row=row), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/entries/new/<kind>", methods=["GET", "POST"])
+def new_entry(evaluation_id: int, kind: str):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    try:
+        entry_kind = EntryKind(kind)
+    except ValueError:
+        abort(404)
+    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    _require(permissions.can_log_entries(current_user, loaded.evaluation, loaded.team))
+    return _entry_form(loaded, entry_kind)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>", methods=["GET", "POST"])
+def edit_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    row = services.entry(loaded.evaluation, entry_id)
+    if row is None:
+        abort(404)
+    _require(permissions.can_edit_entry(current_user, loaded.evaluation, loaded.team, row.author_id))
+    return _entry_form(loaded, row.kind, row)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>/delete", methods=["POST"])
+def delete_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    row = services.entry(loaded.evaluation, entry_id)
+    if row is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_entry(current_user, loaded.evaluation, row)
+    except DomainError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("Verwijderd."), "success")
+    return redirect(url_for(".entries", evaluation_id=evaluation_id))
+
+
+# ---------------------------------------------------------------- the report (chair)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/report", methods=["GET", "POST"])
+def report_draft(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation = loaded.evaluation
+    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    report = services.report_of(evaluation)
+    form = JudgementForm(obj=report)
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.save_judgement(current_user, evaluation, form.judgement.data, form.strengths.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Het oordeel en de sterke punten zijn opgeslagen."), "success")
+            return redirect(url_for(".report_draft", evaluation_id=evaluation.id))
+    return render_template(
+        "reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
+        form=form, recommendations=services.recommendations(evaluation), action_form=EmptyForm(),
+        can_write=permissions.can_write_report(current_user, evaluation, loaded.team)), status
+
+
+def _recommendation_form(loaded: Loaded, row=None):  # noqa: ANN001, ANN202
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    form = RecommendationForm()
+    form.themes.choices = _theme_choices(questionnaire)
+    if request.method == "GET" and row is not None:
+        form.text.data = row.text
+        form.themes.data = list(row.section_ids)
+        form.priority.data = row.priority.value
+        form.addressee.data = row.addressee.value
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            data = check_recommendation(questionnaire, text=form.text.data, section_ids=form.themes.data or [],
+                                        priority=form.priority.data, addressee=form.addressee.data)
+            if row is None:
+                services.add_recommendation(current_user, evaluation, data)
+            else:
+                services.update_recommendation(current_user, evaluation, row, data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("De aanbeveling is opgeslagen."), "success")
+            return redirect(url_for(".report_draft", evaluation_id=evaluation.id) + "#aanbevelingen")
+    external = [s for s in questionnaire.sections if s.external]
+    return render_template("reviews/recommendation_form.html", evaluation=evaluation, questionnaire=questionnaire,
+                           loaded=loaded, form=form, row=row, external=external), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/recommendations/new", methods=["GET", "POST"])
+def new_recommendation(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    _require(permissions.can_write_report(current_user, loaded.evaluation, loaded.team))
+    return _recommendation_form(loaded)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>",
+          methods=["GET", "POST"])
+def edit_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    _require(permissions.can_write_report(current_user, loaded.evaluation, loaded.team))
+    row = services.recommendation(loaded.evaluation, recommendation_id)
+    if row is None:
+        abort(404)
+    return _recommendation_form(loaded, row)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>/delete",
+          methods=["POST"])
+def delete_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    row = services.recommendation(loaded.evaluation, recommendation_id)
+    if row is None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.delete_recommendation(current_user, loaded.evaluation, row)
+    except DomainError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("De aanbeveling is verwijderd."), "success")
+    return redirect(url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/publish", methods=["GET", "POST"])
+def publish(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation = loaded.evaluation
+    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    form = PublishForm()
+    status = 200
+    needs_confirmation = False
+    if request.method == "POST":
+        _require(loaded.is_chair)
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            services.publish(current_user, evaluation, loaded.questionnaire,
+                             form.token.data if form.confirmed.data else None)
+        except NeedsConfirmation as error:
+            db.session.rollback()
+            needs_confirmation = True
+            flash(error.message, "warning")
+            status = 422
+        except DomainError as error:
+            status = _refused(error)
+        else:
+            db.session.commit()
+            flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
+                    m=evaluation.municipality.name), "success")
+            return redirect(url_for(".report", evaluation_id=evaluation.id))
+        loaded = _load(evaluation_id)
+    check = services.publication_state(evaluation, loaded.questionnaire, loaded.members)
+    form.token.data = check.confirmation_token
+    form.confirmed.data = False
+    return render_template("reviews/publish.html", evaluation=evaluation, loaded=loaded, check=check, form=form,
+                           needs_confirmation=needs_confirmation,
+                           can_publish=permissions.can_publish(current_user, evaluation, loaded.team)), status
+
+
+# ---------------------------------------------------------------- the published report
+
+
+@bp.route("/evaluations/<int:evaluation_id>/report")
+def report(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    _require(permissions.can_view_report(current_user, evaluation, loaded.team))
+    in_team = permissions.is_team_member(current_user, loaded.team)
+    rows = services.entries(evaluation)
+    quotable = [r for r in rows if r.confidentiality.value == "quotable"]
+    peer_report = services.report_of(evaluation)
+    reaction_form = ReactionForm(obj=peer_report)
+    return render_template(
+        "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
+        items=review_items(questionnaire), report=peer_report, team_scores=services.team_scores(evaluation),
+        self_scores=services.self_scores(evaluation, questionnaire),
+        recommendations=services.recommendations(evaluation), quotable=services.entries_by_theme(quotable),
+        in_team=in_team, reaction_form=reaction_form, close_form=EmptyForm(),
+        can_react=permissions.can_react(current_user, evaluation),
+        can_close=permissions.can_close(current_user, evaluation),
+        can_reopen=permissions.can_reopen(current_user, evaluation))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/report/reaction", methods=["POST"])
+def reaction(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation = loaded.evaluation
+    _require(permissions.can_view_report(current_user, evaluation, loaded.team))
+    _require(permissions.is_lead_of(current_user, evaluation))
+    form = ReactionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        services.save_reaction(current_user, evaluation, form.reaction.data)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        flash(error.message, "error")
+        peer_report = services.report_of(evaluation)
+        return render_template(
+            "reviews/report.html", evaluation=evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
+            items=review_items(loaded.questionnaire), report=peer_report,
+            team_scores=services.team_scores(evaluation),
+            self_scores=services.self_scores(evaluation, loaded.questionnaire),
+            recommendations=services.recommendations(evaluation),
+            quotable=services.entries_by_theme([r for r in services.entries(evaluation)
+                                                if r.confidentiality.value == "quotable"]),
+            in_team=False, reaction_form=form, close_form=EmptyForm(),
+            can_react=permissions.can_react(current_user, evaluation), can_close=False, can_reopen=False), 422
+    db.session.commit()
+    flash(_("Uw bestuurlijke reactie is opgeslagen. De regio en het peer team lezen haar bij het rapport."),
+          "success")
+    return redirect(url_for(".report", evaluation_id=evaluation.id) + "#reactie")
+
+
+@bp.route("/evaluations/<int:evaluation_id>/close", methods=["POST"])
+def close(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation = loaded.evaluation
+    _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        services.close(current_user, evaluation)
+    except DomainError as error:
+        _refused(error)
+    else:
+        db.session.commit()
+        flash(_("De evaluatie van %(m)s is afgesloten.", m=evaluation.municipality.name), "success")
+    return redirect(url_for(".report", evaluation_id=evaluation.id))
+
+
+# ---------------------------------------------------------------- declared conflicts of interest (reviewers)
+
+
+@bp.route("/conflicts", methods=["GET", "POST"])
+def conflicts():  # noqa: ANN201
+    _require(permissions.can_declare_conflicts(current_user))
+    form = DeclarationForm()
+    options = services.declarable_municipalities(current_user)
+    form.municipality_id.choices = [("", _("Kies een gemeente"))] + [(str(m.id), m.name) for m in options]
+    status = 200
+    if form.validate_on_submit():
+        try:
+            municipality_id = _int(form.municipality_id.data)
+            if municipality_id is None:
+                raise InvalidValue(_("Kies een gemeente uit de lijst."), field="municipality_id")
+            declaration = services.declare_conflict(current_user, municipality_id, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Uw belangenconflict met %(m)s is vastgelegd. U wordt niet in het peer team van deze gemeente "
+                    "geplaatst.", m=declaration.municipality.name), "success")
+            return redirect(url_for(".conflicts"))
+    elif request.method == "POST":
+        if "csrf_token" in form.errors:
+            abort(400)
+        status = 422
+    return render_template("reviews/conflicts.html", form=form, declarations=services.declarations(current_user),
+                           action_form=EmptyForm(), memberships=services.reviews_of(current_user)), status
+
+
+@bp.route("/conflicts/<int:declaration_id>/withdraw", methods=["POST"])
+def withdraw_conflict(declaration_id: int):  # noqa: ANN201
+    _require(permissions.can_declare_conflicts(current_user))
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        name = services.withdraw_declaration(current_user, declaration_id)
+    except DomainError:
+        db.session.rollback()
+        abort(404)
+    db.session.commit()
+    flash(_("Uw melding over %(m)s is ingetrokken.", m=name), "success")
+    return redirect(url_for(".conflicts"))
+
+
+# ---------------------------------------------------------------- the region's rules
+
+
+@bp.route("/regions/<int:region_id>/review-rules", methods=["GET", "POST"])
+def review_rules(region_id: int):  # noqa: ANN201
+    region = db.session.get(Region, region_id)
+    if region is None:
+        abort(404)
+    _require(permissions.can_set_review_rules(current_user, region_id))
+    form = ReviewRulesForm(reciprocal_review=region.reciprocal_review.value)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            policy = parse_choice(ReciprocalPolicy, form.reciprocal_review.data, "reciprocal_review",
+                                  _("Kies waarschuwen of weigeren."))
+            services.set_reciprocal_policy(current_user, region_id, policy)  # type: ignore[arg-type]
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("De toetsingsregels van %(r)s zijn opgeslagen.", r=region.name), "success")
+            return redirect(url_for(".review_rules", region_id=region_id))
+    elif request.method == "POST":
+        if "csrf_token" in form.errors:
+            abort(400)
+        status = 422
+    return render_template("reviews/review_rules.html", region=region, form=form), status
