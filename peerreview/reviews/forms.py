@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
 
 from ..domain.reviews import (
     MAX_DECLARATION_REASON,
@@ -23,8 +23,8 @@ from ..domain.reviews import (
 from ..evaluations.forms import MultiCheckboxField
 
 
-def _choices(enum_class) -> list[tuple[str, str]]:  # noqa: ANN001
-    return [(member.value, member.label) for member in enum_class]
+def _choices(enum_class) -> list[SelectChoice]:  # noqa: ANN001
+    return [SelectChoice(member.value, member.label) for member in enum_class]
 
 
 class AddMemberForm(FlaskForm):

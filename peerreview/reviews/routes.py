@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms import SelectChoice
 
 from ..dates import today
 from ..domain import permissions
@@ -89,8 +90,8 @@ def _int(value: object) -> int | None:
         return None
 
 
-def _theme_choices(questionnaire: Questionnaire) -> list[tuple[str, str]]:
-    return [(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
+def _theme_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
+    return [SelectChoice(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
 
 
 # ---------------------------------------------------------------- the team (region coordinator)
@@ -131,8 +132,8 @@ def team(evaluation_id: int):  # noqa: ANN201
             return redirect(url_for(".team", evaluation_id=evaluation.id))
         loaded = _load(evaluation_id)
     candidates = services.candidates(evaluation, loaded.members) if can_form else []
-    form.user_id.choices = [("", _("Kies een peer reviewer"))] + [
-        (str(c.user.id), f"{c.user.name} ({c.user.municipality.name if c.user.municipality else '-'})")
+    form.user_id.choices = [SelectChoice("", _("Kies een peer reviewer"))] + [
+        SelectChoice(str(c.user.id), f"{c.user.name} ({c.user.municipality.name if c.user.municipality else '-'})")
         for c in candidates if not c.is_blocked]
     return render_template(
         "reviews/team.html", evaluation=evaluation, loaded=loaded, members=loaded.members, team=loaded.team, form=form,
@@ -625,7 +626,8 @@ def conflicts():  # noqa: ANN201
     _require(permissions.can_declare_conflicts(current_user))
     form = DeclarationForm()
     options = services.declarable_municipalities(current_user)
-    form.municipality_id.choices = [("", _("Kies een gemeente"))] + [(str(m.id), m.name) for m in options]
+    form.municipality_id.choices = [SelectChoice("", _("Kies een gemeente"))] + [
+        SelectChoice(str(m.id), m.name) for m in options]
     status = 200
     if form.validate_on_submit():
         try:

@@ -1,0 +1,74 @@
+"""A submitted self-evaluation of Aadorp, and peers around it: a chair and a member in its team, and outsiders.
+
+Builds on the ``setting`` of tests/evaluations (region, Aadorp and Beekdal in a round on the minimal
+questionnaire, with its people). Items of the minimal questionnaire: themes ``analyse`` and ``keten``, profile
+elements ``netwerk`` and ``bestuur`` (sections ``analyse``, ``keten``, ``profiel``); scale 0..4."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from peerreview.domain.evaluations import AnswerData
+from peerreview.domain.reviews import Capacity
+from peerreview.domain.roles import Role
+from peerreview.evaluations import services as evaluation_services
+from peerreview.extensions import db
+from peerreview.models import ConsensusAnswer, Evaluation, Municipality, User
+from peerreview.reviews import services
+from tests.evaluations.conftest import Setting, setting  # noqa: F401  (the fixture, re-exported)
+
+ITEMS = ["analyse", "keten", "netwerk", "bestuur"]
+SECTIONS = ["analyse", "keten", "profiel"]
+QUESTIONS = ["analyse.cijfers", "analyse.gebruik", "keten.capaciteit", "keten.signalen", "profiel.netwerk.partners",
+             "profiel.bestuur.toegang", "profiel.bestuur.druk"]
+
+
+@dataclass
+class Review:
+    setting: Setting
+    evaluation: Evaluation
+    chair: User  # Petra Peer (Cederveen)
+    member: User  # Daan Deskundige (Dijkstad)
+    outsider: User  # Olaf Outsider (Eemwoude): a peer reviewer of the region, not in the team
+    dijkstad: Municipality
+    eemwoude: Municipality
+
+
+def submit_self_evaluation(evaluation: Evaluation, lead: User, value: int = 2) -> None:
+    for qid in QUESTIONS:
+        row = ConsensusAnswer(evaluation_id=evaluation.id, question_id=qid, updated_by_id=lead.id)
+        row.set_data(AnswerData(value=value, explanation=f"Toelichting bij {qid}"))
+        db.session.add(row)
+    db.session.flush()
+    evaluation_services.submit(lead, evaluation, evaluation_services.questionnaire_of(evaluation))
+    db.session.commit()
+
+
+@pytest.fixture
+def review(setting, create_municipality, create_user) -> Review:  # noqa: ANN001, F811
+    """Aadorp submitted; team: Petra (chair) and Daan; the review started."""
+    dijkstad = create_municipality("Dijkstad", region=setting.region)
+    eemwoude = create_municipality("Eemwoude", region=setting.region)
+    member = create_user(Role.peer_reviewer, municipality=dijkstad, name="Daan Deskundige")
+    outsider = create_user(Role.peer_reviewer, municipality=eemwoude, name="Olaf Outsider")
+    evaluation = setting.evaluation
+    submit_self_evaluation(evaluation, setting.lead)
+    coordinator = setting.coordinator
+    services.add_member(coordinator, evaluation, setting.peer.id, capacity=Capacity.administrator, as_chair=True,
+                        confirmed=False)
+    services.add_member(coordinator, evaluation, member.id, capacity=Capacity.official, as_chair=False,
+                        confirmed=False)
+    services.start_review(coordinator, evaluation)
+    db.session.commit()
+    return Review(setting, evaluation, setting.peer, member, outsider, dijkstad, eemwoude)
+
+
+def score_all(client, evaluation: Evaluation, values: dict[str, int], *, submit: bool = True):  # noqa: ANN001, ANN201
+    """Post a member's own scores through the page (the client must be logged in as that member)."""
+    data = {"csrf_token": "", "action": "submit" if submit else "save"}
+    for item, value in values.items():
+        data[f"{item}-value"] = str(value)
+        data[f"{item}-rationale"] = f"Onderbouwing {item}"
+    return client.post(f"/evaluations/{evaluation.id}/review/scores", data=data)

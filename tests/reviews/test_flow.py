@@ -1,0 +1,83 @@
+"""The peer review from start to end, through the pages, as the people involved click it."""
+
+from __future__ import annotations
+
+from peerreview.domain.evaluations import EvaluationStatus
+from peerreview.extensions import db
+from peerreview.models import EvaluationEvent, PeerReport
+from sqlalchemy import select
+
+from .conftest import ITEMS, score_all
+
+
+def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # noqa: ANN001
+    e = review.evaluation
+    base = f"/evaluations/{e.id}"
+    # the member scores independently and submits
+    auth.login(review.member)
+    assert client.get(f"{base}/review").status_code == 200
+    assert score_all(client, e, dict.fromkeys(ITEMS, 2)).status_code == 302
+    auth.logout()
+    # the chair logs an interview, scores, and sets the team's scores
+    auth.login(review.chair)
+    response = client.post(f"{base}/review/entries/new/interview", data={
+        "held_on": "2020-01-01", "interviewees": "Burgemeester – gemeente Aadorp\nTeamchef – politie",
+        "notes": "Het college stuurt actief op veiligheid.", "themes": ["analyse", "profiel"],
+        "confidentiality": "quotable"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    client.post(f"{base}/review/entries/new/observation", data={
+        "held_on": "2020-01-02", "notes": "Geheime waarneming van het team.", "themes": ["keten"],
+        "confidentiality": "team"})
+    assert score_all(client, e, dict.fromkeys(ITEMS, 3)).status_code == 302
+    page = client.get(f"{base}/review/consensus").get_data(as_text=True)
+    assert "Daan Deskundige" in page and "Onderbouwing analyse" in page
+    data = {}
+    for item in ITEMS:
+        data[f"{item}-value"] = "3"
+        data[f"{item}-motivation"] = f"Motivering {item}"
+    assert client.post(f"{base}/review/consensus", data=data).status_code == 302
+    client.post(f"{base}/review/report", data={"judgement": "De regie is in opbouw.", "strengths": "Betrokken college."})
+    client.post(f"{base}/review/recommendations/new", data={
+        "text": "Maak een integraal veiligheidsplan met meetbare doelen.", "themes": ["analyse"], "priority": "high",
+        "addressee": "municipality"})
+    client.post(f"{base}/review/recommendations/new", data={
+        "text": "Vraag het Rijk om ontschotte financiering.", "themes": ["keten"], "priority": "medium",
+        "addressee": "national"})
+    response = client.post(f"{base}/review/publish", data={"token": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(e)
+    assert e.status is EvaluationStatus.published
+    auth.logout()
+    # the gemeente reads the report and reacts
+    auth.login(review.setting.lead)
+    report = client.get(f"{base}/report").get_data(as_text=True)
+    assert "De regie is in opbouw." in report and "Maak een integraal veiligheidsplan" in report
+    assert "Het college stuurt actief op veiligheid." in report  # quotable
+    assert "Geheime waarneming" not in report  # team only
+    assert "Daan Deskundige" in report  # the team's names are public; their own scores are not
+    assert "Onderbouwing analyse" not in report
+    assert client.post(f"{base}/report/reaction", data={"reaction": "Het college neemt de aanbevelingen over."}
+                       ).status_code == 302
+    auth.logout()
+    # the region closes it
+    auth.login(review.setting.coordinator)
+    assert "Het college neemt de aanbevelingen over." in client.get(f"{base}/report").get_data(as_text=True)
+    assert client.post(f"{base}/close").status_code == 302
+    db.session.refresh(e)
+    assert e.status is EvaluationStatus.closed
+    assert db.session.get(PeerReport, e.id).closed_at is not None
+    kinds = db.session.scalars(select(EvaluationEvent.kind).where(EvaluationEvent.evaluation_id == e.id)
+                               .order_by(EvaluationEvent.id)).all()
+    for kind in ("submitted", "team_member_added", "review_started",
+                 "own_scores_submitted", "team_score", "recommendation_added", "published", "reaction_saved",
+                 "closed"):
+        assert kind in kinds, kind
+    # and the pages of every role still answer
+    for url in (f"/rounds/{e.round_id}", f"{base}", f"{base}/team"):
+        assert client.get(url).status_code == 200, url
+    auth.logout()
+    # the gemeente's history shows the stages, never the team's own work
+    auth.login(review.setting.lead)
+    history = client.get(f"{base}/history").get_data(as_text=True)
+    assert "Rapport van het peer team gepubliceerd" in history and "Afgesloten" in history
+    assert "Motivering analyse" not in history and "Daan Deskundige" not in history
