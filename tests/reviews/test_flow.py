@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from sqlalchemy import select
+
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.extensions import db
 from peerreview.models import EvaluationEvent, PeerReport
-from sqlalchemy import select
 
 from .conftest import ITEMS, score_all
 
@@ -36,7 +37,8 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # 
         data[f"{item}-value"] = "3"
         data[f"{item}-motivation"] = f"Motivering {item}"
     assert client.post(f"{base}/review/consensus", data=data).status_code == 302
-    client.post(f"{base}/review/report", data={"judgement": "De regie is in opbouw.", "strengths": "Betrokken college."})
+    client.post(f"{base}/review/report",
+                data={"judgement": "De regie is in opbouw.", "strengths": "Betrokken college."})
     client.post(f"{base}/review/recommendations/new", data={
         "text": "Maak een integraal veiligheidsplan met meetbare doelen.", "themes": ["analyse"], "priority": "high",
         "addressee": "municipality"})
