@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.mail import outbox
-from peerreview.models import Municipality, Region, User
+from peerreview.models import Municipality, PeerReport, Recommendation, Region, User
 from peerreview.seed.demo import DEMO_MUNICIPALITIES, DEMO_PASSWORD, DEMO_USERS
 
 
@@ -78,7 +78,13 @@ def test_seed_demo_loads_a_region_with_a_user_per_role(runner):
     round_ = db.session.scalar(select(Round))
     assert round_.region_id == region.id and len(round_.evaluations) == 6
     status = {e.municipality.name: e.status for e in db.session.scalars(select(Evaluation))}
-    assert status["Havenstede"] is EvaluationStatus.submitted and status["Groenmeer"] is EvaluationStatus.draft
+    assert status["Groenmeer"] is EvaluationStatus.draft
+    assert status["Havenstede"] is EvaluationStatus.in_peer_review
+    assert status["Molenwaard-Oost"] is EvaluationStatus.published
+    molenwaard = next(e for e in round_.evaluations if e.municipality.name == "Molenwaard-Oost")
+    report = db.session.get(PeerReport, molenwaard.id)
+    assert report.published_at is not None and report.judgement
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 3
     assert db.session.scalar(select(func.count(func.distinct(Answer.author_id)))) == 3
 
 

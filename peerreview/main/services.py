@@ -36,7 +36,10 @@ def start_page_for(user: User) -> StartPage:
         return StartPage("main/start_coordinator.html", {"region": user.region, "members": members,
                                                          "rounds": visible_rounds(user)})
     if user.role is Role.peer_reviewer:
-        return StartPage("main/start_peer.html", {"municipality": user.municipality})
+        from ..reviews.services import declarations, reviews_of
+
+        return StartPage("main/start_peer.html", {"municipality": user.municipality, "reviews": reviews_of(user),
+                                                  "declarations": declarations(user)})
     colleagues = db.session.scalars(
         select(User)
         .where(User.municipality_id == user.municipality_id, User.role.in_(

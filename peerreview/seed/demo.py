@@ -42,7 +42,12 @@ DEMO_USERS: tuple[tuple[str, str, str, Role, str | None], ...] = (
      "GM9002"),
     ("Tweede bijdrager (Groenmeer)", "collega.groenmeer", "Cor Collega", Role.municipal_contributor, "GM9002"),
     ("Trekker gemeente (Havenstede)", "trekker.havenstede", "Hanna Havens", Role.municipal_lead, "GM9001"),
-    ("Peer reviewer (Dijkhuizen)", "peer.dijkhuizen", "Petra Peer", Role.peer_reviewer, "GM9004"),
+    ("Trekker gemeente (Molenwaard-Oost)", "trekker.molenwaard", "Mila Molenaar", Role.municipal_lead, "GM9010"),
+    ("Peer reviewer (Dijkhuizen), voorzitter in Havenstede", "peer.dijkhuizen", "Petra Peer", Role.peer_reviewer,
+     "GM9004"),
+    ("Peer reviewer (Oudegracht)", "peer.oudegracht", "Olga Oudeman", Role.peer_reviewer, "GM9005"),
+    ("Peer reviewer (Lindewoude), voorzitter in Molenwaard-Oost", "peer.lindewoude", "Lars Linde",
+     Role.peer_reviewer, "GM9007"),
 )
 
 
@@ -79,13 +84,15 @@ def load_demo(*, password_method: str = "scrypt") -> Region:  # noqa: S107
     return region
 
 
-#: The gemeenten in the demo round; Groenmeer is halfway, Havenstede has submitted.
+#: The gemeenten in the demo round; Groenmeer is halfway, Havenstede is in peer review, Molenwaard-Oost has its
+#: report published.
 DEMO_ROUND_MEMBERS = ("GM9001", "GM9002", "GM9004", "GM9005", "GM9007", "GM9010")
 
 
 def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
     """A round in progress: several colleagues of Groenmeer have answered the first themes (with some spread),
-    the lead has set the consensus of theme 1, and Havenstede has submitted its self-evaluation."""
+    the lead has set the consensus of theme 1; Havenstede has submitted and is being reviewed; Molenwaard-Oost's
+    peer report is published."""
     from datetime import datetime, timedelta
     from zoneinfo import ZoneInfo
 
@@ -128,14 +135,98 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
         row = ConsensusAnswer(evaluation_id=groenmeer.id, question_id=question.id, updated_by_id=lead.id)
         row.set_data(AnswerData(value=level(3), explanation="Vastgesteld in het overleg met het team."))
         db.session.add(row)
+    for code, lead_local, shift in (("GM9001", "trekker.havenstede", 1), ("GM9010", "trekker.molenwaard", 2)):
+        evaluation = evaluations[code]
+        evaluation_lead = users[demo_email(lead_local)]
+        for index, question in enumerate(questionnaire.questions):
+            row = ConsensusAnswer(evaluation_id=evaluation.id, question_id=question.id,
+                                  updated_by_id=evaluation_lead.id)
+            row.set_data(AnswerData(value=level(shift + index % 4),
+                                    explanation=f"Toelichting van {evaluation.municipality.name}."))
+            db.session.add(row)
+        db.session.flush()
+        services.submit(evaluation_lead, evaluation, questionnaire)
+    _demo_reviews(coordinator, evaluations, users, questionnaire, today)
+
+
+def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnaire, today) -> None:  # noqa: ANN001
+    """Havenstede in peer review (one member has scored, the chair is busy); Molenwaard-Oost published."""
+    from datetime import timedelta
+
+    from ..domain.reviews import (
+        Addressee,
+        Capacity,
+        Confidentiality,
+        EntryData,
+        EntryKind,
+        Priority,
+        RecommendationData,
+        review_items,
+    )
+    from ..reviews import services as reviews
+
+    petra, olga, lars = (users[demo_email(p)] for p in ("peer.dijkhuizen", "peer.oudegracht", "peer.lindewoude"))
+    items = review_items(questionnaire)
+    scale = list(questionnaire.scale.values)
+    knelpunten = [s for s in questionnaire.sections if s.lever is not None]
+    external = [s for s in knelpunten if s.external] or knelpunten
+
+    def theme(number: int) -> str:
+        """The id of the knelpunt at this place (0-based), or the last one of a shorter questionnaire."""
+        return knelpunten[min(number, len(knelpunten) - 1)].id
+
+    def team(evaluation, chair, member) -> None:  # noqa: ANN001
+        reviews.add_member(coordinator, evaluation, chair.id, capacity=Capacity.administrator, as_chair=True,
+                           confirmed=True)
+        reviews.add_member(coordinator, evaluation, member.id, capacity=Capacity.official, as_chair=False,
+                           confirmed=True)
+        reviews.start_review(coordinator, evaluation)
+
+    def score(evaluation, reviewer, offset: int, submit: bool = True) -> None:  # noqa: ANN001
+        raw = {item.id: (scale[(i + offset) % len(scale)], f"Gezien de gesprekken en de stukken: {item.title.lower()}.")
+               for i, item in enumerate(items)}
+        reviews.save_own_scores(reviewer, evaluation, questionnaire, raw)
+        if submit:
+            reviews.submit_own_scores(reviewer, evaluation, questionnaire)
+
     havenstede = evaluations["GM9001"]
-    hanna = users[demo_email("trekker.havenstede")]
-    for index, question in enumerate(questionnaire.questions):
-        row = ConsensusAnswer(evaluation_id=havenstede.id, question_id=question.id, updated_by_id=hanna.id)
-        row.set_data(AnswerData(value=level(1 + index % 4), explanation="Toelichting van Havenstede."))
-        db.session.add(row)
-    db.session.flush()
-    services.submit(hanna, havenstede, questionnaire)
+    team(havenstede, petra, olga)
+    reviews.add_entry(petra, havenstede, EntryData(
+        EntryKind.interview, today - timedelta(days=3), "De burgemeester noemt veiligheid een topprioriteit, maar "
+        "de wethouders zien het vooral als zaak van de portefeuillehouder.", (theme(0), theme(6)),
+        Confidentiality.quotable, ("Burgemeester – gemeente Havenstede", "Teamchef – politie")))
+    reviews.add_entry(olga, havenstede, EntryData(
+        EntryKind.observation, today - timedelta(days=2), "In het driehoeksoverleg werden geen cijfers gebruikt.",
+        (theme(4),), Confidentiality.team))
+    score(havenstede, olga, 1)
+
+    molenwaard = evaluations["GM9010"]
+    team(molenwaard, lars, petra)
+    reviews.add_entry(lars, molenwaard, EntryData(
+        EntryKind.interview, today - timedelta(days=20), "De coördinator heeft een korte lijn met de burgemeester "
+        "en een goed netwerk bij zorg en politie.", (questionnaire.sections[-1].id,), Confidentiality.quotable,
+        ("Veiligheidscoördinator – gemeente Molenwaard-Oost", "Directeur – zorgpartner")))
+    score(molenwaard, lars, 2)
+    score(molenwaard, petra, 3)
+    reviews.save_team_scores(lars, molenwaard, questionnaire, {
+        item.id: (scale[(i + 2) % len(scale)],
+                  "Het team ziet een gemeente die stappen zet, maar de samenhang met ander beleid is nog dun.")
+        for i, item in enumerate(items)})
+    reviews.save_judgement(lars, molenwaard, (
+        "Molenwaard-Oost voert de regie op integrale veiligheid met een betrokken burgemeester en een "
+        "coördinator die de partners kent. De aanpak steunt nog te weinig op analyse en meetbare doelen, en "
+        "veiligheid is buiten de afdeling OOV nog geen vanzelfsprekend onderwerp."),
+        "Korte lijnen met politie en zorg; een coördinator met gezag; open houding tegenover het peer team.")
+    for text, sections, priority, addressee in (
+        ("Stel een integraal veiligheidsplan op met meetbare doelen en een jaarlijkse evaluatie in de raad.",
+         (theme(0),), Priority.high, Addressee.municipality),
+        ("Betrek ruimtelijke ordening, wonen en jeugd bij de veiligheidsanalyse, met een vaste toets op "
+         "veiligheidseffecten van nieuw beleid.", (theme(5),), Priority.medium, Addressee.municipality),
+        ("Vraag het Rijk om ontschotte financiering voor de aanpak van personen met verward gedrag.",
+         (external[-1].id,), Priority.medium, Addressee.national),
+    ):
+        reviews.add_recommendation(lars, molenwaard, RecommendationData(text, sections, priority, addressee))
+    reviews.publish(lars, molenwaard, questionnaire, None)
 
 
 def demo_logins() -> list[tuple[str, str]]:
