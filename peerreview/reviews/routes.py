@@ -33,7 +33,7 @@ from ..evaluations import services as evaluation_services
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, TeamMember
-from . import bp, services
+from . import bp, notify, services
 from .forms import (
     AddMemberForm,
     DeclarationForm,
@@ -127,6 +127,7 @@ def team(evaluation_id: int):  # noqa: ANN201
             status = 422
         else:
             db.session.commit()
+            notify.member_added(evaluation, member)
             flash(_("%(name)s is toegevoegd aan het peer team van %(m)s.", name=member.user.name,
                     m=evaluation.municipality.name), "success")
             return redirect(url_for(".team", evaluation_id=evaluation.id))
@@ -143,7 +144,8 @@ def team(evaluation_id: int):  # noqa: ANN201
         policy=evaluation.round.region.reciprocal_review), status
 
 
-def _team_action(evaluation_id: int, action) -> object:  # noqa: ANN001
+def _team_action(evaluation_id: int, action, then=None) -> object:  # noqa: ANN001
+    """A coordinator's button on the team page: ``action`` changes, ``then`` (optional) runs after the commit."""
     loaded = _load(evaluation_id)
     _require(permissions.is_coordinator_of(current_user, loaded.evaluation.region_id))
     if not EmptyForm().validate_on_submit():
@@ -154,6 +156,8 @@ def _team_action(evaluation_id: int, action) -> object:  # noqa: ANN001
         _refused(error)
     else:
         db.session.commit()
+        if then is not None:
+            then(loaded.evaluation)
         flash(message, "success")
     return redirect(url_for(".team", evaluation_id=evaluation_id))
 
@@ -177,7 +181,8 @@ def start_review(evaluation_id: int):  # noqa: ANN201
         return _("De collegiale toetsing van %(m)s is gestart. Het peer team kan aan de slag.",
                  m=evaluation.municipality.name)
 
-    return _team_action(evaluation_id, start)
+    return _team_action(evaluation_id, start,
+                        then=lambda e: notify.review_started(e, services.team_members(e)))
 
 
 # ---------------------------------------------------------------- the team's working pages
@@ -533,6 +538,7 @@ def publish(evaluation_id: int):  # noqa: ANN201
             status = _refused(error)
         else:
             db.session.commit()
+            notify.report_published(evaluation)
             flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
                     m=evaluation.municipality.name), "success")
             return redirect(url_for(".report", evaluation_id=evaluation.id))

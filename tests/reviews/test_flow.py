@@ -49,6 +49,11 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # 
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(e)
     assert e.status is EvaluationStatus.published
+    from peerreview.mail import outbox
+
+    told = {m.to for m in outbox() if "gepubliceerd" in m.subject}
+    assert {review.setting.lead.email, review.setting.contributor.email, review.setting.coordinator.email} <= told
+    assert review.setting.lead_b.email not in told
     auth.logout()
     # the gemeente reads the report and reacts
     auth.login(review.setting.lead)
@@ -83,3 +88,20 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # 
     history = client.get(f"{base}/history").get_data(as_text=True)
     assert "Rapport van het peer team gepubliceerd" in history and "Afgesloten" in history
     assert "Motivering analyse" not in history and "Daan Deskundige" not in history
+
+
+def test_the_people_involved_get_a_mail_at_each_step(app, client, auth, setting):  # noqa: ANN001
+    from peerreview.mail import outbox
+
+    from .conftest import submit_self_evaluation
+
+    submit_self_evaluation(setting.evaluation, setting.lead)
+    base = f"/evaluations/{setting.evaluation.id}"
+    auth.login(setting.coordinator)
+    outbox().clear()
+    client.post(f"{base}/team", data={"user_id": str(setting.peer.id), "capacity": "official", "as_chair": "y"})
+    added = [m for m in outbox() if m.to == setting.peer.email]
+    assert len(added) == 1 and "voorzitter" in added[0].body and f"{base}/review" in added[0].body
+    client.post(f"{base}/team/start")
+    assert any("gestart" in m.subject for m in outbox() if m.to == setting.peer.email)
+    auth.logout()
