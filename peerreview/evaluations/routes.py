@@ -29,13 +29,14 @@ from ..domain.evaluations import (
     digest,
 )
 from ..domain.questionnaire import Questionnaire, Section
+from ..domain.scoring import section_scores
 from ..errors import render_error
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, Round
 from ..questionnaires.loader import UnknownQuestionnaire
 from ..questionnaires.services import QuestionnaireChanged
-from ..reviews.services import review_overview
+from ..reviews.services import review_overview, team_of
 from . import bp, excel, services
 from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_page
 
@@ -406,15 +407,22 @@ def consensus_section(evaluation_id: int, section_id: str):  # noqa: ANN201
 
 @bp.route("/evaluations/<int:evaluation_id>/self-evaluation")
 def submitted_view(evaluation_id: int):  # noqa: ANN201
-    """The gemeente's answers as one read-only page: for its own users, and for the region after submission."""
-    evaluation, questionnaire = _evaluation(evaluation_id)
-    _require(permissions.can_view_consensus(current_user, evaluation))
+    """The gemeente's answers as one read-only page: for its own users, and for the region and the peer team
+    after submission (never the individual contributors' answers)."""
+    evaluation = services.load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    team = team_of(evaluation)
+    _require(permissions.can_view_consensus(current_user, evaluation, team))
+    questionnaire = services.questionnaire_of(evaluation)
     rows = services.consensus_answers(evaluation)
     notes = services.consensus_notes(evaluation)
     return render_template("evaluations/self_evaluation.html", evaluation=evaluation, questionnaire=questionnaire,
                            answers={qid: row.data for qid, row in rows.items()},
                            notes={sid: row.data for sid, row in notes.items()}, empty_answer=EMPTY_ANSWER,
-                           empty_note=EMPTY_NOTE)
+                           empty_note=EMPTY_NOTE, in_team=permissions.is_team_member(current_user, team),
+                           loaded={"team": team}, scores=section_scores(
+                               questionnaire, {qid: row.data.score for qid, row in rows.items()}))
 
 
 # ---------------------------------------------------------------- submission and reopening

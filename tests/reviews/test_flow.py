@@ -105,3 +105,18 @@ def test_the_people_involved_get_a_mail_at_each_step(app, client, auth, setting)
     client.post(f"{base}/team/start")
     assert any("gestart" in m.subject for m in outbox() if m.to == setting.peer.email)
     auth.logout()
+
+
+def test_the_team_reads_the_submitted_self_evaluation_but_never_individual_answers(client, auth, review):  # noqa: ANN001
+    e = review.evaluation
+    auth.login(review.member)
+    page = client.get(f"/evaluations/{e.id}/self-evaluation")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Toelichting bij analyse.cijfers" in body and "Zelfscore van het thema" in body
+    base = f"/evaluations/{e.id}"
+    for url in (base, f"{base}/sections/analyse", f"{base}/consensus/analyse", f"{base}/history"):
+        assert client.get(url).status_code == 403, url
+    auth.logout()
+    auth.login(review.outsider)
+    assert client.get(f"/evaluations/{e.id}/self-evaluation").status_code == 403
