@@ -235,13 +235,20 @@ def scores(evaluation_id: int):  # noqa: ANN201
     general: list[str] = []
     typed: dict[str, tuple[object, str | None]] = {}
     status = 200
+    kept = False
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         typed = _read_scores(items, "rationale")
+        submitting = request.form.get("action") == "submit"
         try:
             services.save_own_scores(current_user, evaluation, questionnaire, typed)
-            if request.form.get("action") == "submit":
+            if submitting:
+                db.session.commit()  # what was typed is kept, even when the submission is refused below
+                typed = {}
+                kept = True
+                loaded = _load(evaluation_id)
+                evaluation = loaded.evaluation
                 services.submit_own_scores(current_user, evaluation, questionnaire)
         except DomainError as error:
             db.session.rollback()
@@ -249,7 +256,7 @@ def scores(evaluation_id: int):  # noqa: ANN201
             status = 422
         else:
             db.session.commit()
-            if request.form.get("action") == "submit":
+            if submitting:
                 flash(_("Uw scores zijn ingediend. U ziet nu de scores van de andere teamleden die al hebben "
                         "ingediend."), "success")
                 return redirect(url_for(".review", evaluation_id=evaluation.id))
@@ -260,7 +267,7 @@ def scores(evaluation_id: int):  # noqa: ANN201
     rows = services.entries(evaluation)
     return render_template(
         "reviews/scores.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
-        stored=stored, typed=typed, errors=errors, general=general, form=form,
+        stored=stored, typed=typed, errors=errors, general=general, form=form, kept=kept,
         by_theme=services.entries_by_theme(rows), self_scores=services.self_scores(evaluation, questionnaire),
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
         submitted=loaded.team.has_submitted(current_user.id)), status
@@ -568,7 +575,7 @@ def report(evaluation_id: int):  # noqa: ANN201
         "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
         items=review_items(questionnaire), report=peer_report, team_scores=services.team_scores(evaluation),
         self_scores=services.self_scores(evaluation, questionnaire),
-        recommendations=services.recommendations(evaluation), quotable=services.entries_by_theme(quotable),
+        recommendations=services.recommendations(evaluation), quotable=quotable,
         in_team=in_team, reaction_form=reaction_form, close_form=EmptyForm(),
         can_react=permissions.can_react(current_user, evaluation),
         can_close=permissions.can_close(current_user, evaluation),
@@ -597,8 +604,7 @@ def reaction(evaluation_id: int):  # noqa: ANN201
             team_scores=services.team_scores(evaluation),
             self_scores=services.self_scores(evaluation, loaded.questionnaire),
             recommendations=services.recommendations(evaluation),
-            quotable=services.entries_by_theme([r for r in services.entries(evaluation)
-                                                if r.confidentiality.value == "quotable"]),
+            quotable=[r for r in services.entries(evaluation) if r.confidentiality.value == "quotable"],
             in_team=False, reaction_form=form, close_form=EmptyForm(),
             can_react=permissions.can_react(current_user, evaluation), can_close=False, can_reopen=False), 422
     db.session.commit()

@@ -382,8 +382,17 @@ def submit_own_scores(actor: User, evaluation: Evaluation, questionnaire: Questi
     scores = {k: v.data for k, v in own_scores(evaluation, actor).items()}
     missing = missing_scores(review_items(questionnaire), scores)
     if missing:
-        raise InvalidValue(_("Geef eerst elk onderdeel een score en een korte onderbouwing. Nog open: %(items)s.",
-                             items=", ".join(item.label for item in missing)))
+        problems: list[DomainError] = [InvalidValue(_(
+            "Geef eerst elk onderdeel een score en een korte onderbouwing. Nog open: %(items)s.",
+            items=", ".join(item.label for item in missing)))]
+        for item in missing:
+            given = scores.get(item.id, ScoreData())
+            if given.value is None:
+                problems.append(InvalidValue(_("%(i)s: kies een score.", i=item.label), field=f"{item.id}-value"))
+            if not given.rationale:
+                problems.append(InvalidValue(_("%(i)s: geef een korte onderbouwing.", i=item.label),
+                                             field=f"{item.id}-rationale"))
+        raise_collected(problems)
     membership = _my_membership(actor, evaluation)
     assert membership is not None
     membership.scores_submitted_at = utcnow()

@@ -72,3 +72,86 @@ def score_all(client, evaluation: Evaluation, values: dict[str, int], *, submit:
         data[f"{item}-value"] = str(value)
         data[f"{item}-rationale"] = f"Onderbouwing {item}"
     return client.post(f"/evaluations/{evaluation.id}/review/scores", data=data)
+
+
+# ---------------------------------------------------------------- helpers for the request tests
+#
+# Set-up goes through the services (quick, and the same rules as the pages); what a test is about goes through
+# the pages.
+
+
+def page_text(response) -> str:  # noqa: ANN001
+    """The response body with HTML entities resolved (Jinja escapes ' and ")."""
+    import html
+
+    return html.unescape(response.get_data(as_text=True))
+
+
+def count(model, *where) -> int:  # noqa: ANN001
+    from sqlalchemy import func, select
+
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def questionnaire_of(evaluation: Evaluation):  # noqa: ANN201
+    return evaluation_services.questionnaire_of(evaluation)
+
+
+def give_scores(user: User, evaluation: Evaluation, values: dict[str, int], *, submit: bool = True,
+                rationale: str = "Onderbouwing") -> None:
+    """A member's own scores through the service (set-up only)."""
+    questionnaire = questionnaire_of(evaluation)
+    services.save_own_scores(user, evaluation, questionnaire,
+                             {item: (str(v), f"{rationale} {item}") for item, v in values.items()})
+    if submit:
+        services.submit_own_scores(user, evaluation, questionnaire)
+    db.session.commit()
+
+
+def set_team_scores(chair: User, evaluation: Evaluation, values: dict[str, int]) -> None:
+    services.save_team_scores(chair, evaluation, questionnaire_of(evaluation),
+                              {item: (str(v), f"Motivering {item}") for item, v in values.items()})
+    db.session.commit()
+
+
+def write_report(chair: User, evaluation: Evaluation, *, judgement: str = "De regie is in opbouw.",
+                 recommendations: int = 1) -> None:
+    from peerreview.domain.reviews import check_recommendation
+
+    questionnaire = questionnaire_of(evaluation)
+    if judgement:
+        services.save_judgement(chair, evaluation, judgement, "Betrokken college.")
+    for n in range(recommendations):
+        services.add_recommendation(chair, evaluation, check_recommendation(
+            questionnaire, text=f"Aanbeveling nummer {n + 1}: maak een plan.", section_ids=["analyse"],
+            priority="high", addressee="municipality"))
+    db.session.commit()
+
+
+def add_entry(author: User, evaluation: Evaluation, notes: str, *, confidentiality: str = "team",
+              themes: tuple[str, ...] = ("analyse",), kind: str = "observation"):  # noqa: ANN201
+    from peerreview.dates import today
+    from peerreview.domain.reviews import EntryKind, check_entry
+
+    data = check_entry(questionnaire_of(evaluation), kind=EntryKind(kind), held_on=today(), notes=notes,
+                       section_ids=list(themes), confidentiality=confidentiality,
+                       interviewees="Wethouder – gemeente", today=today())
+    row = services.add_entry(author, evaluation, data)
+    db.session.commit()
+    return row
+
+
+def ready_to_publish(review: Review, *, member_submits: bool = True) -> None:
+    """Both members scored (or only the chair), every team score set, a judgement and one recommendation."""
+    if member_submits:
+        give_scores(review.member, review.evaluation, dict.fromkeys(ITEMS, 2))
+    give_scores(review.chair, review.evaluation, dict.fromkeys(ITEMS, 3))
+    set_team_scores(review.chair, review.evaluation, dict.fromkeys(ITEMS, 3))
+    write_report(review.chair, review.evaluation)
+
+
+def publish_report(review: Review) -> None:
+    """Ready and published (every member submitted)."""
+    ready_to_publish(review)
+    services.publish(review.chair, review.evaluation, questionnaire_of(review.evaluation), None)
+    db.session.commit()
