@@ -9,6 +9,7 @@ from flask import Flask
 from flask_login import current_user
 
 from .domain import permissions
+from .domain.evaluations import EvaluationStatus
 from .domain.roles import Role
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
@@ -49,6 +50,7 @@ def init_templating(app: Flask) -> None:
     def navigation() -> dict:
         return {
             "Role": Role,
+            "STAGES": tuple(EvaluationStatus),
             "can_open_administration": (
                 current_user.is_authenticated and permissions.can_open_administration(current_user)
             ),

@@ -78,6 +78,11 @@ class EvaluationStatus(StrEnum):
         return self in (EvaluationStatus.published, EvaluationStatus.closed)
 
     @property
+    def step_label(self) -> str:
+        """The stage's short name, for a row of steps."""
+        return STEP_LABELS[self]
+
+    @property
     def step(self) -> int:
         """1-based position in the order of stages (for a progress indicator)."""
         return list(EvaluationStatus).index(self) + 1
@@ -88,6 +93,15 @@ STATUS_LABELS = {
     EvaluationStatus.submitted: "Zelfevaluatie ingediend",
     EvaluationStatus.in_peer_review: "Collegiale toetsing loopt",
     EvaluationStatus.published: "Rapport gepubliceerd",
+    EvaluationStatus.closed: "Afgesloten",
+}
+
+
+STEP_LABELS = {
+    EvaluationStatus.draft: "Zelfevaluatie",
+    EvaluationStatus.submitted: "Ingediend",
+    EvaluationStatus.in_peer_review: "Collegiale toetsing",
+    EvaluationStatus.published: "Rapport",
     EvaluationStatus.closed: "Afgesloten",
 }
 

@@ -141,6 +141,8 @@ def team(evaluation_id: int):  # noqa: ANN201
         candidates=candidates, can_form=can_form, warnings=warnings, action_form=EmptyForm(),
         declared=services.declared_conflicts_in_team(evaluation, loaded.members) if can_form else {},
         can_start=permissions.can_start_review(current_user, evaluation, loaded.team),
+        timeline=list(reversed(evaluation_services.state_changes([evaluation.id]).get(evaluation.id, []))),
+        state_labels=evaluation_services.STATE_EVENT_LABELS,
         policy=evaluation.round.region.reciprocal_review), status
 
 

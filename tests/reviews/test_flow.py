@@ -82,6 +82,11 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # 
     # and the pages of every role still answer
     for url in (f"/rounds/{e.round_id}", f"{base}", f"{base}/team"):
         assert client.get(url).status_code == 200, url
+    team_page = client.get(f"{base}/team").get_data(as_text=True)
+    timeline = team_page[team_page.index("Verloop"):]
+    assert timeline.index("Toetsing gestart") < timeline.index("Rapport gepubliceerd") < timeline.index("Afgesloten")
+    overview = client.get(base).get_data(as_text=True)
+    assert 'aria-current="step"' in overview and "stages__step--current" in overview
     auth.logout()
     # the gemeente's history shows the stages, never the team's own work
     auth.login(review.setting.lead)

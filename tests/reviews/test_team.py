@@ -34,7 +34,9 @@ def members_of(evaluation) -> int:  # noqa: ANN001
 def offered_ids(body: str) -> set[str]:
     """The user ids the 'Peer reviewer' select offers."""
     select_html = re.search(r'<select[^>]*name="user_id"[^>]*>(.*?)</select>', body, re.S)
-    assert select_html is not None, "the add form has no reviewer select"
+    if select_html is None:  # nobody can be added: the form is left out and the page says so
+        assert "Er zijn geen peer reviewers (meer) die u aan dit team kunt toevoegen" in body
+        return set()
     return set(re.findall(r'<option[^>]*value="([^"]*)"', select_html.group(1))) - {""}
 
 
