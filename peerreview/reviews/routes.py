@@ -403,23 +403,29 @@ def edit_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
     return _entry_form(loaded, row.kind, row)
 
 
-@bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>/delete", methods=["POST"])
-def delete_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
+def _delete(evaluation_id: int, object_id: int, find, remove, done: str, back: str):  # noqa: ANN001, ANN202
+    """A delete button of the team's pages: the object must belong to this evaluation (else 404)."""
     loaded = _load(evaluation_id)
     _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
-    row = services.entry(loaded.evaluation, entry_id)
+    row = find(loaded.evaluation, object_id)
     if row is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.delete_entry(current_user, loaded.evaluation, row)
+        remove(current_user, loaded.evaluation, row)
     except DomainError as error:
         _refused(error)
     else:
         db.session.commit()
-        flash(_("Verwijderd."), "success")
-    return redirect(url_for(".entries", evaluation_id=evaluation_id))
+        flash(done, "success")
+    return redirect(back)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>/delete", methods=["POST"])
+def delete_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
+    return _delete(evaluation_id, entry_id, services.entry, services.delete_entry, _("Verwijderd."),
+                   url_for(".entries", evaluation_id=evaluation_id))
 
 
 # ---------------------------------------------------------------- the report (chair)
@@ -506,21 +512,9 @@ def edit_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: AN
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>/delete",
           methods=["POST"])
 def delete_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: ANN201
-    loaded = _load(evaluation_id)
-    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
-    row = services.recommendation(loaded.evaluation, recommendation_id)
-    if row is None:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    try:
-        services.delete_recommendation(current_user, loaded.evaluation, row)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
-        flash(_("De aanbeveling is verwijderd."), "success")
-    return redirect(url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
+    return _delete(evaluation_id, recommendation_id, services.recommendation, services.delete_recommendation,
+                   _("De aanbeveling is verwijderd."),
+                   url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/publish", methods=["GET", "POST"])
