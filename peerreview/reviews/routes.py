@@ -18,6 +18,7 @@ from ..domain.errors import DomainError, InvalidValue
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import (
     Capacity,
+    Confidentiality,
     EntryKind,
     NeedsConfirmation,
     ReciprocalPolicy,
@@ -557,25 +558,28 @@ def publish(evaluation_id: int):  # noqa: ANN201
 # ---------------------------------------------------------------- the published report
 
 
+def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, status: int = 200):  # noqa: ANN202
+    """The report page; the reaction form shows what is stored unless a refused reaction is passed back."""
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    peer_report = services.report_of(evaluation)
+    reaction_form = reaction_form or ReactionForm(obj=peer_report)
+    quotable = [r for r in services.entries(evaluation) if r.confidentiality is Confidentiality.quotable]
+    return render_template(
+        "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
+        items=review_items(questionnaire), report=peer_report,
+        team_scores=services.team_scores(evaluation), self_scores=services.self_scores(evaluation, questionnaire),
+        recommendations=services.recommendations(evaluation), quotable=quotable,
+        in_team=permissions.is_team_member(current_user, loaded.team), reaction_form=reaction_form,
+        close_form=EmptyForm(), can_react=permissions.can_react(current_user, evaluation),
+        can_close=permissions.can_close(current_user, evaluation),
+        can_reopen=permissions.can_reopen(current_user, evaluation)), status
+
+
 @bp.route("/evaluations/<int:evaluation_id>/report")
 def report(evaluation_id: int):  # noqa: ANN201
     loaded = _load(evaluation_id)
-    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    _require(permissions.can_view_report(current_user, evaluation, loaded.team))
-    in_team = permissions.is_team_member(current_user, loaded.team)
-    rows = services.entries(evaluation)
-    quotable = [r for r in rows if r.confidentiality.value == "quotable"]
-    peer_report = services.report_of(evaluation)
-    reaction_form = ReactionForm(obj=peer_report)
-    return render_template(
-        "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
-        items=review_items(questionnaire), report=peer_report, team_scores=services.team_scores(evaluation),
-        self_scores=services.self_scores(evaluation, questionnaire),
-        recommendations=services.recommendations(evaluation), quotable=quotable,
-        in_team=in_team, reaction_form=reaction_form, close_form=EmptyForm(),
-        can_react=permissions.can_react(current_user, evaluation),
-        can_close=permissions.can_close(current_user, evaluation),
-        can_reopen=permissions.can_reopen(current_user, evaluation))
+    _require(permissions.can_view_report(current_user, loaded.evaluation, loaded.team))
+    return _render_report(loaded)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report/reaction", methods=["POST"])
@@ -593,16 +597,7 @@ def reaction(evaluation_id: int):  # noqa: ANN201
         db.session.rollback()
         show_error(form, error)
         flash(error.message, "error")
-        peer_report = services.report_of(evaluation)
-        return render_template(
-            "reviews/report.html", evaluation=evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
-            items=review_items(loaded.questionnaire), report=peer_report,
-            team_scores=services.team_scores(evaluation),
-            self_scores=services.self_scores(evaluation, loaded.questionnaire),
-            recommendations=services.recommendations(evaluation),
-            quotable=[r for r in services.entries(evaluation) if r.confidentiality.value == "quotable"],
-            in_team=False, reaction_form=form, close_form=EmptyForm(),
-            can_react=permissions.can_react(current_user, evaluation), can_close=False, can_reopen=False), 422
+        return _render_report(_load(evaluation_id), form, 422)
     db.session.commit()
     flash(_("Uw bestuurlijke reactie is opgeslagen. De regio en het peer team lezen haar bij het rapport."),
           "success")
