@@ -103,6 +103,15 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # The app turns SQLite's foreign keys on for every connection. A batch migration rebuilds a table
+            # (create a copy, DROP the original, rename), and with foreign keys on that DROP would run the
+            # ON DELETE actions of every table pointing at it (wiping memberships, answers...) or fail on
+            # RESTRICT. So they are off while migrating (the pragma is ignored inside a transaction, hence
+            # before it), checked afterwards, and on again for whatever uses the connection next.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -111,6 +120,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
+            if broken:
+                raise RuntimeError(f"Foreign keys broken after migrating: {broken[:10]}")
 
 
 if context.is_offline_mode():

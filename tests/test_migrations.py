@@ -68,3 +68,57 @@ def test_downgrade_to_base_removes_everything(empty_app):
     assert tables == set()
     upgrade()
     assert "users" in inspect(db.engine).get_table_names()
+
+
+def _count(table: str) -> int:
+    with db.engine.connect() as connection:
+        return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 (our names)
+
+
+def test_upgrading_and_downgrading_0004_keeps_every_row(empty_app):
+    """0004 rebuilds regions and evaluations (SQLite batch mode): with the app's foreign keys on, that once wiped
+    region memberships and failed on a coordinator. Every row must survive both ways."""
+    upgrade(revision="0003")
+    now = "CURRENT_TIMESTAMP"
+    statements = [
+        f"INSERT INTO regions (id, name, description, created_at) VALUES (1, 'Regio', '', {now})",
+        "INSERT INTO municipalities (id, name, cbs_code, inhabitants, province, created_at) "
+        f"VALUES (1, 'Aadorp', 'GM0001', 1000, '', {now})",
+        f"INSERT INTO region_memberships (region_id, municipality_id, joined_at) VALUES (1, 1, {now})",
+        "INSERT INTO users (id, email, name, role, region_id, is_active, created_at) "
+        f"VALUES (1, 'c@example.nl', 'Coby', 'region_coordinator', 1, true, {now})",
+        "INSERT INTO users (id, email, name, role, municipality_id, is_active, created_at) "
+        f"VALUES (2, 'l@example.nl', 'Lotte', 'municipal_lead', 1, true, {now})",
+        "INSERT INTO rounds (id, region_id, name, year, questionnaire_key, questionnaire_version, questionnaire_hash, "
+        "self_evaluation_due, peer_review_due, plan_due, created_at, created_by_id) "
+        f"VALUES (1, 1, 'Ronde', 2027, 'k', '1', '{'a' * 64}', '2027-01-01', '2027-02-01', '2027-03-01', {now}, 1)",
+        "INSERT INTO evaluations (id, round_id, municipality_id, status, created_at, lock_version) "
+        f"VALUES (1, 1, 1, 'submitted', {now}, 1)",
+        "INSERT INTO consensus_answers (evaluation_id, question_id, value, is_unknown, explanation, evidence, links, "
+        f"updated_at, version, updated_by_id) VALUES (1, 'q', 2, false, 'x', '', '', {now}, 1, 2)",
+        "INSERT INTO answers (evaluation_id, question_id, value, is_unknown, explanation, evidence, links, "
+        f"updated_at, version, author_id) VALUES (1, 'q', 2, false, 'x', '', '', {now}, 1, 2)",
+        "INSERT INTO evaluation_events (evaluation_id, at, actor_id, kind, subject, details) "
+        f"VALUES (1, {now}, 2, 'submitted', '', '{{}}')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    tables = ("regions", "municipalities", "region_memberships", "users", "rounds", "evaluations",
+              "consensus_answers", "answers", "evaluation_events")
+    before = {table: _count(table) for table in tables}
+    assert all(before.values())
+
+    upgrade()
+    assert {table: _count(table) for table in tables} == before
+    with db.engine.begin() as connection:
+        assert connection.execute(text("SELECT reciprocal_review FROM regions")).scalar_one() == "warn"
+        connection.execute(text("UPDATE evaluations SET status = 'published'"))
+    with pytest.raises(IntegrityError), db.engine.begin() as connection:  # foreign keys still enforced
+        connection.execute(text(f"INSERT INTO region_memberships (region_id, municipality_id, joined_at) "
+                                f"VALUES (99, 1, {now})"))
+
+    downgrade(revision="0003")
+    assert {table: _count(table) for table in tables} == before
+    with db.engine.connect() as connection:
+        assert connection.execute(text("SELECT status FROM evaluations")).scalar_one() == "submitted"
