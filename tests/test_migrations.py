@@ -4,7 +4,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+from sqlalchemy import func, inspect, select, text
+from sqlalchemy import table as sql_table
 from sqlalchemy.exc import IntegrityError
 
 from peerreview import create_app
@@ -72,34 +73,34 @@ def test_downgrade_to_base_removes_everything(empty_app):
 
 def _count(table: str) -> int:
     with db.engine.connect() as connection:
-        return connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608 (our names)
+        return connection.execute(select(func.count()).select_from(sql_table(table))).scalar_one()
 
 
 def test_upgrading_and_downgrading_0004_keeps_every_row(empty_app):
     """0004 rebuilds regions and evaluations (SQLite batch mode): with the app's foreign keys on, that once wiped
     region memberships and failed on a coordinator. Every row must survive both ways."""
     upgrade(revision="0003")
-    now = "CURRENT_TIMESTAMP"
     statements = [
-        f"INSERT INTO regions (id, name, description, created_at) VALUES (1, 'Regio', '', {now})",
+        "INSERT INTO regions (id, name, description, created_at) VALUES (1, 'Regio', '', CURRENT_TIMESTAMP)",
         "INSERT INTO municipalities (id, name, cbs_code, inhabitants, province, created_at) "
-        f"VALUES (1, 'Aadorp', 'GM0001', 1000, '', {now})",
-        f"INSERT INTO region_memberships (region_id, municipality_id, joined_at) VALUES (1, 1, {now})",
+        "VALUES (1, 'Aadorp', 'GM0001', 1000, '', CURRENT_TIMESTAMP)",
+        "INSERT INTO region_memberships (region_id, municipality_id, joined_at) VALUES (1, 1, CURRENT_TIMESTAMP)",
         "INSERT INTO users (id, email, name, role, region_id, is_active, created_at) "
-        f"VALUES (1, 'c@example.nl', 'Coby', 'region_coordinator', 1, true, {now})",
+        "VALUES (1, 'c@example.nl', 'Coby', 'region_coordinator', 1, true, CURRENT_TIMESTAMP)",
         "INSERT INTO users (id, email, name, role, municipality_id, is_active, created_at) "
-        f"VALUES (2, 'l@example.nl', 'Lotte', 'municipal_lead', 1, true, {now})",
+        "VALUES (2, 'l@example.nl', 'Lotte', 'municipal_lead', 1, true, CURRENT_TIMESTAMP)",
         "INSERT INTO rounds (id, region_id, name, year, questionnaire_key, questionnaire_version, questionnaire_hash, "
         "self_evaluation_due, peer_review_due, plan_due, created_at, created_by_id) "
-        f"VALUES (1, 1, 'Ronde', 2027, 'k', '1', '{'a' * 64}', '2027-01-01', '2027-02-01', '2027-03-01', {now}, 1)",
+        "VALUES (1, 1, 'Ronde', 2027, 'k', '1', '" + "a" * 64 + "', '2027-01-01', '2027-02-01', '2027-03-01', "
+        "CURRENT_TIMESTAMP, 1)",
         "INSERT INTO evaluations (id, round_id, municipality_id, status, created_at, lock_version) "
-        f"VALUES (1, 1, 1, 'submitted', {now}, 1)",
+        "VALUES (1, 1, 1, 'submitted', CURRENT_TIMESTAMP, 1)",
         "INSERT INTO consensus_answers (evaluation_id, question_id, value, is_unknown, explanation, evidence, links, "
-        f"updated_at, version, updated_by_id) VALUES (1, 'q', 2, false, 'x', '', '', {now}, 1, 2)",
+        "updated_at, version, updated_by_id) VALUES (1, 'q', 2, false, 'x', '', '', CURRENT_TIMESTAMP, 1, 2)",
         "INSERT INTO answers (evaluation_id, question_id, value, is_unknown, explanation, evidence, links, "
-        f"updated_at, version, author_id) VALUES (1, 'q', 2, false, 'x', '', '', {now}, 1, 2)",
+        "updated_at, version, author_id) VALUES (1, 'q', 2, false, 'x', '', '', CURRENT_TIMESTAMP, 1, 2)",
         "INSERT INTO evaluation_events (evaluation_id, at, actor_id, kind, subject, details) "
-        f"VALUES (1, {now}, 2, 'submitted', '', '{{}}')",
+        "VALUES (1, CURRENT_TIMESTAMP, 2, 'submitted', '', '{}')",
     ]
     with db.engine.begin() as connection:
         for statement in statements:
@@ -115,8 +116,8 @@ def test_upgrading_and_downgrading_0004_keeps_every_row(empty_app):
         assert connection.execute(text("SELECT reciprocal_review FROM regions")).scalar_one() == "warn"
         connection.execute(text("UPDATE evaluations SET status = 'published'"))
     with pytest.raises(IntegrityError), db.engine.begin() as connection:  # foreign keys still enforced
-        connection.execute(text(f"INSERT INTO region_memberships (region_id, municipality_id, joined_at) "
-                                f"VALUES (99, 1, {now})"))
+        connection.execute(text("INSERT INTO region_memberships (region_id, municipality_id, joined_at) "
+                                "VALUES (99, 1, CURRENT_TIMESTAMP)"))
 
     downgrade(revision="0003")
     assert {table: _count(table) for table in tables} == before
