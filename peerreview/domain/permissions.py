@@ -364,9 +364,19 @@ def can_publish(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None
     return can_write_report(user, evaluation, team)
 
 
+def can_read_team_findings(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The team's scores with their motivations and the draft report: the chair (who writes them) and members
+    who submitted their own scores; before that they would sway a member's own judgement. After publication the
+    whole team."""
+    if not is_team_member(user, team) or team is None or not evaluation.status.is_self_evaluation_done:
+        return False
+    return team.has_submitted(user.id) or is_chair(user, team) or evaluation.status.is_report_published
+
+
 def can_view_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
-    """The published report: the gemeente, its region and the team. The team also reads its draft."""
-    if is_team_member(user, team) and evaluation.status.is_self_evaluation_done:
+    """The published report: the gemeente, its region and the team. The team reads the draft as soon as
+    :func:`can_read_team_findings` allows."""
+    if can_read_team_findings(user, evaluation, team):
         return True
     if not evaluation.status.is_report_published:
         return False

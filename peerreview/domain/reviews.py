@@ -71,8 +71,8 @@ class ReciprocalPolicy(StrEnum):
     @property
     def label(self) -> str:
         return {
-            ReciprocalPolicy.warn: "Waarschuwen: de coördinator kan na bevestiging toch toevoegen",
-            ReciprocalPolicy.refuse: "Weigeren: wederzijds toetsen in dezelfde ronde is niet toegestaan",
+            ReciprocalPolicy.warn: "Waarschuwen, en na bevestiging van de coördinator toestaan",
+            ReciprocalPolicy.refuse: "Weigeren, ook na bevestiging",
         }[self]
 
 
@@ -390,11 +390,16 @@ def check_themes(questionnaire: Questionnaire, section_ids: Iterable[str], field
 
 def check_entry(questionnaire: Questionnaire, *, kind: EntryKind, held_on: date | None, notes: str | None,
                 section_ids: Iterable[str], confidentiality: object, interviewees: str | None = None,
-                today: date) -> EntryData:
-    """An interview (with whom it was held) or an observation, tagged with themes and a confidentiality level."""
+                today: date, earliest: date | None = None) -> EntryData:
+    """An interview (with whom it was held) or an observation, tagged with themes and a confidentiality level.
+
+    ``earliest`` is the first day it can have happened (the round's start): a date before it is a typing error."""
     problems: list[InvalidValue] = []
     if held_on is None:
         problems.append(InvalidValue("Vul een geldige datum in.", field="held_on"))
+    elif earliest is not None and held_on < earliest:
+        problems.append(InvalidValue(f"De datum ligt vóór het begin van de ronde ({earliest:%d-%m-%Y}); controleer "
+                                     "het jaartal.", field="held_on"))
     elif held_on > today:
         problems.append(InvalidValue("De datum ligt in de toekomst; leg een gesprek of waarneming vast nadat het "
                                      "heeft plaatsgevonden.", field="held_on"))

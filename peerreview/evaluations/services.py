@@ -16,7 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -57,8 +57,10 @@ from ..models import (
     EvaluationEvent,
     ExcelImport,
     Municipality,
+    PeerReport,
     Round,
     SectionNote,
+    TeamMember,
     User,
     Visit,
 )
@@ -637,11 +639,21 @@ def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
     cleaned = check_reopen_reason(reason)
     before = evaluation.status
     evaluation.status = next_status(evaluation.status, Transition.reopen)
+    details: dict[str, Any] = {"from": before.value, "to": evaluation.status.value, "reason": cleaned}
     if evaluation.status is EvaluationStatus.draft:
         evaluation.submitted_at = None
         evaluation.submitted_by_id = None
-    record_event(evaluation, actor, "reopened", details={"from": before.value, "to": evaluation.status.value,
-                                                         "reason": cleaned})
+    if before is EvaluationStatus.in_peer_review:
+        # The gemeente will change its answers: the team's scores stay as saved drafts, to be looked at again
+        # and submitted anew once the review restarts.
+        reopened = db.session.execute(update(TeamMember).where(
+            TeamMember.evaluation_id == evaluation.id, TeamMember.scores_submitted_at.is_not(None))
+            .values(scores_submitted_at=None)).rowcount
+        details["scores_reopened"] = reopened
+    if before is EvaluationStatus.closed:
+        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
+                           .values(closed_at=None))
+    record_event(evaluation, actor, "reopened", details=details)
     flush_state()
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flask import current_app
+from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -43,7 +44,7 @@ def review_started(evaluation: Evaluation, members: Iterable[TeamMember]) -> Non
     _send([m.user for m in members], _("Collegiale toetsing %(m)s gestart", m=evaluation.municipality.name), _(
         "De collegiale toetsing van %(m)s is gestart. Leg gesprekken en waarnemingen vast en geef uw eigen "
         "scores vóór %(due)s.\n\n%(link)s\n",
-        m=evaluation.municipality.name, due=evaluation.round.peer_review_due.strftime("%d-%m-%Y"),
+        m=evaluation.municipality.name, due=format_date(evaluation.round.peer_review_due, "d MMMM yyyy"),
         link=_external_url("reviews.review", evaluation_id=str(evaluation.id))))
 
 

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from ..dates import today
+from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue
 from ..domain.questionnaire import Questionnaire
@@ -34,6 +34,7 @@ from ..evaluations import services as evaluation_services
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, TeamMember
+from ..requests import MAX_ID
 from . import bp, notify, services
 from .forms import (
     AddMemberForm,
@@ -78,6 +79,15 @@ def _load(evaluation_id: int) -> Loaded:
     return Loaded(evaluation, evaluation_services.questionnaire_of(evaluation), members, services.facts(members))
 
 
+def _not_now(message: str, back: str):  # noqa: ANN202
+    """A team member's form that cannot be used in this stage: on opening, say so and go back; a form that was
+    already open is posted on, so the service refuses it and what was typed is shown again."""
+    if request.method == "GET":
+        flash(message, "warning")
+        return redirect(back)
+    return None
+
+
 def _refused(error: DomainError, status: int = 422) -> int:
     db.session.rollback()
     flash(error.message, "error")
@@ -85,10 +95,12 @@ def _refused(error: DomainError, status: int = 422) -> int:
 
 
 def _int(value: object) -> int | None:
-    try:
-        return int(str(value))
-    except (TypeError, ValueError):
+    """An id from a form: a whole number the database can hold, else ``None`` (refused like an unknown id)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit():
         return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
 
 
 def _theme_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
@@ -142,6 +154,7 @@ def team(evaluation_id: int):  # noqa: ANN201
         candidates=candidates, can_form=can_form, warnings=warnings, action_form=EmptyForm(),
         declared=services.declared_conflicts_in_team(evaluation, loaded.members) if can_form else {},
         can_start=permissions.can_start_review(current_user, evaluation, loaded.team),
+        can_view_review=permissions.can_view_review(current_user, evaluation, loaded.team),
         timeline=list(reversed(evaluation_services.state_changes([evaluation.id]).get(evaluation.id, []))),
         state_labels=evaluation_services.STATE_EVENT_LABELS,
         policy=evaluation.round.region.reciprocal_review), status
@@ -208,7 +221,8 @@ def review(evaluation_id: int):  # noqa: ANN201
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
         can_log=permissions.can_log_entries(current_user, evaluation, loaded.team),
         can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team),
-        can_write=permissions.can_write_report(current_user, evaluation, loaded.team))
+        can_write=permissions.can_write_report(current_user, evaluation, loaded.team),
+        can_read_findings=permissions.can_read_team_findings(current_user, evaluation, loaded.team))
 
 
 def _read_scores(items, second: str) -> dict[str, tuple[object, str | None]]:  # noqa: ANN001
@@ -363,7 +377,8 @@ def _entry_form(loaded: Loaded, kind: EntryKind, row=None):  # noqa: ANN001, ANN
                                    field="held_on")
             data = check_entry(questionnaire, kind=kind, held_on=form.held_on.data, notes=form.notes.data,
                                section_ids=form.themes.data or [], confidentiality=form.confidentiality.data,
-                               interviewees=form.interviewees.data, today=today())
+                               interviewees=form.interviewees.data, today=today(),
+                               earliest=evaluation.round.created_at.astimezone(AMSTERDAM).date())
             if row is None:
                 services.add_entry(current_user, evaluation, data)
             else:
@@ -389,7 +404,11 @@ def new_entry(evaluation_id: int, kind: str):  # noqa: ANN201
     except ValueError:
         abort(404)
     _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
-    _require(permissions.can_log_entries(current_user, loaded.evaluation, loaded.team))
+    if not permissions.can_log_entries(current_user, loaded.evaluation, loaded.team):
+        refusal = _not_now(_("Gesprekken en waarnemingen vastleggen kan alleen zolang de collegiale toetsing "
+                             "loopt."), url_for(".entries", evaluation_id=evaluation_id))
+        if refusal is not None:
+            return refusal
     return _entry_form(loaded, entry_kind)
 
 
@@ -400,7 +419,12 @@ def edit_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
     row = services.entry(loaded.evaluation, entry_id)
     if row is None:
         abort(404)
-    _require(permissions.can_edit_entry(current_user, loaded.evaluation, loaded.team, row.author_id))
+    _require(row.author_id == current_user.id or loaded.is_chair)
+    if not permissions.can_edit_entry(current_user, loaded.evaluation, loaded.team, row.author_id):
+        refusal = _not_now(_("Wijzigen kan alleen zolang de collegiale toetsing loopt."),
+                           url_for(".entries", evaluation_id=evaluation_id))
+        if refusal is not None:
+            return refusal
     return _entry_form(loaded, row.kind, row)
 
 
@@ -437,6 +461,10 @@ def report_draft(evaluation_id: int):  # noqa: ANN201
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    if not permissions.can_read_team_findings(current_user, evaluation, loaded.team):
+        _require(request.method == "GET")
+        return render_template("reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
+                               loaded=loaded, locked=True, can_write=False)
     report = services.report_of(evaluation)
     form = JudgementForm(obj=report)
     status = 200
@@ -492,18 +520,29 @@ def _recommendation_form(loaded: Loaded, row=None):  # noqa: ANN001, ANN202
                            loaded=loaded, form=form, row=row, external=external), status
 
 
+def _chair_only_now(loaded: Loaded):  # noqa: ANN202
+    """Recommendation forms: the chair only (others 403); outside the review the chair is told why."""
+    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team) and loaded.is_chair)
+    if permissions.can_write_report(current_user, loaded.evaluation, loaded.team):
+        return None
+    return _not_now(_("Aanbevelingen schrijven kan alleen zolang de collegiale toetsing loopt."),
+                    url_for(".report_draft", evaluation_id=loaded.evaluation.id))
+
+
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/new", methods=["GET", "POST"])
 def new_recommendation(evaluation_id: int):  # noqa: ANN201
     loaded = _load(evaluation_id)
-    _require(permissions.can_write_report(current_user, loaded.evaluation, loaded.team))
-    return _recommendation_form(loaded)
+    refusal = _chair_only_now(loaded)
+    return refusal if refusal is not None else _recommendation_form(loaded)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>",
           methods=["GET", "POST"])
 def edit_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: ANN201
     loaded = _load(evaluation_id)
-    _require(permissions.can_write_report(current_user, loaded.evaluation, loaded.team))
+    refusal = _chair_only_now(loaded)
+    if refusal is not None:
+        return refusal
     row = services.recommendation(loaded.evaluation, recommendation_id)
     if row is None:
         abort(404)
@@ -644,8 +683,8 @@ def conflicts():  # noqa: ANN201
             status = 422
         else:
             db.session.commit()
-            flash(_("Uw belangenconflict met %(m)s is vastgelegd. U wordt niet in het peer team van deze gemeente "
-                    "geplaatst.", m=declaration.municipality.name), "success")
+            flash(_("Uw belangenconflict met %(m)s is vastgelegd. De regiocoördinator kan u niet meer in het peer "
+                    "team van deze gemeente plaatsen.", m=declaration.municipality.name), "success")
             return redirect(url_for(".conflicts"))
     elif request.method == "POST":
         if "csrf_token" in form.errors:

@@ -65,6 +65,30 @@ from ..models import (
 )
 from ..models.types import utcnow
 
+# ---------------------------------------------------------------- guarding against a state change in between
+
+REVIEWING = (EvaluationStatus.in_peer_review,)
+TEAM_CHANGES = (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
+
+
+def still_in(evaluation: Evaluation, statuses: tuple[EvaluationStatus, ...], message: str) -> None:
+    """After writing (flushed): is the evaluation still in one of ``statuses``? Read under a share lock on
+    PostgreSQL, so a publication or reopening either waits for this write or is seen by it; on SQLite this
+    transaction already holds the write lock. Otherwise everything is rolled back and refused with ``message``:
+    nothing lands in a report that was published (or closed) meanwhile."""
+    db.session.flush()
+    status = db.session.scalar(select(Evaluation.status).where(Evaluation.id == evaluation.id)
+                               .with_for_update(read=True))
+    if status not in statuses:
+        db.session.rollback()
+        raise NotAllowed(message)
+
+
+def _changed_meanwhile() -> str:
+    return _("De stand van deze toetsing is intussen gewijzigd (bijvoorbeeld gepubliceerd); er is niets "
+             "opgeslagen. Laad de pagina opnieuw.")
+
+
 # ---------------------------------------------------------------- the team
 
 
@@ -174,13 +198,13 @@ def add_member(actor: User, evaluation: Evaluation, user_id: int, *, capacity: C
     _require_team_editable(actor, evaluation)
     members = team_members(evaluation)
     user = db.session.get(User, user_id)
-    if user is None:
-        raise InvalidValue(_("Deze peer reviewer bestaat niet (meer)."), field="user_id")
-    in_region = db.session.scalar(
+    in_region = user is not None and user.municipality_id is not None and db.session.scalar(
         select(RegionMembership.region_id).where(RegionMembership.region_id == evaluation.region_id,
                                                  RegionMembership.municipality_id == user.municipality_id))
-    if in_region is None:
-        raise NotAllowed(_("%(name)s werkt niet voor een gemeente van deze regio.", name=user.name))
+    if user is None or not in_region:
+        # Said without a name: a coordinator must not learn who works elsewhere by trying ids.
+        raise InvalidValue(_("Kies een peer reviewer uit de lijst: alleen peer reviewers van de gemeenten in deze "
+                             "regio kunnen in het team."), field="user_id")
     declared = _declarations_about(evaluation.municipality_id, [user.id])
     reciprocal_map = _reviewers_by_evaluated(evaluation.round_id, leave_out=evaluation.id)
     warnings = decide_addition(_findings(evaluation, user, members, reciprocal_map, declared), confirmed=confirmed)
@@ -195,6 +219,7 @@ def add_member(actor: User, evaluation: Evaluation, user_id: int, *, capacity: C
                  details={"name": user.name, "chair": as_chair, "capacity": capacity.value,
                           "warnings": list(warnings)})
     _flush(_("%(name)s is intussen al aan het team toegevoegd.", name=user.name))
+    still_in(evaluation, TEAM_CHANGES, _changed_meanwhile())
     return member
 
 
@@ -217,12 +242,14 @@ def remove_member(actor: User, evaluation: Evaluation, member_id: int) -> str:
     record_event(evaluation, actor, "team_member_removed", subject=f"user:{member.user_id}",
                  details={"name": name})
     _flush(_("Het team is intussen gewijzigd; bekijk het opnieuw."))
+    still_in(evaluation, TEAM_CHANGES, _changed_meanwhile())
     return name
 
 
 def set_chair(actor: User, evaluation: Evaluation, member_id: int) -> str:
     _require_team_editable(actor, evaluation)
     member = _member(evaluation, member_id)
+    _require_fit_to_chair(evaluation, member)
     for other in team_members(evaluation):
         if other.id != member.id and other.is_chair:
             other.is_chair = False
@@ -231,7 +258,21 @@ def set_chair(actor: User, evaluation: Evaluation, member_id: int) -> str:
     record_event(evaluation, actor, "chair_set", subject=f"user:{member.user_id}",
                  details={"name": member.user.name})
     _flush(_("Het team is intussen gewijzigd; bekijk het opnieuw."))
+    still_in(evaluation, TEAM_CHANGES, _changed_meanwhile())
     return member.user.name
+
+
+def _require_fit_to_chair(evaluation: Evaluation, member: TeamMember) -> None:
+    """The rules of adding hold when someone is made chair, or the review is started with them: a reviewer
+    switched off, moved to the evaluated gemeente or with a conflict declared since cannot lead the team."""
+    user = member.user
+    declared = _declarations_about(evaluation.municipality_id, [user.id])
+    problems = [f.message for f in check_candidate(
+        _candidate(user), evaluated_municipality_id=evaluation.municipality_id,
+        evaluated_name=evaluation.municipality.name, team_member_ids=(), declared_reason=declared.get(user.id),
+        reciprocal=False, policy=ReciprocalPolicy.warn) if f.blocks]
+    if problems:
+        raise NotAllowed(_("%(name)s kan geen voorzitter zijn: %(why)s", name=user.name, why=" ".join(problems)))
 
 
 def _flush(message: str) -> None:
@@ -249,6 +290,8 @@ def start_review(actor: User, evaluation: Evaluation) -> None:
             next_status(evaluation.status, Transition.start_review)
             raise NotAllowed(_("Wijs eerst een voorzitter van het peer team aan."))
         raise NotAllowed(_("Alleen de regiocoördinator start de collegiale toetsing."))
+    chair = next(m for m in team_members(evaluation) if m.is_chair)
+    _require_fit_to_chair(evaluation, chair)
     _transition(actor, evaluation, Transition.start_review, "review_started")
 
 
@@ -373,7 +416,19 @@ def save_own_scores(actor: User, evaluation: Evaluation, questionnaire: Question
     if changed:
         record_event(evaluation, actor, "own_scores_saved", details={"changed": changed})
     _flush(_("Uw scores zijn intussen in een ander venster opgeslagen; laad de pagina opnieuw."))
+    _still_scoring(actor, evaluation)
     return checked
+
+
+def _still_scoring(actor: User, evaluation: Evaluation) -> None:
+    """After writing: still in review, and this member has not submitted meanwhile (another window)."""
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
+    submitted_at = db.session.scalar(
+        select(TeamMember.scores_submitted_at).where(TeamMember.evaluation_id == evaluation.id,
+                                                     TeamMember.user_id == actor.id).with_for_update(read=True))
+    if submitted_at is not None:
+        db.session.rollback()
+        raise NotAllowed(_("U hebt uw scores intussen ingediend (in een ander venster); ze zijn definitief."))
 
 
 def submit_own_scores(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) -> None:
@@ -395,9 +450,10 @@ def submit_own_scores(actor: User, evaluation: Evaluation, questionnaire: Questi
         raise_collected(problems)
     membership = _my_membership(actor, evaluation)
     assert membership is not None
+    _still_scoring(actor, evaluation)
     membership.scores_submitted_at = utcnow()
     record_event(evaluation, actor, "own_scores_submitted")
-    db.session.flush()
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
 
 
 @dataclass(frozen=True)
@@ -430,10 +486,12 @@ def save_team_scores(actor: User, evaluation: Evaluation, questionnaire: Questio
     """The chair's scores for the team. An item left completely empty is skipped; a half-filled one is refused."""
     team = team_of(evaluation)
     if not permissions.can_set_team_scores(actor, evaluation, team):
-        if permissions.is_chair(actor, team) and evaluation.status is EvaluationStatus.in_peer_review:
-            raise NotAllowed(_("Dien eerst uw eigen scores in; daarna stelt u de scores van het team vast."))
         if evaluation.status.is_report_published:
             raise NotAllowed(_("Het rapport is gepubliceerd; de scores van het team liggen vast."))
+        if evaluation.status is not EvaluationStatus.in_peer_review:
+            raise NotAllowed(_("De collegiale toetsing loopt nu niet; de regiocoördinator start haar (opnieuw)."))
+        if permissions.is_chair(actor, team):
+            raise NotAllowed(_("Dien eerst uw eigen scores in; daarna stelt u de scores van het team vast."))
         raise NotAllowed(_("Alleen de voorzitter van het peer team stelt de scores van het team vast."))
     checked: dict[str, TeamScoreData] = {}
     problems: list[DomainError] = []
@@ -464,10 +522,21 @@ def save_team_scores(actor: User, evaluation: Evaluation, questionnaire: Questio
                      details={"before": before, "after": data.value})
         changed += 1
     _flush(_("De scores van het team zijn intussen gewijzigd; laad de pagina opnieuw."))
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
     return changed
 
 
 # ---------------------------------------------------------------- interviews and observations
+
+
+def _review_closed_or(evaluation: Evaluation, otherwise: str) -> str:
+    """Why a team member cannot change something: the stage first (what most often is the reason), else ..."""
+    if evaluation.status.is_report_published:
+        return _("Het rapport is gepubliceerd; gesprekken, waarnemingen en het rapport liggen vast. Er is niets "
+                 "opgeslagen.")
+    if evaluation.status is not EvaluationStatus.in_peer_review:
+        return _("De collegiale toetsing loopt nu niet; er is niets opgeslagen.")
+    return otherwise
 
 
 def entries(evaluation: Evaluation) -> list[ReviewEntry]:
@@ -502,32 +571,37 @@ def _write_entry(row: ReviewEntry, data: EntryData) -> None:
 
 def add_entry(actor: User, evaluation: Evaluation, data: EntryData) -> ReviewEntry:
     if not permissions.can_log_entries(actor, evaluation, team_of(evaluation)):
-        raise NotAllowed(_("Gesprekken en waarnemingen vastleggen kan alleen het peer team, zolang de toetsing "
-                           "loopt."))
+        raise NotAllowed(_review_closed_or(evaluation, _("Gesprekken en waarnemingen vastleggen kan alleen het peer "
+                                                         "team.")))
     row = ReviewEntry(evaluation_id=evaluation.id, author_id=actor.id)
     _write_entry(row, data)
     db.session.add(row)
     db.session.flush()
     record_event(evaluation, actor, f"{data.kind.value}_added", subject=f"entry:{row.id}",
                  details={"themes": list(data.section_ids), "confidentiality": data.confidentiality.value})
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
     return row
 
 
 def update_entry(actor: User, evaluation: Evaluation, row: ReviewEntry, data: EntryData) -> None:
     if not permissions.can_edit_entry(actor, evaluation, team_of(evaluation), row.author_id):
-        raise NotAllowed(_("Alleen wie het vastlegde of de voorzitter wijzigt dit, zolang de toetsing loopt."))
+        raise NotAllowed(_review_closed_or(evaluation, _("Alleen wie het vastlegde of de voorzitter wijzigt dit.")))
+    if actor.id != row.author_id and data.confidentiality is not row.confidentiality:
+        raise InvalidValue(_("Alleen wie het vastlegde bepaalt of het citeerbaar is; het staat in het rapport onder "
+                             "diens naam."), field="confidentiality")
     _write_entry(row, data)
     record_event(evaluation, actor, f"{data.kind.value}_changed", subject=f"entry:{row.id}",
                  details={"themes": list(data.section_ids), "confidentiality": data.confidentiality.value})
-    db.session.flush()
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
 
 
 def delete_entry(actor: User, evaluation: Evaluation, row: ReviewEntry) -> None:
     if not permissions.can_edit_entry(actor, evaluation, team_of(evaluation), row.author_id):
-        raise NotAllowed(_("Alleen wie het vastlegde of de voorzitter verwijdert dit, zolang de toetsing loopt."))
+        raise NotAllowed(_review_closed_or(evaluation, _("Alleen wie het vastlegde of de voorzitter verwijdert "
+                                                         "dit.")))
     record_event(evaluation, actor, f"{row.kind.value}_removed", subject=f"entry:{row.id}")
     db.session.delete(row)
-    db.session.flush()
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
 
 
 # ---------------------------------------------------------------- the report
@@ -549,7 +623,9 @@ def _require_writing(actor: User, evaluation: Evaluation) -> None:
     if not permissions.can_write_report(actor, evaluation, team_of(evaluation)):
         if evaluation.status.is_report_published:
             raise NotAllowed(_("Het rapport is gepubliceerd en kan niet meer worden gewijzigd."))
-        raise NotAllowed(_("Alleen de voorzitter van het peer team schrijft het rapport, zolang de toetsing loopt."))
+        if evaluation.status is not EvaluationStatus.in_peer_review:
+            raise NotAllowed(_("De collegiale toetsing loopt nu niet; er is niets opgeslagen."))
+        raise NotAllowed(_("Alleen de voorzitter van het peer team schrijft het rapport."))
 
 
 def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, strengths: str | None) -> None:
@@ -569,7 +645,7 @@ def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, s
     report.judgement, report.strengths = texts["judgement"], texts["strengths"]
     report.updated_at, report.updated_by_id = utcnow(), actor.id
     record_event(evaluation, actor, "judgement_saved")
-    db.session.flush()
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
 
 
 def recommendations(evaluation: Evaluation) -> list[Recommendation]:
@@ -598,6 +674,7 @@ def add_recommendation(actor: User, evaluation: Evaluation, data: Recommendation
     db.session.flush()
     record_event(evaluation, actor, "recommendation_added", subject=f"recommendation:{row.id}",
                  details={"text": data.text[:200]})
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
     return row
 
 
@@ -607,7 +684,7 @@ def update_recommendation(actor: User, evaluation: Evaluation, row: Recommendati
     _write_recommendation(row, data)
     record_event(evaluation, actor, "recommendation_changed", subject=f"recommendation:{row.id}",
                  details={"text": data.text[:200]})
-    db.session.flush()
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
 
 
 def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendation) -> None:
@@ -618,6 +695,7 @@ def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendati
     db.session.flush()
     for position, other in enumerate(recommendations(evaluation), start=1):
         other.position = position
+    still_in(evaluation, REVIEWING, _changed_meanwhile())
 
 
 def publication_state(evaluation: Evaluation, questionnaire: Questionnaire,
@@ -656,7 +734,9 @@ def save_reaction(actor: User, evaluation: Evaluation, text: str | None) -> None
         return
     report.reaction, report.reaction_at, report.reaction_by_id = cleaned, utcnow(), actor.id
     record_event(evaluation, actor, "reaction_saved", details={"length": len(cleaned)})
-    db.session.flush()
+    still_in(evaluation, (EvaluationStatus.published,),
+             _("De evaluatie is intussen afgesloten of heropend; uw reactie is niet opgeslagen. Kopieer haar en laad "
+               "de pagina opnieuw."))
 
 
 def close(actor: User, evaluation: Evaluation) -> None:

@@ -82,7 +82,8 @@ TEAM_RULES = {
     p.can_set_team_scores: expect(in_peer_review={"chair"}),
     p.can_write_report: expect(in_peer_review={"chair"}),
     p.can_publish: expect(in_peer_review={"chair"}),
-    p.can_view_report: expect(submitted=TEAM_ALL, in_peer_review=TEAM_ALL,
+    # before publication: the chair and those who submitted their own scores (the draft would sway the others)
+    p.can_view_report: expect(submitted={"chair", "member"}, in_peer_review={"chair", "member"},
                               published=TEAM_ALL | GEMEENTE | REGION, closed=TEAM_ALL | GEMEENTE | REGION),
     p.can_start_review: expect(submitted={"coordinator"}),
     p.can_view_consensus: expect(draft=GEMEENTE, submitted=GEMEENTE | REGION | TEAM_ALL,
@@ -257,11 +258,18 @@ def test_the_region_reads_the_report_after_publication_and_another_region_never(
         assert not p.can_view_report(INACTIVE_COORD, at(status), TEAM)
 
 
-def test_the_team_reads_its_draft_report_from_submission_on() -> None:
+def test_the_team_reads_its_draft_report_once_it_scored_on_its_own() -> None:
     assert not p.can_view_report(MEMBER, at(S.draft), TEAM)
     for status in AFTER_DRAFT:
         assert p.can_view_report(MEMBER, at(status), TEAM)
+        assert p.can_read_team_findings(CHAIR, at(status), TEAM)
+    for status in (S.submitted, S.in_peer_review):  # the late member has not submitted yet
+        assert not p.can_view_report(LATE_MEMBER, at(status), TEAM)
+        assert not p.can_read_team_findings(LATE_MEMBER, at(status), TEAM)
+    for status in (S.published, S.closed):
         assert p.can_view_report(LATE_MEMBER, at(status), TEAM)
+    chair_only = TeamFacts(member_ids=TEAM.member_ids, chair_id=CHAIR.id, submitted_ids=frozenset())
+    assert p.can_read_team_findings(CHAIR, at(S.in_peer_review), chair_only)  # the chair writes it
 
 
 def test_only_the_lead_reacts_while_the_report_is_published_and_not_closed() -> None:

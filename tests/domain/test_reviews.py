@@ -97,7 +97,7 @@ def test_reciprocal_policy_labels_say_what_happens() -> None:
     assert ReciprocalPolicy.warn.label.startswith("Waarschuwen")
     assert "bevestiging" in ReciprocalPolicy.warn.label
     assert ReciprocalPolicy.refuse.label.startswith("Weigeren")
-    assert "niet toegestaan" in ReciprocalPolicy.refuse.label
+    assert "ook na bevestiging" in ReciprocalPolicy.refuse.label
 
 
 def test_priorities_rank_high_first() -> None:

@@ -13,6 +13,7 @@ from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry, TeamMember
 from peerreview.reviews import services
+from tests.evaluations.conftest import TODAY
 
 from .conftest import (
     ITEMS,
@@ -85,8 +86,8 @@ def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, rev
     assert "Scores geven kan alleen zolang de collegiale toetsing loopt." in page_text(response)
     assert count(PeerScore, PeerScore.evaluation_id == prepared.id) == 0
     assert client.post(f"{base}/review/entries/new/observation", data={
-        "held_on": "2020-01-01", "notes": "Te vroeg.", "themes": ["analyse"], "confidentiality": "team"}
-    ).status_code == 403
+        "held_on": TODAY.isoformat(), "notes": "Te vroeg.", "themes": ["analyse"], "confidentiality": "team"}
+    ).status_code == 422  # refused with a message, what was typed shown again
     assert count(ReviewEntry, ReviewEntry.evaluation_id == prepared.id) == 0
 
 
@@ -106,9 +107,9 @@ def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review):  
         f"/team/{member_id}/remove": {}, f"/team/{member_id}/chair": {}, "/team/start": {},
         "/review/scores": {"analyse-value": "2", "analyse-rationale": "x", "action": "save"},
         "/review/consensus": {"analyse-value": "2", "analyse-motivation": "x"},
-        "/review/entries/new/observation": {"held_on": "2020-01-01", "notes": "Binnengedrongen.",
+        "/review/entries/new/observation": {"held_on": TODAY.isoformat(), "notes": "Binnengedrongen.",
                                             "themes": ["analyse"], "confidentiality": "quotable"},
-        f"/review/entries/{entry.id}": {"held_on": "2020-01-01", "notes": "Overschreven.", "themes": ["analyse"],
+        f"/review/entries/{entry.id}": {"held_on": TODAY.isoformat(), "notes": "Overschreven.", "themes": ["analyse"],
                                         "confidentiality": "quotable"},
         f"/review/entries/{entry.id}/delete": {},
         "/review/report": {"judgement": "Overschreven", "strengths": ""},
@@ -164,7 +165,8 @@ def test_the_report_is_for_the_gemeente_and_its_region_once_published(client, au
             auth.logout()
 
     expect(readers + never, 403)
-    expect((review.chair, review.member), 200)  # the team reads its draft
+    expect((review.chair,), 200)  # the chair reads the draft; the member once their own scores are in
+    expect((review.member,), 403)
     publish_report(review)
     expect(readers + (review.chair, review.member), 200)
     expect(never, 403)

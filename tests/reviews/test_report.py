@@ -163,11 +163,14 @@ def test_only_the_author_or_the_chair_changes_an_entry(client, auth, review):  #
     # the chair changes anyone's
     auth.login(review.chair)
     assert client.get(own).status_code == 200
-    response = client.post(own, data=entry_form(notes="Door de voorzitter bijgewerkt.", confidentiality="quotable"))
+    response = client.post(own, data=entry_form(notes="Door de voorzitter quotable.", confidentiality="quotable"))
+    assert response.status_code == 422  # only the author makes their own note quotable (it carries their name)
+    assert "Alleen wie het vastlegde bepaalt of het citeerbaar is" in page_text(response)
+    response = client.post(own, data=entry_form(notes="Door de voorzitter bijgewerkt."))
     assert response.status_code == 302
     db.session.expire_all()
     row = db.session.get(ReviewEntry, members_entry.id)
-    assert row.notes == "Door de voorzitter bijgewerkt." and row.confidentiality.value == "quotable"
+    assert row.notes == "Door de voorzitter bijgewerkt." and row.confidentiality.value == "team"
     assert row.author_id == review.member.id  # still Daan's entry
     changed = db.session.scalars(select(EvaluationEvent).where(EvaluationEvent.kind == "observation_changed")
                                  .order_by(EvaluationEvent.id)).all()
@@ -233,7 +236,7 @@ def test_only_the_chair_writes_the_report(client, auth, review):  # noqa: ANN001
     auth.login(review.member)
     assert client.get(url(e, "/review/report")).status_code == 200
     assert client.post(url(e, "/review/report"), data={"judgement": "Daans oordeel", "strengths": ""}
-                       ).status_code == 422
+                       ).status_code == 403  # he has not even scored yet: the draft is closed to him
     assert client.get(url(e, "/review/recommendations/new")).status_code == 403
     assert client.post(url(e, "/review/recommendations/new"), data=recommendation_form()).status_code == 403
     assert client.post(url(e, f"/review/recommendations/{row.id}"), data=recommendation_form()).status_code == 403
@@ -363,12 +366,12 @@ def test_nothing_changes_after_publication(client, auth, review):  # noqa: ANN00
     events_before = count(EvaluationEvent)
     attempts = [
         ("/review/report", {"judgement": "Achteraf anders", "strengths": "Ook anders"}, 422),
-        ("/review/recommendations/new", recommendation_form(text="Nog een aanbeveling achteraf"), 403),
-        (f"/review/recommendations/{recommendation.id}", recommendation_form(text="Achteraf gewijzigd"), 403),
+        ("/review/recommendations/new", recommendation_form(text="Nog een aanbeveling achteraf"), 422),
+        (f"/review/recommendations/{recommendation.id}", recommendation_form(text="Achteraf gewijzigd"), 422),
         (f"/review/recommendations/{recommendation.id}/delete", {}, 302),
         ("/review/consensus", {"analyse-value": "0", "analyse-motivation": "Achteraf"}, 422),
-        ("/review/entries/new/observation", entry_form(notes="Achteraf waargenomen"), 403),
-        (f"/review/entries/{entry.id}", entry_form(notes="Achteraf gewijzigd"), 403),
+        ("/review/entries/new/observation", entry_form(notes="Achteraf waargenomen"), 422),
+        (f"/review/entries/{entry.id}", entry_form(notes="Achteraf gewijzigd"), 422),
         (f"/review/entries/{entry.id}/delete", {}, 302),
         ("/review/scores", {"action": "save", "analyse-value": "0", "analyse-rationale": "Achteraf"}, 422),
         ("/review/publish", {"token": ""}, 422),
@@ -376,8 +379,9 @@ def test_nothing_changes_after_publication(client, auth, review):  # noqa: ANN00
     for user in (review.chair, review.member):
         auth.login(user)
         for path, data, expected in attempts:
-            if user is review.member and path in ("/review/publish",):
-                expected = 403
+            if user is review.member and (path == "/review/publish" or "recommendations/" in path
+                                          and not path.endswith("/delete")):
+                expected = 403  # not the chair
             response = client.post(url(e, path), data=data)
             assert response.status_code == expected, (user.name, path, response.status_code)
         auth.logout()

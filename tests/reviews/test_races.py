@@ -1,0 +1,171 @@
+"""What the peer review does when the evaluation's stage changes between a check and a write (another request,
+another person): nothing lands in a report that was published, closed or reopened meanwhile. The other request
+is played by a second connection that commits in between, on SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select, text
+
+from peerreview.domain.errors import DomainError
+from peerreview.domain.evaluations import EvaluationStatus
+from peerreview.domain.reviews import (
+    Addressee,
+    Confidentiality,
+    EntryData,
+    EntryKind,
+    Priority,
+    RecommendationData,
+)
+from peerreview.evaluations import services as evaluation_services
+from peerreview.extensions import db
+from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry, TeamMember, TeamScore
+from peerreview.reviews import services
+from tests.conftest import raw_engine
+from tests.evaluations.conftest import TODAY
+
+from .conftest import ITEMS
+
+
+def meanwhile(database_url: str, evaluation_id: int, status: str) -> None:
+    """Another request changes the stage and commits, while this session still holds the old one."""
+    engine = raw_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE evaluations SET status = :s, lock_version = lock_version + 1 "
+                                    "WHERE id = :id"), {"s": status, "id": evaluation_id})
+    finally:
+        engine.dispose()
+
+
+def questionnaire(review):  # noqa: ANN001, ANN201
+    return evaluation_services.questionnaire_of(review.evaluation)
+
+
+def stored(model, **where) -> int:  # noqa: ANN001, ANN003
+    return len(db.session.scalars(select(model).filter_by(**where)).all())
+
+
+WRITES = {
+    "judgement": lambda r, q: services.save_judgement(r.chair, r.evaluation, "Na publicatie gewijzigd", ""),
+    "recommendation": lambda r, q: services.add_recommendation(r.chair, r.evaluation, RecommendationData(
+        "Na publicatie toegevoegd", ("analyse",), Priority.high, Addressee.municipality)),
+    "entry": lambda r, q: services.add_entry(r.member, r.evaluation, EntryData(
+        EntryKind.observation, TODAY, "Na publicatie", ("analyse",), Confidentiality.team)),
+    "own scores": lambda r, q: services.save_own_scores(r.member, r.evaluation, q, {"analyse": ("1", "laat")}),
+}
+
+
+@pytest.mark.parametrize("what", list(WRITES))
+def test_a_write_that_races_a_publication_is_refused_and_stores_nothing(review, database_url, what):  # noqa: ANN001
+    q = questionnaire(review)
+    assert review.evaluation.status is EvaluationStatus.in_peer_review  # what this session believes
+    counts = (stored(Recommendation), stored(ReviewEntry), stored(PeerScore), stored(PeerReport))
+    meanwhile(database_url, review.evaluation.id, "published")
+    with pytest.raises(DomainError, match="intussen gewijzigd"):
+        WRITES[what](review, q)
+    db.session.rollback()
+    assert (stored(Recommendation), stored(ReviewEntry), stored(PeerScore), stored(PeerReport)) == counts
+
+
+def test_team_scores_that_race_a_publication_are_refused(review, database_url):  # noqa: ANN001
+    q = questionnaire(review)
+    services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
+    services.submit_own_scores(review.chair, review.evaluation, q)
+    db.session.commit()
+    meanwhile(database_url, review.evaluation.id, "published")
+    with pytest.raises(DomainError, match="intussen gewijzigd"):
+        services.save_team_scores(review.chair, review.evaluation, q, {"analyse": ("3", "Motivering")})
+    db.session.rollback()
+    assert stored(TeamScore) == 0
+
+
+def test_a_reaction_that_races_the_closing_is_refused(review, database_url):  # noqa: ANN001
+    from .conftest import publish_report
+
+    publish_report(review)
+    evaluation = review.evaluation
+    db.session.refresh(evaluation)
+    assert evaluation.status is EvaluationStatus.published
+    meanwhile(database_url, evaluation.id, "closed")
+    with pytest.raises(DomainError, match="afgesloten of heropend"):
+        services.save_reaction(review.setting.lead, evaluation, "Te laat")
+    db.session.rollback()
+    assert (db.session.get(PeerReport, evaluation.id).reaction or "") == ""
+
+
+def test_scores_submitted_in_another_window_cannot_be_changed_from_this_one(review, database_url):  # noqa: ANN001
+    q = questionnaire(review)
+    services.save_own_scores(review.member, review.evaluation, q, {i: ("2", "eerste") for i in ITEMS})
+    db.session.commit()
+    engine = raw_engine(database_url)
+    try:
+        with engine.begin() as connection:  # the other window submits
+            connection.execute(text("UPDATE team_members SET scores_submitted_at = CURRENT_TIMESTAMP "
+                                    "WHERE user_id = :u"), {"u": review.member.id})
+    finally:
+        engine.dispose()
+    with pytest.raises(DomainError, match="definitief"):
+        services.save_own_scores(review.member, review.evaluation, q, {"analyse": ("4", "anders")})
+    db.session.rollback()
+    row = db.session.scalar(select(PeerScore).where(PeerScore.reviewer_id == review.member.id,
+                                                    PeerScore.item_id == "analyse"))
+    assert (row.value, row.rationale) == (2, "eerste")
+
+
+def test_reopening_a_review_to_draft_reopens_the_members_scores(client, auth, review):  # noqa: ANN001
+    q = questionnaire(review)
+    services.save_own_scores(review.member, review.evaluation, q, {i: ("2", "eerste") for i in ITEMS})
+    services.submit_own_scores(review.member, review.evaluation, q)
+    db.session.commit()
+    auth.login(review.setting.coordinator)
+    response = client.post(f"/evaluations/{review.evaluation.id}/reopen",
+                           data={"reason": "De gemeente past thema 2 aan."})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert review.evaluation.status is EvaluationStatus.draft
+    member = db.session.scalar(select(TeamMember).where(TeamMember.user_id == review.member.id))
+    assert member.scores_submitted_at is None  # to be looked at again after the gemeente's changes
+    assert stored(PeerScore, reviewer_id=review.member.id) == len(ITEMS)  # kept as saved drafts
+
+
+def test_an_entry_dated_before_the_round_began_is_refused(client, auth, review):  # noqa: ANN001
+    auth.login(review.member)
+    before = stored(ReviewEntry)
+    for day in ("0001-01-01", (TODAY - timedelta(days=400)).isoformat()):
+        response = client.post(f"/evaluations/{review.evaluation.id}/review/entries/new/observation", data={
+            "held_on": day, "notes": "Oud", "themes": ["analyse"], "confidentiality": "team"})
+        assert response.status_code == 422
+        assert "vóór het begin van de ronde" in response.get_data(as_text=True)
+    assert stored(ReviewEntry) == before
+
+
+def test_a_reviewer_who_declared_a_conflict_since_cannot_be_made_chair(client, auth, review):  # noqa: ANN001
+    from peerreview.models import ConflictDeclaration
+
+    db.session.add(ConflictDeclaration(user_id=review.member.id, municipality_id=review.evaluation.municipality_id,
+                                       reason="Zwager werkt er"))
+    db.session.commit()
+    member = db.session.scalar(select(TeamMember).where(TeamMember.user_id == review.member.id))
+    auth.login(review.setting.coordinator)
+    response = client.post(f"/evaluations/{review.evaluation.id}/team/{member.id}/chair", follow_redirects=True)
+    assert "kan geen voorzitter zijn" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert not member.is_chair
+    team = client.get(f"/evaluations/{review.evaluation.id}/team").get_data(as_text=True)
+    assert "Heeft een belangenconflict met deze gemeente gemeld" in team
+
+
+def test_a_member_who_has_not_scored_sees_no_team_scores_on_the_overview(client, auth, review):  # noqa: ANN001
+    q = questionnaire(review)
+    services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
+    services.submit_own_scores(review.chair, review.evaluation, q)
+    services.save_team_scores(review.chair, review.evaluation, q, {i: ("3", "Petra gaf zelf een 2") for i in ITEMS})
+    db.session.commit()
+    auth.login(review.member)
+    body = client.get(f"/evaluations/{review.evaluation.id}/review").get_data(as_text=True)
+    assert "Teamscore" not in body and "Petra gaf zelf een 2" not in body
+    draft = client.get(f"/evaluations/{review.evaluation.id}/review/report").get_data(as_text=True)
+    assert "nadat u uw eigen scores hebt ingediend" in draft
