@@ -10,10 +10,10 @@ Review items of ``minimal/1``: 1. Analyse, 2. Keten, 3.1 Netwerk, 3.2 Korte lijn
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
+from peerreview.dates import today as amsterdam_today
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.test_self_evaluation import flash, log_out, shoot  # noqa: F401  (shoot: a fixture)
 from tests.evaluations import conftest as evaluations
@@ -214,7 +214,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
 
     page.get_by_role("link", name="Gesprek vastleggen").click()
     expect(heading(page)).to_have_text("Gesprek vastleggen: Aadorp")
-    held_on = (date.today() - timedelta(days=3)).isoformat()
+    held_on = amsterdam_today().isoformat()  # the round began today: an earlier date is refused
     page.get_by_label("Datum").fill(held_on)
     page.get_by_label("Gesprekspartners").fill("Burgemeester – gemeente Aadorp\nTeamchef – politie Midden")
     page.get_by_label("Aantekeningen").fill(QUOTABLE)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
+from peerreview.dates import today as amsterdam_today
 from peerreview.domain.evaluations import RoundDates
 from peerreview.domain.roles import Role
 from peerreview.evaluations import services
@@ -31,7 +32,7 @@ class Setting:
     evaluation_b: Evaluation
 
 
-TODAY = date.today()
+TODAY = amsterdam_today()  # the app's calendar (a deadline or an entry date is a Dutch date)
 
 
 def open_test_round(coordinator: User, region: Region, municipalities: list[Municipality], name: str = "Ronde 2027",
