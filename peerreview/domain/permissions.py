@@ -365,12 +365,12 @@ def can_publish(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None
 
 
 def can_read_team_findings(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
-    """The team's scores with their motivations and the draft report: the chair (who writes them) and members
-    who submitted their own scores; before that they would sway a member's own judgement. After publication the
-    whole team."""
+    """The team's scores with their motivations and the draft report: members who submitted their own scores
+    (the chair too: a chair named late has not necessarily scored); before that they would sway a member's own
+    judgement. After publication the whole team. The chair may write the report before (:func:`can_write_report`)."""
     if not is_team_member(user, team) or team is None or not evaluation.status.is_self_evaluation_done:
         return False
-    return team.has_submitted(user.id) or is_chair(user, team) or evaluation.status.is_report_published
+    return team.has_submitted(user.id) or evaluation.status.is_report_published
 
 
 def can_view_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:

@@ -297,7 +297,7 @@ def parse_level(scale: Scale, raw: object, field_name: str) -> int | None:
     text = "" if raw is None else str(raw).strip()
     if not text:
         return None
-    value = int(text) if re.fullmatch(r"-?[0-9]+", text) else None
+    value = int(text) if re.fullmatch(r"-?[0-9]{1,9}", text) else None
     if value is None or not scale.contains(value):
         raise InvalidValue(f"Kies een score van {scale.minimum} tot en met {scale.maximum}.", field=field_name)
     return value

@@ -97,7 +97,7 @@ def _refused(error: DomainError, status: int = 422) -> int:
 def _int(value: object) -> int | None:
     """An id from a form: a whole number the database can hold, else ``None`` (refused like an unknown id)."""
     text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit():
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
@@ -461,7 +461,8 @@ def report_draft(evaluation_id: int):  # noqa: ANN201
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
-    if not permissions.can_read_team_findings(current_user, evaluation, loaded.team):
+    if not (permissions.can_read_team_findings(current_user, evaluation, loaded.team)
+            or permissions.can_write_report(current_user, evaluation, loaded.team)):
         _require(request.method == "GET")
         return render_template("reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
                                loaded=loaded, locked=True, can_write=False)
@@ -562,6 +563,7 @@ def publish(evaluation_id: int):  # noqa: ANN201
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    _require(loaded.is_chair or permissions.can_read_team_findings(current_user, evaluation, loaded.team))
     form = PublishForm()
     status = 200
     needs_confirmation = False

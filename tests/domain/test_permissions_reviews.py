@@ -269,7 +269,9 @@ def test_the_team_reads_its_draft_report_once_it_scored_on_its_own() -> None:
     for status in (S.published, S.closed):
         assert p.can_view_report(LATE_MEMBER, at(status), TEAM)
     chair_only = TeamFacts(member_ids=TEAM.member_ids, chair_id=CHAIR.id, submitted_ids=frozenset())
-    assert p.can_read_team_findings(CHAIR, at(S.in_peer_review), chair_only)  # the chair writes it
+    # a chair named late, who has not scored, reads no findings either, but writes the report
+    assert not p.can_read_team_findings(CHAIR, at(S.in_peer_review), chair_only)
+    assert p.can_write_report(CHAIR, at(S.in_peer_review), chair_only)
 
 
 def test_only_the_lead_reacts_while_the_report_is_published_and_not_closed() -> None:

@@ -169,3 +169,35 @@ def test_a_member_who_has_not_scored_sees_no_team_scores_on_the_overview(client,
     assert "Teamscore" not in body and "Petra gaf zelf een 2" not in body
     draft = client.get(f"/evaluations/{review.evaluation.id}/review/report").get_data(as_text=True)
     assert "nadat u uw eigen scores hebt ingediend" in draft
+
+
+def test_ids_and_scores_of_thousands_of_digits_are_refused_not_a_crash(client, auth, review):  # noqa: ANN001
+    huge = "1" * 5000
+    auth.login(review.setting.coordinator)
+    response = client.post(f"/evaluations/{review.evaluation.id}/team", data={"user_id": huge, "capacity": "official"})
+    assert response.status_code == 422 and "Kies een peer reviewer" in response.get_data(as_text=True)
+    auth.logout()
+    auth.login(review.member)
+    response = client.post(f"/evaluations/{review.evaluation.id}/review/scores",
+                           data={"action": "save", "analyse-value": huge, "analyse-rationale": "x"})
+    assert response.status_code == 422 and "Kies een score van 0 tot en met 4" in response.get_data(as_text=True)
+    response = client.post("/conflicts", data={"municipality_id": huge, "reason": ""})
+    assert response.status_code == 422 and "Kies een gemeente uit de lijst" in response.get_data(as_text=True)
+
+
+def test_a_chair_named_late_reads_no_findings_before_scoring(client, auth, review):  # noqa: ANN001
+    q = questionnaire(review)
+    services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
+    services.submit_own_scores(review.chair, review.evaluation, q)
+    services.save_team_scores(review.chair, review.evaluation, q, {i: ("3", "Geheime motivering") for i in ITEMS})
+    services.save_judgement(review.chair, review.evaluation, "Geheim oordeel", "")
+    member = db.session.scalar(select(TeamMember).where(TeamMember.user_id == review.member.id))
+    services.set_chair(review.setting.coordinator, review.evaluation, member.id)
+    db.session.commit()
+    auth.login(review.member)
+    base = f"/evaluations/{review.evaluation.id}"
+    assert client.get(f"{base}/report").status_code == 403
+    for path in ("/review", "/review/report", "/review/scores"):
+        body = client.get(f"{base}{path}").get_data(as_text=True)
+        assert "Geheime motivering" not in body and "Teamscore" not in body, path
+    assert "Opslaan en indienen" in client.get(f"{base}/review/scores").get_data(as_text=True)  # still to score

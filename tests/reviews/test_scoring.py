@@ -54,11 +54,12 @@ def test_a_member_sees_no_other_scores_until_submitting_their_own(client, auth, 
     auth.login(review.member)
     assert client.get(consensus_url(e)).status_code == 403
     assert client.post(consensus_url(e), data=team_form(dict.fromkeys(ITEMS, 1))).status_code == 403
-    for path in ("/review", "/review/scores", "/review/entries", "/review/report", "/review/publish", "/team"):
+    for path in ("/review", "/review/scores", "/review/entries", "/review/report", "/team"):
         response = client.get(f"{base}{path}")
         assert response.status_code == 200, path
         assert SECRET not in page_text(response), path
-    assert client.get(f"{base}/report").status_code == 403  # the draft report waits for his own scores
+    for path in ("/report", "/review/publish"):  # the draft and its state wait for his own scores
+        assert client.get(f"{base}{path}").status_code == 403, path
     # the consensus tab is not even offered yet
     assert f'href="{consensus_url(e)}"' not in client.get(f"{base}/review").get_data(as_text=True)
     assert score_all(client, e, dict.fromkeys(ITEMS, 1)).status_code == 302
