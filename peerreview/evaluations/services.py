@@ -563,15 +563,22 @@ def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, loa
     return list(check.changed)
 
 
-def _still_draft(evaluation: Evaluation) -> None:
-    """After writing: is the evaluation still a draft? Read with a share lock on PostgreSQL (a submission waits
-    for this save, or this save waits for it and sees it); on SQLite this transaction already holds the write
-    lock, so no submission can commit in between. Either way a save never lands in a submitted evaluation."""
+def still_in(evaluation: Evaluation, statuses: tuple[EvaluationStatus, ...], message: str) -> None:
+    """After writing: is the evaluation still in one of ``statuses``? Flushes, then reads the status with a share
+    lock on PostgreSQL (a state change either waits for this write or is seen by it); on SQLite this transaction
+    already holds the write lock, so none can commit in between. Otherwise everything is rolled back and refused
+    with ``message``: a save never lands in an evaluation that was submitted, published or closed meanwhile."""
+    db.session.flush()
     status = db.session.scalar(select(Evaluation.status).where(Evaluation.id == evaluation.id)
                                .with_for_update(read=True))
-    if status is not EvaluationStatus.draft:
+    if status not in statuses:
         db.session.rollback()
-        raise NotAllowed(_("Deze zelfevaluatie is intussen ingediend; er is niets opgeslagen."))
+        raise NotAllowed(message)
+
+
+def _still_draft(evaluation: Evaluation) -> None:
+    still_in(evaluation, (EvaluationStatus.draft,),
+             _("Deze zelfevaluatie is intussen ingediend; er is niets opgeslagen."))
 
 
 #: Changes of one item by one person within this many minutes are one entry in the history (autosave would

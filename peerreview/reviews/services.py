@@ -45,7 +45,7 @@ from ..domain.reviews import (
     review_items,
 )
 from ..domain.roles import Role
-from ..evaluations.services import flush_state, record_event
+from ..evaluations.services import flush_state, record_event, still_in
 from ..extensions import db
 from ..models import (
     ConflictDeclaration,
@@ -69,19 +69,6 @@ from ..models.types import utcnow
 
 REVIEWING = (EvaluationStatus.in_peer_review,)
 TEAM_CHANGES = (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
-
-
-def still_in(evaluation: Evaluation, statuses: tuple[EvaluationStatus, ...], message: str) -> None:
-    """After writing (flushed): is the evaluation still in one of ``statuses``? Read under a share lock on
-    PostgreSQL, so a publication or reopening either waits for this write or is seen by it; on SQLite this
-    transaction already holds the write lock. Otherwise everything is rolled back and refused with ``message``:
-    nothing lands in a report that was published (or closed) meanwhile."""
-    db.session.flush()
-    status = db.session.scalar(select(Evaluation.status).where(Evaluation.id == evaluation.id)
-                               .with_for_update(read=True))
-    if status not in statuses:
-        db.session.rollback()
-        raise NotAllowed(message)
 
 
 def _changed_meanwhile() -> str:
