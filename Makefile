@@ -34,6 +34,7 @@ system-packages:
 
 lint: $(STAMP)
 	$(BIN)/ruff check peerreview tests migrations/env.py wsgi.py
+	$(BIN)/bandit -q -r peerreview -lll
 
 # The whole suite: lint, everything on a SQLite file (browser tests included), then every
 # database test again on a throwaway PostgreSQL server that the tests start and stop.

@@ -32,6 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     register_extensions(app)
     register_questionnaires(app)
     register_request_guards(app)
+    register_security(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -98,6 +99,13 @@ def register_request_guards(app: Flask) -> None:
     from .requests import init_requests
 
     init_requests(app)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers, the lifetime of a log-in, and log-in throttling (peerreview/security.py)."""
+    from .security import init_security
+
+    init_security(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,4 +1,4 @@
-"""Command line: ``flask users ...`` and ``flask seed ...``."""
+"""Command line: ``flask users ...``, ``flask seed ...``, and ``flask backup`` / ``flask restore`` (backup.py)."""
 
 from __future__ import annotations
 
@@ -104,8 +104,11 @@ def seed_demo(if_empty):  # noqa: ANN001, ANN201
 
 
 def init_cli(app: Flask) -> None:
+    from .backup import backup_command, restore_command
     from .questionnaires.cli import questionnaires_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(questionnaires_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -40,7 +40,40 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+    #: The absolute lifetime of a log-in: after this the user logs in again, active or not.
     #: werkzeug.security method for new password hashes.
+    #: A log-in ends after this long without a request (the wizard's autosave counts as one).
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
+    #: A log-in is tied to the browser it was made in: a request with the session cookie from another browser
+    #: (User-Agent) ends it. "browser+address" ties it to the client address too (breaks for users whose
+    #: address changes, e.g. behind rotating proxies); "none" switches this off.
+    SESSION_BINDING = "browser"
+    #: Flask-Login's own check; its "strong" mode does nothing for permanent sessions, hence SESSION_BINDING.
+    SESSION_PROTECTION = "basic"
+
+    #: Log-in throttling (Flask-Limiter). Only failed attempts count; "N per M minutes".
+    #: Per typed e-mail address (known or not, so the answer never tells whether an account exists) and
+    #: per client address. Forgot-password requests count all posts (each may send a mail).
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "30 per 15 minutes"
+    RESET_REQUEST_LIMIT_PER_ACCOUNT = "5 per hour"
+    RESET_REQUEST_LIMIT_PER_ADDRESS = "20 per hour"
+    RATELIMIT_ENABLED = True
+    #: ``memory://`` counts per worker process; with several workers use a shared store, e.g.
+    #: ``redis://localhost:6379`` (needs the ``redis`` package) or ``memcached://localhost:11211``.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_STRATEGY = "moving-window"
+    RATELIMIT_KEY_PREFIX = "peerreview"
+
+    #: How many reverse proxies (nginx, a load balancer) stand before the app and set X-Forwarded-For/-Proto.
+    #: Behind one, set 1: otherwise every client has the proxy's address, and the per-address log-in limit
+    #: would count all users together. Never set it higher than the real number (clients could forge it).
+    TRUSTED_PROXY_COUNT = 0
+
+    #: Strict-Transport-Security; ``None`` means on outside debug and testing. Browsers ignore it over http.
+    HSTS_ENABLED: bool | None = None
+    HSTS_MAX_AGE = 365 * 24 * 3600
+    HSTS_INCLUDE_SUBDOMAINS = False
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name)
     PASSWORD_MIN_LENGTH = 10
 
@@ -59,3 +92,7 @@ class Defaults:
     #: Absolute base URL for links in mails (e.g. ``https://peerreview.example.nl``). Required outside
     #: debug and testing: a link must never be built from the request's Host header.
     PUBLIC_BASE_URL: str | None = None
+    #: Where ``flask backup`` writes by default, and ``flask restore`` keeps its safety copy;
+    #: ``None`` means ``instance/backups``.
+    BACKUP_DIR: str | None = None
+

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..forms import EmptyForm
+from ..security import mark_login, throttle_login, throttle_password_reset
 from . import bp, services
 from .forms import ActivateForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 from .services import AccountError
@@ -35,12 +36,14 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def _start_session(user) -> None:  # noqa: ANN001
-    session.clear()  # a fresh session at log-in: no fixation, nothing carried over
+    session.clear()  # a fresh session at log-in: no fixation, nothing carried over (the CSRF token included)
     session.permanent = True
+    mark_login()
     login_user(user)
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@throttle_login
 def login():  # noqa: ANN201
     if current_user.is_authenticated:
         return redirect(url_for("main.start"))
@@ -69,6 +72,7 @@ def logout():  # noqa: ANN201
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@throttle_password_reset
 def forgot_password():  # noqa: ANN201
     form = ForgotPasswordForm()
     if form.validate_on_submit():

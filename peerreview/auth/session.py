@@ -19,7 +19,7 @@ def session_id_for(user: User) -> str:
 
 
 #: What Flask-Login keeps in the session for a logged-in user.
-_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds")
+_LOGIN_KEYS = ("_user_id", "_fresh", "_id", "_remember", "_remember_seconds", "_login_at", "_seen_at", "_client")
 
 
 def _end_session() -> None:
@@ -34,7 +34,9 @@ def init_login(app: Flask) -> None:
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.localize_callback = gettext  # flashed through Flask-Babel, like our own messages
     login_manager.login_message_category = "info"
-    login_manager.session_protection = "basic"
+    # Flask-Login's "strong" mode does nothing for permanent sessions; peerreview/security.py ties a log-in to
+    # its browser instead (SESSION_BINDING).
+    login_manager.session_protection = app.config.get("SESSION_PROTECTION", "basic")
 
     @login_manager.user_loader
     def load_user(session_id: str) -> User | None:

@@ -1,38 +1,64 @@
-"""Password policy: a sane minimum length and no password from a list of common ones."""
+"""Password policy: a sane minimum length, and nothing from a list of common passwords.
+
+The list is a data file shipped with the package (``peerreview/data/common-passwords.txt``): Dutch and
+international passwords that attackers try first, and base words that are refused with only digits and
+punctuation around them ("Welkom2026!"). Reading it is the only I/O here, once, from the package itself.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from functools import cache
+from importlib import resources
 
 from .errors import InvalidValue
 
-#: A short list of passwords that attackers try first (Dutch and international).
-COMMON_PASSWORDS = frozenset(
-    {
-        "1234567890", "12345678910", "123456789a", "qwertyuiop", "wachtwoord", "wachtwoord1",
-        "wachtwoord123", "welkom123", "welkom1234", "welkomwelkom", "password1", "password12",
-        "password123", "passw0rd123", "iloveyou12", "azertyuiop", "1q2w3e4r5t", "qwerty1234",
-        "qwerty12345", "abcdefghij", "abc1234567", "0987654321", "1111111111", "0000000000",
-        "gemeente123", "veiligheid", "veiligheid1", "veiligheid123", "zomer2026!", "winter2026!",
-        "voorjaar2026", "najaar2026", "peerreview", "peerreview1", "geheim1234", "letmein123",
-        "admin12345", "administrator", "changeme123", "trustno1234", "football12", "monkey1234",
-    }
-)
+#: The longest password accepted (scrypt hashes any length, but a megabyte password is an attack).
+MAX_LENGTH = 256
+#: Digits, punctuation and spaces before or after a common word do not make it a new password.
+_DECORATION = re.compile(r"^[\W\d_]+|[\W\d_]+$")
 
 
-def check_password(password: str, *, min_length: int, forbidden: Iterable[str] = ()) -> None:
+def parse_password_list(lines: Iterable[str]) -> frozenset[str]:
+    """The entries of a password list: one a line, lower-cased; blank lines and ``#`` comments skipped."""
+    entries = (line.strip().lower() for line in lines)
+    return frozenset(entry for entry in entries if entry and not entry.startswith("#"))
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The list shipped with the package."""
+    text = (resources.files("peerreview") / "data" / "common-passwords.txt").read_text(encoding="utf-8")
+    return parse_password_list(text.splitlines())
+
+
+def is_common(password: str, common: frozenset[str] | None = None) -> bool:
+    """True for a password on the list, or a listed word with only digits and punctuation around it."""
+    common = common_passwords() if common is None else common
+    lowered = password.strip().lower()
+    if lowered in common:
+        return True
+    base = _DECORATION.sub("", lowered)
+    return bool(base) and base in common
+
+
+def check_password(
+    password: str, *, min_length: int, forbidden: Iterable[str] = (), common: frozenset[str] | None = None
+) -> None:
     """Raise ``InvalidValue`` with a Dutch message when ``password`` is too weak.
 
-    ``forbidden`` holds personal words (e-mail address, name) that may not be the password.
+    ``forbidden`` holds personal words (e-mail address, name) that may not be the password; ``common`` replaces
+    the shipped list (tests).
     """
     if len(password) < min_length:
         raise InvalidValue(
             f"Kies een wachtwoord van minstens {min_length} tekens.", field="password"
         )
-    if len(password) > 256:
-        raise InvalidValue("Kies een wachtwoord van hoogstens 256 tekens.", field="password")
+    if len(password) > MAX_LENGTH:
+        raise InvalidValue(f"Kies een wachtwoord van hoogstens {MAX_LENGTH} tekens.", field="password")
     lowered = password.lower()
-    if lowered in COMMON_PASSWORDS or len(set(lowered)) < 4:
+    if len(set(lowered)) < 4 or is_common(password, common):
         raise InvalidValue(
             "Dit wachtwoord is te makkelijk te raden. Kies een ander wachtwoord.", field="password"
         )

@@ -80,10 +80,20 @@ def browser_context_args(browser_context_args: dict, live_server: str) -> dict:
     }
 
 
+#: What Chromium writes to the console when the Content-Security-Policy blocks something.
+CSP_VIOLATION = re.compile(r"Content Security Policy|Content-Security-Policy", re.I)
+
+
 @pytest.fixture
-def page(page: Page) -> Page:
+def page(page: Page) -> Iterator[Page]:
+    """Playwright's page, failing the test when the Content-Security-Policy blocked anything on it."""
     page.set_default_timeout(TIMEOUT_MS)
-    return page
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
+            if CSP_VIOLATION.search(message.text) else None)
+    page.on("pageerror", lambda error: violations.append(f"{page.url}: {error}"))
+    yield page
+    assert not violations, "blocked by the Content-Security-Policy or a script error:\n" + "\n".join(violations)
 
 
 @pytest.fixture
