@@ -113,7 +113,9 @@ def register_blueprints(app: Flask) -> None:
     from .auth import bp as auth_bp
     from .evaluations import bp as evaluations_bp
     from .main import bp as main_bp
+    from .plans import bp as plans_bp
     from .questionnaires import bp as questionnaires_bp
+    from .reports import bp as reports_bp
     from .reviews import bp as reviews_bp
 
     app.register_blueprint(main_bp)
@@ -122,6 +124,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(evaluations_bp)
     app.register_blueprint(reviews_bp)
+    app.register_blueprint(plans_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -27,6 +27,10 @@ class Defaults:
     #: Uploads and form posts larger than this are refused with a friendly page.
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
+    #: The benchmark shows a group's distribution only when it has at least this many other gemeenten with a
+    #: published peer report, so that no score can be traced to one gemeente.
+    BENCHMARK_MIN_GROUP = 5
+
     BABEL_DEFAULT_LOCALE = "nl"
     BABEL_DEFAULT_TIMEZONE = "Europe/Amsterdam"
 
@@ -36,12 +40,8 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = True
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
-
-    WTF_CSRF_TIME_LIMIT = 8 * 3600
-
     #: The absolute lifetime of a log-in: after this the user logs in again, active or not.
-    #: werkzeug.security method for new password hashes.
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     #: A log-in ends after this long without a request (the wizard's autosave counts as one).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     #: A log-in is tied to the browser it was made in: a request with the session cookie from another browser
@@ -74,6 +74,10 @@ class Defaults:
     HSTS_ENABLED: bool | None = None
     HSTS_MAX_AGE = 365 * 24 * 3600
     HSTS_INCLUDE_SUBDOMAINS = False
+
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    #: werkzeug.security method for new password hashes.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name)
     PASSWORD_MIN_LENGTH = 10
 
@@ -89,10 +93,10 @@ class Defaults:
     MAIL_PASSWORD: str | None = None
     MAIL_FROM = "peerreview@localhost"
 
-    #: Absolute base URL for links in mails (e.g. ``https://peerreview.example.nl``). Required outside
-    #: debug and testing: a link must never be built from the request's Host header.
-    PUBLIC_BASE_URL: str | None = None
     #: Where ``flask backup`` writes by default, and ``flask restore`` keeps its safety copy;
     #: ``None`` means ``instance/backups``.
     BACKUP_DIR: str | None = None
 
+    #: Absolute base URL for links in mails (e.g. ``https://peerreview.example.nl``). Required outside
+    #: debug and testing: a link must never be built from the request's Host header.
+    PUBLIC_BASE_URL: str | None = None

@@ -40,11 +40,20 @@ def format_number(value: int | float | None) -> str:
     return f"{value:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
+def format_signed(value: int | float | None) -> str:
+    """A difference with its sign: "+1,5", "−0,5" (a real minus sign), "0,0"."""
+    if value is None:
+        return "—"
+    text = format_number(abs(value))
+    return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["nl_date"] = format_date
     app.jinja_env.filters["nl_datetime"] = format_datetime
     app.jinja_env.filters["nl_number"] = format_number
+    app.jinja_env.filters["nl_signed"] = format_signed
 
     @app.context_processor
     def navigation() -> dict:

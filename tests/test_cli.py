@@ -73,19 +73,24 @@ def test_seed_demo_loads_a_region_with_a_user_per_role(runner):
     assert DEMO_PASSWORD in result.output
     # a round in progress: Groenmeer halfway with answers of three colleagues, Havenstede submitted
     from peerreview.domain.evaluations import EvaluationStatus
-    from peerreview.models import Answer, Evaluation, Round
+    from peerreview.models import Answer, Round
 
-    round_ = db.session.scalar(select(Round))
+    round_, previous = db.session.scalars(select(Round).order_by(Round.year.desc())).all()
     assert round_.region_id == region.id and len(round_.evaluations) == 6
-    status = {e.municipality.name: e.status for e in db.session.scalars(select(Evaluation))}
+    status = {e.municipality.name: e.status for e in round_.evaluations}
     assert status["Groenmeer"] is EvaluationStatus.draft
     assert status["Havenstede"] is EvaluationStatus.in_peer_review
     assert status["Molenwaard-Oost"] is EvaluationStatus.published
     molenwaard = next(e for e in round_.evaluations if e.municipality.name == "Molenwaard-Oost")
     report = db.session.get(PeerReport, molenwaard.id)
     assert report.published_at is not None and report.judgement
-    assert db.session.scalar(select(func.count()).select_from(Recommendation)) == 3
+    assert db.session.scalar(select(func.count()).select_from(Recommendation)
+                             .where(Recommendation.evaluation_id == molenwaard.id)) == 3
     assert db.session.scalar(select(func.count(func.distinct(Answer.author_id)))) == 3
+    # the previous round, two years earlier, finished for eight members: trends and a regional benchmark
+    assert previous.year == round_.year - 2 and len(previous.evaluations) == 8
+    assert {e.status for e in previous.evaluations} == {EvaluationStatus.closed}
+    assert all(db.session.get(PeerReport, e.id).published_at for e in previous.evaluations)
 
 
 def test_seed_demo_if_empty_does_not_load_twice(runner):

@@ -135,3 +135,75 @@ def test_a_failed_migration_leaves_sqlite_enforcing_foreign_keys(empty_app):
         for _ in range(3):  # whichever pooled connection comes next
             with db.engine.connect() as connection:
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+
+
+def test_upgrading_and_downgrading_0005_keeps_every_row_and_the_plan_goes_with_its_tables(empty_app):
+    """0005 adds the verbeterplan's tables: a published evaluation with a recommendation keeps everything both ways,
+    a plan stored on top of it is removed by the downgrade, and the due-after-start rule holds in the database."""
+    upgrade(revision="0004")
+    statements = [
+        "INSERT INTO regions (id, name, description, created_at) VALUES (1, 'Regio', '', CURRENT_TIMESTAMP)",
+        "INSERT INTO municipalities (id, name, cbs_code, inhabitants, province, created_at) "
+        "VALUES (1, 'Aadorp', 'GM0001', 1000, '', CURRENT_TIMESTAMP)",
+        "INSERT INTO region_memberships (region_id, municipality_id, joined_at) VALUES (1, 1, CURRENT_TIMESTAMP)",
+        "INSERT INTO users (id, email, name, role, municipality_id, is_active, created_at) "
+        "VALUES (2, 'l@example.nl', 'Lotte', 'municipal_lead', 1, true, CURRENT_TIMESTAMP)",
+        "INSERT INTO rounds (id, region_id, name, year, questionnaire_key, questionnaire_version, questionnaire_hash, "
+        "self_evaluation_due, peer_review_due, plan_due, created_at, created_by_id) "
+        "VALUES (1, 1, 'Ronde', 2027, 'k', '1', '" + "a" * 64 + "', '2027-01-01', '2027-02-01', '2027-03-01', "
+        "CURRENT_TIMESTAMP, NULL)",
+        "INSERT INTO evaluations (id, round_id, municipality_id, status, created_at, lock_version) "
+        "VALUES (1, 1, 1, 'published', CURRENT_TIMESTAMP, 1)",
+        "INSERT INTO recommendations (id, evaluation_id, position, text, priority, addressee, created_at, updated_at) "
+        "VALUES (1, 1, 1, 'Maak een plan.', 'high', 'municipality', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)",
+        "INSERT INTO recommendation_themes (recommendation_id, section_id) VALUES (1, 'analyse')",
+    ]
+    with db.engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+    tables = ("regions", "municipalities", "region_memberships", "users", "rounds", "evaluations", "recommendations",
+              "recommendation_themes")
+    before = {table: _count(table) for table in tables}
+
+    upgrade()
+    assert {table: _count(table) for table in tables} == before
+    plan = [
+        "INSERT INTO improvement_actions (id, evaluation_id, title, description, owner, owner_kind, start_on, due_on, "
+        "status, status_reason, created_at, updated_at, version) VALUES (1, 1, 'Plan', '', 'Coördinator', "
+        "'internal', '2027-03-01', '2027-06-01', 'planned', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
+        "INSERT INTO improvement_action_themes (action_id, section_id) VALUES (1, 'analyse')",
+        "INSERT INTO improvement_action_recommendations (action_id, recommendation_id) VALUES (1, 1)",
+        "INSERT INTO improvement_action_notes (action_id, noted_on, text, created_at) "
+        "VALUES (1, '2027-03-02', 'Begonnen.', CURRENT_TIMESTAMP)",
+        "INSERT INTO plan_targets (evaluation_id, section_id, target, updated_at) "
+        "VALUES (1, 'analyse', 3, CURRENT_TIMESTAMP)",
+        "INSERT INTO recommendation_verdicts (recommendation_id, evaluation_id, verdict, note, decided_at) "
+        "VALUES (1, 1, 'partly', 'Half.', CURRENT_TIMESTAMP)",
+    ]
+    with db.engine.begin() as connection:
+        for statement in plan:
+            connection.execute(text(statement))
+    for bad in (
+        # due before start
+        "INSERT INTO improvement_actions (evaluation_id, title, description, owner, owner_kind, start_on, due_on, "
+        "status, status_reason, created_at, updated_at, version) VALUES (1, 'X', '', 'Y', 'internal', '2027-06-01', "
+        "'2027-03-01', 'planned', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
+        # a status that does not exist
+        "INSERT INTO improvement_actions (evaluation_id, title, description, owner, owner_kind, start_on, due_on, "
+        "status, status_reason, created_at, updated_at, version) VALUES (1, 'X', '', 'Y', 'internal', '2027-03-01', "
+        "'2027-06-01', 'klaar', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 1)",
+        # a second target for the same theme
+        "INSERT INTO plan_targets (evaluation_id, section_id, target, updated_at) "
+        "VALUES (1, 'analyse', 2, CURRENT_TIMESTAMP)",
+    ):
+        with pytest.raises(IntegrityError), db.engine.begin() as connection:
+            connection.execute(text(bad))
+    assert _count("improvement_actions") == 1 and _count("recommendation_verdicts") == 1
+
+    downgrade(revision="0004")
+    assert {table: _count(table) for table in tables} == before
+    remaining = set(inspect(db.engine).get_table_names())
+    assert not remaining & {"improvement_actions", "improvement_action_themes", "improvement_action_recommendations",
+                            "improvement_action_notes", "plan_targets", "recommendation_verdicts"}
+    upgrade()
+    assert _count("improvement_actions") == 0

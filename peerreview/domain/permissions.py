@@ -11,6 +11,7 @@ from collections.abc import Collection
 from typing import Protocol
 
 from .evaluations import EvaluationStatus
+from .plans import PlanStage
 from .reviews import TeamFacts
 from .roles import Role
 
@@ -399,3 +400,47 @@ def can_set_review_rules(user: Actor, region_id: int) -> bool:
 
 def can_declare_conflicts(user: Actor) -> bool:
     return user.is_active and user.role is Role.peer_reviewer
+
+
+# ---------------------------------------------------------------- verbeterplan and voortgangsreview
+#
+# The plan's stage (``plans.plan_stage``: not started, running, progress review) is passed in by the caller, who
+# knows the round's plan period and today's date.
+
+
+def can_view_plan(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The improvement plan: once the report is published, the gemeente itself, its region and the peer team.
+    Other gemeenten (and peers of other teams) see nothing."""
+    if not evaluation.status.is_report_published:
+        return False
+    return (is_own_gemeente(user, evaluation) or can_view_rounds(user, evaluation.region_id)
+            or is_team_member(user, team))
+
+
+def can_edit_plan(user: Actor, evaluation: EvaluationFacts, stage: PlanStage) -> bool:
+    """Actions, statuses, progress notes and targets: the gemeente's lead and contributors, while the plan runs
+    (after publication, until the round's plan period is over)."""
+    return is_own_gemeente(user, evaluation) and stage is PlanStage.running
+
+
+def can_record_verdicts(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None, stage: PlanStage) -> bool:
+    """The voortgangsreview: the peer team's chair, after the plan's period."""
+    return is_chair(user, team) and stage is PlanStage.progress_review and evaluation.status.is_report_published
+
+
+# ---------------------------------------------------------------- results (issue 6)
+
+
+def can_view_results(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The result page (self versus peer, profile, levers, benchmark, trend): once the report is published, the
+    gemeente's own users, its region's coordinator, the admin and the peer team. The benchmark on it never names
+    another gemeente, whoever looks."""
+    if not evaluation.status.is_report_published:
+        return False
+    return (is_own_gemeente(user, evaluation) or can_view_rounds(user, evaluation.region_id)
+            or is_team_member(user, team))
+
+
+def can_view_region_results(user: Actor, region_id: int) -> bool:
+    """The region's overview of a round, with every member's peer scores by name: its coordinator and the admin."""
+    return can_view_rounds(user, region_id)

@@ -34,6 +34,7 @@ from ..errors import render_error
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, Round
+from ..plans.services import plan_overview
 from ..questionnaires.loader import UnknownQuestionnaire
 from ..questionnaires.services import QuestionnaireChanged
 from ..reviews.services import review_overview, team_of
@@ -177,7 +178,8 @@ def round_detail(round_id: int):  # noqa: ANN201
     return render_template(
         "evaluations/round.html", round=round_, rows=rows, questionnaire=services.questionnaire_of_round(round_),
         today=today(), changes=services.state_changes([r.evaluation.id for r in rows]),
-        state_labels=services.STATE_EVENT_LABELS, teams=review_overview([r.evaluation.id for r in rows]))
+        state_labels=services.STATE_EVENT_LABELS, teams=review_overview([r.evaluation.id for r in rows]),
+        plans=plan_overview([r.evaluation.id for r in rows]))
 
 
 # ---------------------------------------------------------------- the evaluation's overview

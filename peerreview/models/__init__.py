@@ -11,6 +11,14 @@ from .evaluations import (
     SectionNote,
     Visit,
 )
+from .plans import (
+    ActionNote,
+    ActionRecommendation,
+    ActionTheme,
+    ImprovementAction,
+    PlanTarget,
+    RecommendationVerdict,
+)
 from .questionnaires import QuestionnaireVersion
 from .regions import Municipality, Region, RegionMembership
 from .reviews import (
@@ -31,4 +39,5 @@ __all__ = [
     "QuestionnaireVersion", "Region", "RegionMembership", "Round", "SectionNote", "User", "Visit",
     "ConflictDeclaration", "PeerReport", "PeerScore", "Recommendation", "RecommendationTheme", "ReviewEntry",
     "ReviewEntryTheme", "TeamMember", "TeamScore",
+    "ActionNote", "ActionRecommendation", "ActionTheme", "ImprovementAction", "PlanTarget", "RecommendationVerdict",
 ]

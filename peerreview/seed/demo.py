@@ -12,6 +12,7 @@ from ..domain.roles import Role
 from ..extensions import db
 from ..models import Municipality, Region, RegionMembership, User
 from ..models.types import utcnow
+from .demo_plans import load_demo_plan
 
 DEMO_REGION = "Veiligheidsplatform Lage Landen (demo)"
 DEMO_PASSWORD = "demo-Toetsing-2026"  # noqa: S105 (fictional demo accounts only)
@@ -81,6 +82,7 @@ def load_demo(*, password_method: str = "scrypt") -> Region:  # noqa: S107
         db.session.add(user)
     db.session.flush()
     _demo_round(region, by_code)
+    load_demo_plan()
     return region
 
 
@@ -147,6 +149,9 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
         db.session.flush()
         services.submit(evaluation_lead, evaluation, questionnaire)
     _demo_reviews(coordinator, evaluations, users, questionnaire, today)
+    from .demo_history import load_history
+
+    load_history(region, by_code, users, questionnaire, today.year - 1)
 
 
 def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnaire, today) -> None:  # noqa: ANN001

@@ -321,7 +321,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
 
     # --- 4. Lotte, the gemeente's lead, reads the report and gives the bestuurlijke reactie
     log_in(s.lead.email)
-    page.get_by_role("region", name="Zelfevaluatie").get_by_role("link", name="Ronde 2027").click()
+    page.get_by_role("region", name="Zelfevaluatie").get_by_role("link", name="Ronde 2027", exact=True).click()
     expect(heading(page)).to_have_text("Zelfevaluatie Aadorp")
     page.get_by_role("link", name="Lees het rapport").click()
     expect(heading(page)).to_have_text("Rapport collegiale toetsing Aadorp")

@@ -1,0 +1,274 @@
+"""Plotly figures from the report object and the region's overview. No database, no request, no arithmetic on
+scores: every number is read from :class:`~peerreview.domain.results.Report` or
+:class:`~peerreview.reports.services.RegionOverview`.
+
+The page does not embed plotly's HTML (which carries an inline script). :func:`figure_json` gives the figure as
+JSON, safe inside ``<script type="application/json">``; ``static/js/charts.js`` draws it with the plotly.js that
+we serve ourselves, so a Content-Security-Policy without 'unsafe-inline' for scripts holds.
+
+Colours are from the Okabe-Ito palette, which stays distinguishable with the common forms of colour blindness;
+self and peer also differ by line style and marker shape, and over- and underestimation by a pattern, so no
+reading depends on colour alone.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+import plotly.graph_objects as go
+from markupsafe import Markup
+from plotly.subplots import make_subplots
+
+from .domain.results import Cohort, ItemResult, Report
+from .domain.scoring import GapDirection
+
+if TYPE_CHECKING:
+    from .reports.services import RegionOverview
+
+SELF_COLOUR = "#E69F00"  # orange
+PEER_COLOUR = "#0072B2"  # blue
+OVER_COLOUR = "#D55E00"  # vermillion
+UNDER_COLOUR = "#009E73"  # bluish green
+TARGET_COLOUR = "#CC79A7"  # reddish purple
+BAND_COLOUR = "rgba(0, 114, 178, 0.25)"
+NEUTRAL_COLOUR = "#6b6b6b"
+
+SELF_NAME = "Zelfevaluatie"
+PEER_NAME = "Peer team"
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+
+
+def _number(value: Decimal | int | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _nl(value: Decimal | int | None, sign: bool = False) -> str:
+    if value is None:
+        return "–"
+    text = f"{Decimal(value):+.1f}" if sign else f"{Decimal(value):.1f}"
+    return text.replace(".", ",").replace("-", "\u2212")
+
+
+def _layout(fig: go.Figure, *, title: str, height: int, **extra: Any) -> go.Figure:
+    extra.setdefault("margin", {"l": 10, "r": 10, "t": 50, "b": 40})
+    extra.setdefault("legend", {"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1})
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        height=height, separators=",.", font={"family": FONT, "size": 13, "color": "#1b1b1b"},
+        paper_bgcolor="white", plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT}}, **extra)
+    return fig
+
+
+def _short(item: ItemResult, limit: int = 34) -> str:
+    label = item.label
+    return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- one gemeente
+
+
+def radar(report: Report) -> go.Figure:
+    """The ten themes, self versus peer, as a spider chart (the first point repeated to close the ring)."""
+    labels = [_short(t, 28) for t in report.themes]
+    fig = go.Figure()
+    for name, colour, dash, symbol, values in (
+        (SELF_NAME, SELF_COLOUR, "dash", "circle", [t.self_score for t in report.themes]),
+        (PEER_NAME, PEER_COLOUR, "solid", "square", [t.peer_score for t in report.themes]),
+    ):
+        closed = [*values, values[0]] if values else values
+        fig.add_trace(go.Scatterpolar(
+            r=[_number(v) for v in closed], theta=[*labels, labels[0]] if labels else labels, name=name,
+            mode="lines+markers", line={"color": colour, "dash": dash, "width": 2.5},
+            marker={"symbol": symbol, "size": 8, "color": colour}, connectgaps=False,
+            hovertemplate="%{theta}: %{r:.1f}<extra>" + name + "</extra>"))
+    fig.update_layout(polar={
+        "radialaxis": {"range": [report.scale_minimum, report.scale_maximum], "dtick": 1, "angle": 90,
+                       "tickfont": {"size": 11}, "gridcolor": "#d0d0d0"},
+        "angularaxis": {"direction": "clockwise", "rotation": 90, "tickfont": {"size": 11}, "gridcolor": "#d0d0d0"},
+        "bgcolor": "white"})
+    return _layout(fig, title="Zelfevaluatie en peer team per thema", height=520)
+
+
+def gap_bars(report: Report) -> go.Figure:
+    """The gap per theme (self minus peer), largest at the top; over- and underestimation by colour and pattern."""
+    ordered = [t for t in report.gaps_by_size if t.gap.difference is not None]
+    ordered.reverse()  # plotly draws the first bar at the bottom
+    colours, patterns = [], []
+    for t in ordered:
+        direction = t.gap.direction
+        colours.append(OVER_COLOUR if direction is GapDirection.HIGHER
+                       else UNDER_COLOUR if direction is GapDirection.LOWER else NEUTRAL_COLOUR)
+        patterns.append("/" if direction is GapDirection.HIGHER else "")
+    fig = go.Figure(go.Bar(
+        x=[_number(t.gap.difference) for t in ordered], y=[_short(t) for t in ordered], orientation="h",
+        name="Verschil zelfscore min peer score",
+        marker={"color": colours, "pattern": {"shape": patterns, "fillmode": "overlay", "fgcolor": "white",
+                                              "size": 6}},
+        text=[_nl(t.gap.difference, sign=True) for t in ordered], textposition="outside", cliponaxis=False,
+        customdata=[t.gap_words for t in ordered], hovertemplate="%{y}: %{customdata}<extra></extra>"))
+    span = report.scale_maximum - report.scale_minimum
+    fig.update_xaxes(range=[-span - 0.5, span + 0.5], zeroline=True, zerolinecolor="#1b1b1b", zerolinewidth=1.5,
+                     title={"text": "← onderschatting · overschatting →"}, gridcolor="#e5e5e5", dtick=1)
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title="Verschil tussen zelfbeeld en oordeel van het peer team", showlegend=False,
+                   height=120 + 36 * max(len(ordered), 1))
+
+
+def _paired_bars(items: Iterable[tuple[str, Decimal | None, Decimal | None]], *, title: str, minimum: int,
+                 maximum: int) -> go.Figure:
+    rows = list(items)
+    rows.reverse()
+    fig = go.Figure()
+    for name, colour, pattern, index in ((PEER_NAME, PEER_COLOUR, "", 2), (SELF_NAME, SELF_COLOUR, ".", 1)):
+        values = [row[index] for row in rows]
+        fig.add_trace(go.Bar(
+            y=[row[0] for row in rows], x=[_number(v) for v in values], name=name, orientation="h",
+            marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "white",
+                                                 "size": 5}},
+            text=[_nl(v) for v in values], textposition="outside", cliponaxis=False,
+            hovertemplate="%{y}: %{x:.1f}<extra>" + name + "</extra>"))
+    fig.update_xaxes(range=[0, maximum + 0.6], dtick=1, gridcolor="#e5e5e5", title={"text": "Score"})
+    fig.update_yaxes(automargin=True)
+    fig.update_layout(barmode="group")
+    return _layout(fig, title=title, height=150 + 56 * max(len(rows), 1),
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1,
+                           "traceorder": "reversed"})
+
+
+def profile_bars(report: Report) -> go.Figure:
+    """The coordinator profile per element, self versus peer."""
+    return _paired_bars(((_short(e), e.self_score, e.peer_score) for e in report.profile),
+                        title=f"{report.profile_title or 'Profiel'}: zelfevaluatie en peer team",
+                        minimum=report.scale_minimum, maximum=report.scale_maximum)
+
+
+def lever_bars(report: Report) -> go.Figure:
+    """Willen, kennen, kunnen: the mean of the themes behind each lever, self versus peer."""
+    return _paired_bars(((lever.lever.label, lever.self_score, lever.peer_score) for lever in report.levers),
+                        title="Willen, kennen, kunnen", minimum=report.scale_minimum, maximum=report.scale_maximum)
+
+
+def benchmark(report: Report, cohort: Cohort) -> go.Figure:
+    """The gemeente's peer score per theme against the others' quartiles (only where the group may be shown)."""
+    shown = [(t, t.comparison(cohort)) for t in report.themes]
+    shown = [(t, c) for t, c in shown if c is not None and c.distribution is not None]
+    shown.reverse()
+    labels = [_short(t) for t, _c in shown]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        y=labels, base=[_number(c.distribution.q1) for _t, c in shown],  # type: ignore[union-attr]
+        x=[_number(c.distribution.q3 - c.distribution.q1) or 0.06 for _t, c in shown],  # type: ignore[union-attr]
+        orientation="h", name="Middelste helft van de groep (kwartiel 1 tot 3)", marker={"color": BAND_COLOUR},
+        customdata=[[_nl(c.distribution.q1), _nl(c.distribution.q3), c.others] for _t, c in shown],  # type: ignore[union-attr]
+        hovertemplate="%{y}: middelste helft %{customdata[0]} tot %{customdata[1]} (%{customdata[2]} gemeenten)"
+                      "<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        y=labels, x=[_number(c.distribution.median) for _t, c in shown],  # type: ignore[union-attr]
+        mode="markers", name="Mediaan van de groep",
+        marker={"symbol": "line-ns-open", "size": 22, "line": {"width": 3, "color": "#1b1b1b"}},
+        hovertemplate="%{y}: mediaan %{x:.1f}<extra></extra>"))
+    fig.add_trace(go.Scatter(
+        y=labels, x=[_number(c.own) for _t, c in shown], mode="markers", name=f"{report.municipality} (peer team)",
+        marker={"symbol": "diamond", "size": 13, "color": OVER_COLOUR, "line": {"width": 1, "color": "white"}},
+        hovertemplate="%{y}: " + report.municipality + " %{x:.1f}<extra></extra>"))
+    fig.update_xaxes(range=[report.scale_minimum - 0.3, report.scale_maximum + 0.3], dtick=1,
+                     gridcolor="#e5e5e5", title={"text": "Score van het peer team"})
+    fig.update_yaxes(automargin=True)
+    title = {Cohort.REGION: "Positie in de regio", Cohort.SIZE_CLASS: "Positie in de grootteklasse"}[cohort]
+    return _layout(fig, title=title, height=150 + 40 * max(len(shown), 1))
+
+
+def trend(report: Report) -> go.Figure:
+    """Self and peer score per theme across the gemeente's rounds, one small chart per theme."""
+    series = report.trend
+    columns = 3
+    rows = max((len(series) + columns - 1) // columns, 1)
+    fig = make_subplots(rows=rows, cols=columns, subplot_titles=[_short_text(s.label, 30) for s in series],
+                        vertical_spacing=0.5 / max(rows, 1), horizontal_spacing=0.06)
+    has_target = any(p.target is not None for s in series for p in s.points)
+    for index, line in enumerate(series):
+        row, col = index // columns + 1, index % columns + 1
+        rounds = [p.label or p.round_name for p in line.points]
+        first = index == 0
+        fig.add_trace(go.Scatter(
+            x=rounds, y=[_number(p.self_score) for p in line.points], name=SELF_NAME, legendgroup="self",
+            showlegend=first, mode="lines+markers", line={"color": SELF_COLOUR, "dash": "dash"},
+            marker={"symbol": "circle", "size": 7}, hovertemplate="%{x}: %{y:.1f}<extra>" + SELF_NAME + "</extra>"),
+            row=row, col=col)
+        fig.add_trace(go.Scatter(
+            x=rounds, y=[_number(p.peer_score) for p in line.points], name=PEER_NAME, legendgroup="peer",
+            showlegend=first, mode="lines+markers", line={"color": PEER_COLOUR},
+            marker={"symbol": "square", "size": 7}, hovertemplate="%{x}: %{y:.1f}<extra>" + PEER_NAME + "</extra>"),
+            row=row, col=col)
+        if has_target:
+            fig.add_trace(go.Scatter(
+                x=rounds, y=[_number(p.target) for p in line.points], name="Doel uit het verbeterplan",
+                legendgroup="target", showlegend=first, mode="markers",
+                marker={"symbol": "star", "size": 11, "color": TARGET_COLOUR},
+                hovertemplate="%{x}: doel %{y:.1f}<extra></extra>"), row=row, col=col)
+    fig.update_yaxes(range=[report.scale_minimum - 0.2, report.scale_maximum + 0.2], dtick=1, gridcolor="#e5e5e5")
+    fig.update_xaxes(type="category")
+    fig.update_annotations(font={"size": 12})
+    return _layout(fig, title="Ontwikkeling over de rondes", height=80 + 230 * rows,
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02 + 0.25 / rows, "x": 0})
+
+
+def _short_text(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- the region
+
+
+def region_matrix(overview: RegionOverview) -> go.Figure:
+    """Members by themes, the peer score in colour and in numbers (published reports only)."""
+    members = [m for m in overview.matrix if m.is_published]
+    members.reverse()
+    theme_ids = [t for t, _label in overview.themes]
+    z = [[_number(m.scores.get(t)) for t in theme_ids] for m in members]
+    scale = overview.questionnaire.scale
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[label.split(".", 1)[0] for _t, label in overview.themes], y=[m.municipality for m in members],
+        customdata=[[label for _t, label in overview.themes] for _m in members],
+        text=[[_nl(v) for v in row] for row in z], texttemplate="%{text}", textfont={"size": 13},
+        colorscale="Cividis", zmin=scale.minimum, zmax=scale.maximum, xgap=2, ygap=2,
+        colorbar={"title": {"text": "Score"}, "dtick": 1},
+        hovertemplate="%{y} · %{customdata}: %{text}<extra></extra>", name="Peer scores"))
+    fig.update_xaxes(title={"text": "Thema (nummer)"}, side="top", type="category")
+    fig.update_yaxes(automargin=True, type="category")
+    return _layout(fig, title="Scores van de peer teams per gemeente en thema", height=160 + 30 * max(len(members), 1),
+                   margin={"l": 10, "r": 10, "t": 90, "b": 20})
+
+
+def region_distribution(overview: RegionOverview) -> go.Figure:
+    """Per theme the spread of the members' peer scores: the box is the middle half, the line the median, the
+    whiskers lowest and highest (all computed by the overview, not by plotly)."""
+    spreads = [s for s in overview.spreads if s.count]
+    fig = go.Figure(go.Box(
+        x=[s.label.split(".", 1)[0] for s in spreads], q1=[_number(s.q1) for s in spreads],
+        median=[_number(s.median) for s in spreads], q3=[_number(s.q3) for s in spreads],
+        lowerfence=[_number(s.minimum) for s in spreads], upperfence=[_number(s.maximum) for s in spreads],
+        name="Peer scores in de regio", marker={"color": PEER_COLOUR}, fillcolor=BAND_COLOUR,
+        line={"color": PEER_COLOUR}, hoverinfo="x+y"))
+    scale = overview.questionnaire.scale
+    fig.update_yaxes(range=[scale.minimum - 0.3, scale.maximum + 0.3], dtick=1, gridcolor="#e5e5e5",
+                     title={"text": "Score"})
+    fig.update_xaxes(title={"text": "Thema (nummer)"}, type="category")
+    return _layout(fig, title="Spreiding per thema", height=380, showlegend=False)
+
+
+# ---------------------------------------------------------------- to the page
+
+
+def figure_json(fig: go.Figure) -> Markup:
+    """The figure as JSON that can sit inside ``<script type="application/json">``: ``<``, ``>`` and ``&`` are
+    escaped as ``\\u003c`` and so on, so no text in a label can close the element."""
+    text = json.dumps(json.loads(fig.to_json()), ensure_ascii=False, separators=(",", ":"))
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                         ("\u2029", "\\u2029")):
+        text = text.replace(char, escape)
+    return Markup(text)  # noqa: S704 (escaped above for a JSON script element)

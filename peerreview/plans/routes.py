@@ -1,0 +1,390 @@
+"""Pages of the verbeterplan. Thin: load, check permission (404 / 403 before anything else), call a service, commit.
+
+Every view that names an action loads it through the evaluation it belongs to, so an id of another plan is a 404,
+never a way in. Two template globals serve other blueprints' pages (the report and the next self-evaluation)
+without touching their views: ``plan_links`` and ``previous_plan_for``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms import SelectChoice
+
+from ..dates import today
+from ..domain import permissions
+from ..domain.errors import DomainError
+from ..domain.plans import ActionStatus, PlanStage, check_action, check_note, check_status, check_verdict
+from ..domain.questionnaire import Questionnaire
+from ..domain.reviews import TeamFacts
+from ..evaluations import services as evaluation_services
+from ..extensions import db
+from ..forms import EmptyForm, show_error
+from ..models import Evaluation, ImprovementAction
+from ..requests import MAX_ID
+from ..reviews import services as reviews
+from . import bp, services
+from .forms import ActionForm, FilterForm, NoteForm, StatusForm
+
+
+@bp.before_request
+@login_required
+def require_login():  # noqa: ANN201
+    return None
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+@dataclass
+class Loaded:
+    evaluation: Evaluation
+    questionnaire: Questionnaire
+    team: TeamFacts
+    stage: PlanStage
+
+    @property
+    def can_edit(self) -> bool:
+        return permissions.can_edit_plan(current_user, self.evaluation, self.stage)
+
+    @property
+    def is_own(self) -> bool:
+        return permissions.is_own_gemeente(current_user, self.evaluation)
+
+
+def _load(evaluation_id: int) -> Loaded:
+    """The evaluation (404 when unknown) and the plan's readers only (403 for everyone else)."""
+    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    team = reviews.team_of(evaluation)
+    _require(permissions.can_view_plan(current_user, evaluation, team))
+    return Loaded(evaluation, evaluation_services.questionnaire_of(evaluation), team, services.stage_of(evaluation))
+
+
+def _action(loaded: Loaded, action_id: int) -> ImprovementAction:
+    row = services.action(loaded.evaluation, action_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+def _int(value: object) -> int | None:
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def _plan_url(evaluation: Evaluation, anchor: str = "") -> str:
+    return url_for(".plan", evaluation_id=evaluation.id) + (f"#{anchor}" if anchor else "")
+
+
+def _not_now(loaded: Loaded) -> str:
+    if loaded.stage is PlanStage.progress_review:
+        return _("De planperiode is voorbij; het verbeterplan ligt vast voor de voortgangsreview.")
+    return _("Het verbeterplan kan nu niet worden gewijzigd.")
+
+
+def _csrf_or_400(form) -> None:  # noqa: ANN001
+    form.validate_on_submit()
+    if "csrf_token" in form.errors:
+        abort(400)
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan")
+def plan(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    page = services.plan_page(current_user, evaluation, questionnaire, request.args)
+    filters = FilterForm(formdata=None)
+    filters.theme.choices = [SelectChoice("", _("Alle thema's"))] + [
+        SelectChoice(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
+    filters.owner.choices = [SelectChoice("", _("Alle eigenaren"))] + [SelectChoice(o, o) for o in page.owners]
+    filters.status.choices = [SelectChoice("", _("Alle statussen"))] + [SelectChoice(s.value, s.label)
+                                                                      for s in ActionStatus]
+    filters.theme.data = page.filter.theme or ""
+    filters.owner.data = page.filter.owner or ""
+    filters.status.data = page.filter.status.value if page.filter.status else ""
+    return render_template(
+        "plans/plan.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, page=page,
+        filters=filters, is_chair=permissions.is_chair(current_user, loaded.team),
+        can_record=permissions.can_record_verdicts(current_user, evaluation, loaded.team, loaded.stage))
+
+
+def _action_form(loaded: Loaded, row: ImprovementAction | None = None):  # noqa: ANN202
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    recommendations = reviews.recommendations(evaluation)
+    form = ActionForm()
+    form.recommendations.choices = [SelectChoice(str(r.id), f"{r.position}. {_short(r.text)}")
+                                    for r in recommendations]
+    form.themes.choices = [SelectChoice(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
+    if request.method == "GET":
+        if row is not None:
+            form.title.data, form.description.data, form.owner.data = row.title, row.description, row.owner
+            form.owner_kind.data = row.owner_kind.value
+            form.start_on.data, form.due_on.data = row.start_on, row.due_on
+            form.recommendations.data = [str(r) for r in row.recommendation_ids]
+            form.themes.data = list(row.section_ids)
+            form.version.data = str(row.version)
+        else:
+            form.start_on.data = today()
+            form.due_on.data = max(today(), evaluation.round.plan_due)
+            chosen = request.args.get("recommendation", "")
+            if chosen in {str(r.id) for r in recommendations}:
+                form.recommendations.data = [chosen]
+    status = 200
+    if request.method == "POST":
+        _csrf_or_400(form)
+        try:
+            form.start_on.errors, form.due_on.errors = [], []
+            data = check_action(
+                questionnaire, title=form.title.data, description=form.description.data, owner=form.owner.data,
+                owner_kind=form.owner_kind.data, start_on=form.start_on.data, due_on=form.due_on.data,
+                recommendation_ids=form.recommendations.data or [], section_ids=form.themes.data or [],
+                recommendations=services.recommendation_themes(recommendations))
+            if row is None:
+                row = services.add_action(current_user, evaluation, data)
+            else:
+                services.update_action(current_user, evaluation, row, data, _int(form.version.data))
+        except services.EditConflict as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 409
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("De actie ‘%(t)s’ is opgeslagen.", t=row.title), "success")
+            return redirect(url_for(".action", evaluation_id=evaluation.id, action_id=row.id))
+    if row is not None and status == 409:
+        row = services.action(evaluation, row.id)
+    return render_template("plans/action_form.html", evaluation=evaluation, questionnaire=questionnaire,
+                           loaded=loaded, form=form, row=row, recommendations=recommendations), status
+
+
+def _editing_only(loaded: Loaded):  # noqa: ANN202
+    """Forms of the gemeente: others get a 403; outside the plan period the gemeente is told why on opening, and a
+    form that was already open is posted on (the service refuses it and what was typed is shown again)."""
+    _require(loaded.is_own)
+    if not loaded.can_edit and request.method == "GET":
+        flash(_not_now(loaded), "warning")
+        return redirect(_plan_url(loaded.evaluation))
+    return None
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/actions/new", methods=["GET", "POST"])
+def new_action(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    refusal = _editing_only(loaded)
+    return refusal if refusal is not None else _action_form(loaded)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>/edit", methods=["GET", "POST"])
+def edit_action(evaluation_id: int, action_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    row = _action(loaded, action_id)
+    refusal = _editing_only(loaded)
+    return refusal if refusal is not None else _action_form(loaded, row)
+
+
+def _render_action(loaded: Loaded, row: ImprovementAction, *, status_form: StatusForm | None = None,
+                   note_form: NoteForm | None = None, status: int = 200):  # noqa: ANN202
+    if status_form is None:
+        status_form = StatusForm(formdata=None)
+        status_form.status.data = row.status.value
+        status_form.reason.data = row.status_reason
+        status_form.version.data = str(row.version)
+    if note_form is None:
+        note_form = NoteForm(formdata=None)
+        note_form.noted_on.data = today()
+    recommendations = {r.id: r for r in reviews.recommendations(loaded.evaluation)}
+    verdicts = services.verdicts(loaded.evaluation)
+    on = today()
+    from ..domain.plans import days_overdue
+
+    return render_template(
+        "plans/action.html", evaluation=loaded.evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
+        row=row, recommendations=[recommendations[r] for r in row.recommendation_ids if r in recommendations],
+        verdicts=verdicts, status_form=status_form, note_form=note_form,
+        late=days_overdue(row.status, row.due_on, on)), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>")
+def action(evaluation_id: int, action_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    return _render_action(loaded, _action(loaded, action_id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>/status", methods=["POST"])
+def set_status(evaluation_id: int, action_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    row = _action(loaded, action_id)
+    _require(loaded.is_own)
+    form = StatusForm()
+    _csrf_or_400(form)
+    try:
+        new_status, reason = check_status(form.status.data, form.reason.data)
+        services.set_status(current_user, loaded.evaluation, row, new_status, reason, _int(form.version.data))
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        conflict = isinstance(error, services.EditConflict)
+        return _render_action(loaded, _action(loaded, action_id), status_form=form, status=409 if conflict else 422)
+    db.session.commit()
+    flash(_("‘%(t)s’ staat nu op %(s)s.", t=row.title, s=new_status.label.lower()), "success")
+    return redirect(_plan_url(loaded.evaluation, f"actie-{row.id}"))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>/notes", methods=["POST"])
+def add_note(evaluation_id: int, action_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    row = _action(loaded, action_id)
+    _require(loaded.is_own)
+    form = NoteForm()
+    _csrf_or_400(form)
+    try:
+        form.noted_on.errors = []
+        data = check_note(form.noted_on.data, form.text.data, today=today())
+        services.add_note(current_user, loaded.evaluation, row, data)
+    except DomainError as error:
+        db.session.rollback()
+        show_error(form, error)
+        return _render_action(loaded, _action(loaded, action_id), note_form=form, status=422)
+    db.session.commit()
+    flash(_("De voortgang is vastgelegd."), "success")
+    return redirect(url_for(".action", evaluation_id=evaluation_id, action_id=action_id) + "#voortgang")
+
+
+# ---------------------------------------------------------------- targets
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/targets", methods=["GET", "POST"])
+def targets(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    refusal = _editing_only(loaded)
+    if refusal is not None:
+        return refusal
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    sections = services.target_sections(questionnaire)
+    form = EmptyForm()
+    typed: dict[str, str] = {}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    status = 200
+    if request.method == "POST":
+        _csrf_or_400(form)
+        typed = {s.id: request.form.get(f"target-{s.id}", "") for s in sections if f"target-{s.id}" in request.form}
+        try:
+            changed = services.save_targets(current_user, evaluation, questionnaire, typed)
+        except DomainError as error:
+            db.session.rollback()
+            for problem in getattr(error, "errors", [error]):
+                if problem.field:
+                    errors.setdefault(problem.field, []).append(problem.message)
+                else:
+                    general.append(problem.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("De streefscores zijn opgeslagen (%(n)s gewijzigd).", n=changed), "success")
+            return redirect(_plan_url(evaluation, "streefscores"))
+    stored = services.targets(evaluation)
+    values = {s.id: typed.get(s.id, str(stored[s.id]) if s.id in stored else "") for s in sections}
+    return render_template("plans/targets.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
+                           sections=sections, values=values, errors=errors, general=general, form=form,
+                           self_scores=reviews.self_scores(evaluation, questionnaire),
+                           peer_scores=services.peer_section_scores(evaluation, questionnaire)), status
+
+
+# ---------------------------------------------------------------- the voortgangsreview (chair)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/plan/review", methods=["GET", "POST"])
+def progress_review(evaluation_id: int):  # noqa: ANN201
+    loaded = _load(evaluation_id)
+    evaluation = loaded.evaluation
+    _require(permissions.is_chair(current_user, loaded.team))
+    can_record = permissions.can_record_verdicts(current_user, evaluation, loaded.team, loaded.stage)
+    recommendations = reviews.recommendations(evaluation)
+    form = EmptyForm()
+    typed: dict[int, tuple[str, str]] = {}
+    errors: dict[str, list[str]] = {}
+    general: list[str] = []
+    status = 200
+    if request.method == "POST":
+        _csrf_or_400(form)
+        typed = {r.id: (request.form.get(f"r{r.id}-verdict", ""), request.form.get(f"r{r.id}-note", ""))
+                 for r in recommendations}
+        try:
+            checked = {}
+            problems: list[DomainError] = []
+            for recommendation_id, (verdict, note) in typed.items():
+                try:
+                    checked[recommendation_id] = check_verdict(verdict, note, field_prefix=f"r{recommendation_id}-")
+                except DomainError as error:
+                    problems.extend(getattr(error, "errors", [error]))
+            if problems:
+                from ..domain.errors import raise_collected
+
+                raise_collected(problems)
+            changed = services.save_verdicts(current_user, evaluation, loaded.team, checked)
+        except DomainError as error:
+            db.session.rollback()
+            for problem in getattr(error, "errors", [error]):
+                if problem.field:
+                    errors.setdefault(problem.field, []).append(problem.message)
+                else:
+                    general.append(problem.message)
+            status = 422
+        else:
+            db.session.commit()
+            flash(_("Het oordeel van de voortgangsreview is opgeslagen (%(n)s gewijzigd). De gemeente ziet het naast "
+                    "haar plan.", n=changed), "success")
+            return redirect(_plan_url(evaluation, "aanbevelingen"))
+    rows = services.recommendation_rows(recommendations, services.actions(evaluation), services.verdicts(evaluation))
+    return render_template("plans/review.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
+                           loaded=loaded, rows=rows, typed=typed, errors=errors, general=general, form=form,
+                           can_record=can_record), status
+
+
+# ---------------------------------------------------------------- for other pages
+
+
+@bp.app_template_global()
+def plan_links(evaluation: Evaluation, team: TeamFacts | None = None) -> services.ReportLinks | None:
+    """On the report page: the actions answering each recommendation, for those who may read the plan."""
+    if not current_user.is_authenticated:
+        return None
+    cache = g.setdefault("_plan_links", {})
+    if evaluation.id not in cache:
+        team = team if team is not None else reviews.team_of(evaluation)
+        cache[evaluation.id] = (services.report_links(evaluation)
+                                if permissions.can_view_plan(current_user, evaluation, team) else None)
+    return cache[evaluation.id]
+
+
+@bp.app_template_global()
+def previous_plan_for(evaluation: Evaluation, questionnaire: Questionnaire) -> services.PreviousPlan | None:
+    """In the next round's self-evaluation: the previous round's recommendations, plan and targets."""
+    if not current_user.is_authenticated:
+        return None
+    cache = g.setdefault("_previous_plan", {})
+    if evaluation.id not in cache:
+        cache[evaluation.id] = services.previous_plan(current_user, evaluation, questionnaire)
+    return cache[evaluation.id]

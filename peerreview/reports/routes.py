@@ -1,0 +1,88 @@
+"""Result pages. Thin: load, check permission (403 before anything else), build the report object, render."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly
+from flask import abort, render_template, send_file
+from flask_login import current_user, login_required
+
+from .. import charts
+from ..dates import today
+from ..domain import permissions
+from ..domain.results import Cohort
+from ..evaluations import services as evaluation_services
+from ..extensions import db
+from ..models import Evaluation, Round
+from ..reviews import services as review_services
+from ..security import allow_inline_styles
+from . import bp, services
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+PLOTLY_VERSION = plotly.__version__
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        abort(403)
+
+
+def _published(evaluation_id: int) -> Evaluation:
+    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    team = review_services.team_of(evaluation)
+    _require(permissions.can_view_results(current_user, evaluation, team))
+    return evaluation
+
+
+@bp.route("/evaluations/<int:evaluation_id>/results")
+@login_required
+@allow_inline_styles
+def results(evaluation_id: int):  # noqa: ANN201
+    evaluation = _published(evaluation_id)
+    report = services.build_report(evaluation, current_user)
+    figures = {"radar": charts.radar(report), "gaps": charts.gap_bars(report), "levers": charts.lever_bars(report)}
+    if report.profile:
+        figures["profile"] = charts.profile_bars(report)
+    if report.comparison_shown(Cohort.REGION):
+        figures["benchmark"] = charts.benchmark(report, Cohort.REGION)
+    if report.has_trend:
+        figures["trend"] = charts.trend(report)
+    return render_template("reports/results.html", evaluation=evaluation, report=report,
+                           figures={k: charts.figure_json(f) for k, f in figures.items()}, Cohort=Cohort)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/benchmark")
+@login_required
+@allow_inline_styles
+def benchmark(evaluation_id: int):  # noqa: ANN201
+    evaluation = _published(evaluation_id)
+    report = services.build_report(evaluation, current_user)
+    figures = {cohort.value: charts.figure_json(charts.benchmark(report, cohort))
+               for cohort in Cohort if report.comparison_shown(cohort)}
+    return render_template("reports/benchmark.html", evaluation=evaluation, report=report, figures=figures,
+                           Cohort=Cohort)
+
+
+@bp.route("/rounds/<int:round_id>/results")
+@login_required
+@allow_inline_styles
+def region(round_id: int):  # noqa: ANN201
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    _require(permissions.can_view_region_results(current_user, round_.region_id))
+    overview = services.region_overview(round_, today=today())
+    figures = {}
+    if overview.published:
+        figures = {"matrix": charts.figure_json(charts.region_matrix(overview)),
+                   "spread": charts.figure_json(charts.region_distribution(overview))}
+    return render_template("reports/region.html", round=round_, overview=overview, figures=figures)
+
+
+@bp.route(f"/vendor/plotly-{PLOTLY_VERSION}.min.js")
+def plotly_js():  # noqa: ANN201
+    """plotly.js from the installed plotly package (the version the figures are made for), never from a CDN."""
+    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)
