@@ -74,8 +74,8 @@ def upgrade():
     op.create_table('improvement_action_recommendations',
     sa.Column('action_id', sa.Integer(), nullable=False),
     sa.Column('recommendation_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['action_id'], ['improvement_actions.id'], name=op.f('fk_improvement_action_recommendations_action_id_improvement_actions'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_improvement_action_recommendations_recommendation_id_recommendations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['action_id'], ['improvement_actions.id'], name='fk_improvement_action_recs_action_id', ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name='fk_improvement_action_recs_recommendation_id', ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('action_id', 'recommendation_id', name=op.f('pk_improvement_action_recommendations'))
     )
     with op.batch_alter_table('improvement_action_recommendations', schema=None) as batch_op:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -228,9 +229,13 @@ class FieldProblem:
 
 
 def clean_text(text: str | None) -> str:
-    """Keep what the user typed (any Unicode, line breaks), minus trailing spaces, NULs and Windows line ends."""
+    """Keep what the user typed (any Unicode, line breaks), minus trailing spaces, NULs and Windows line ends.
+    A text of nothing but spaces and invisible characters (zero-width spaces, direction marks) is empty."""
     value = (text or "").replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    return "\n".join(line.rstrip() for line in value.split("\n")).strip()
+    value = "\n".join(line.rstrip() for line in value.split("\n")).strip()
+    if all(char.isspace() or unicodedata.category(char) in ("Cf", "Cc") for char in value):
+        return ""
+    return value
 
 
 def parse_links(text: str | None) -> tuple[tuple[str, ...], list[str]]:

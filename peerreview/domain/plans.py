@@ -13,10 +13,13 @@ Decisions:
     gemeente's lead **and** contributors build and follow the plan (actions, statuses, progress notes, targets);
   - *progress review* after ``plan_due``: the plan's period is over and the plan is **read-only**, so that the
     peer team's chair judges a plan that does not move; the chair records a verdict per recommendation.
+  - A report published late (less than :data:`MIN_PLAN_PERIOD`, 90 days, before ``plan_due``, or after it)
+    still gets 90 days from publication (:func:`plan_end`), so no plan is frozen from its first day.
 
   Closing the evaluation (the region does that after the bestuurlijke reactie) does **not** freeze the plan: a
   plan runs for months after the report. A report that the region reopens (back to the peer team) makes the plan
-  read-only again until it is published anew; nothing of the plan is lost. "The round is closed" for the plan
+  read-only again until it is published anew; nothing of the plan is lost (a recommendation the plan answers, or
+  the voortgangsreview judged, cannot be deleted while the report is with the team). "The round is closed" for the plan
   therefore means: its plan period is over. Every change after that (a status, a note, a new action, a target)
   is refused with a Dutch message, and a write re-checks the stage after writing.
 
@@ -48,7 +51,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from .errors import InvalidValue, raise_collected
@@ -120,11 +123,23 @@ class PlanStage(StrEnum):
                 PlanStage.progress_review: "Voortgangsreview"}[self]
 
 
-def plan_stage(status: EvaluationStatus, plan_due: date, today: date) -> PlanStage:
+#: A report published late still gives the gemeente this long to make and start its plan.
+MIN_PLAN_PERIOD = timedelta(days=90)
+
+
+def plan_end(plan_due: date, published_on: date | None) -> date:
+    """The last day of the plan period: the round's ``plan_due``, but never less than :data:`MIN_PLAN_PERIOD`
+    after the report's publication (a peer review that ran late must not leave a plan frozen from day one)."""
+    if published_on is None:
+        return plan_due
+    return max(plan_due, published_on + MIN_PLAN_PERIOD)
+
+
+def plan_stage(status: EvaluationStatus, plan_due: date, today: date, published_on: date | None = None) -> PlanStage:
     """Where the plan of an evaluation is, on ``today`` (a Dutch calendar date); see the module's notes."""
     if not status.is_report_published:
         return PlanStage.not_started
-    if today <= plan_due:
+    if today <= plan_end(plan_due, published_on):
         return PlanStage.running
     return PlanStage.progress_review
 

@@ -85,9 +85,13 @@ class ActionRecommendation(db.Model):
 
     __tablename__ = "improvement_action_recommendations"
 
-    action_id: Mapped[int] = mapped_column(ForeignKey("improvement_actions.id", ondelete="CASCADE"), primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
-                                                   primary_key=True, index=True)
+    # Short names: the naming convention's would pass PostgreSQL's 63 characters and be shortened differently there.
+    action_id: Mapped[int] = mapped_column(
+        ForeignKey("improvement_actions.id", ondelete="CASCADE", name="fk_improvement_action_recs_action_id"),
+        primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE", name="fk_improvement_action_recs_recommendation_id"),
+        primary_key=True, index=True)
 
     recommendation: Mapped[Recommendation] = relationship()
 

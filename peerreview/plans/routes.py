@@ -174,6 +174,8 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):  # noqa:
             return redirect(url_for(".action", evaluation_id=evaluation.id, action_id=row.id))
     if row is not None and status == 409:
         row = services.action(evaluation, row.id)
+        if row is not None:  # saving again now compares with what is stored now
+            form.version.data = str(row.version)
     return render_template("plans/action_form.html", evaluation=evaluation, questionnaire=questionnaire,
                            loaded=loaded, form=form, row=row, recommendations=recommendations), status
 
@@ -245,7 +247,10 @@ def set_status(evaluation_id: int, action_id: int):  # noqa: ANN201
         db.session.rollback()
         show_error(form, error)
         conflict = isinstance(error, services.EditConflict)
-        return _render_action(loaded, _action(loaded, action_id), status_form=form, status=409 if conflict else 422)
+        current = _action(loaded, action_id)
+        if conflict:
+            form.version.data = str(current.version)
+        return _render_action(loaded, current, status_form=form, status=409 if conflict else 422)
     db.session.commit()
     flash(_("‘%(t)s’ staat nu op %(s)s.", t=row.title, s=new_status.label.lower()), "success")
     return redirect(_plan_url(loaded.evaluation, f"actie-{row.id}"))

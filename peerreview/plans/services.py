@@ -19,7 +19,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..dates import today
+from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.evaluations import EvaluationStatus
@@ -51,6 +51,7 @@ from ..models import (
     ActionTheme,
     Evaluation,
     ImprovementAction,
+    PeerReport,
     PlanTarget,
     Recommendation,
     RecommendationVerdict,
@@ -78,7 +79,9 @@ def _changed_meanwhile() -> str:
 
 
 def stage_of(evaluation: Evaluation, on: date | None = None) -> PlanStage:
-    return plan_stage(evaluation.status, evaluation.round.plan_due, on or today())
+    report = db.session.get(PeerReport, evaluation.id)
+    published = report.published_at.astimezone(AMSTERDAM).date() if report and report.published_at else None
+    return plan_stage(evaluation.status, evaluation.round.plan_due, on or today(), published)
 
 
 def _require_editing(actor: User, evaluation: Evaluation) -> None:
@@ -172,7 +175,7 @@ def _write_action(row: ImprovementAction, data: ActionData, actor: User) -> None
     row.title, row.description, row.owner, row.owner_kind = data.title, data.description, data.owner, data.owner_kind
     row.start_on, row.due_on = data.start_on, data.due_on
     row.updated_at, row.updated_by_id = utcnow(), actor.id
-    if row.section_ids != data.section_ids:
+    if set(row.section_ids) != set(data.section_ids):
         row.themes = [ActionTheme(section_id=s) for s in data.section_ids]
     if row.recommendation_ids != data.recommendation_ids:
         row.links = [ActionRecommendation(recommendation_id=r) for r in data.recommendation_ids]
@@ -209,7 +212,12 @@ def _nl_time(value: Any) -> str:
 
 
 def _check_version(row: ImprovementAction, version: int | None) -> None:
-    if version is not None and version != row.version:
+    """The version the form was opened with must be the stored one. A form without a (readable) version is
+    treated as stale: saving it could overwrite someone else's change unseen."""
+    if version is None:
+        raise EditConflict(_("Dit formulier is niet meer actueel; er is niets opgeslagen. Laad de pagina opnieuw "
+                             "en sla uw wijziging dan nog eens op."))
+    if version != row.version:
         raise _conflict(row)
 
 
@@ -482,6 +490,8 @@ def plan_page(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire
     shown = [r for r in action_rows if chosen.matches(r.action.facts)]
     recommendation_list = recommendation_rows(recommendations, rows, verdicts(evaluation))
     previous = previous_evaluation(evaluation)
+    if previous is not None and not permissions.can_view_plan(viewer, previous, reviews.team_of(previous)):
+        previous = None  # e.g. a chair who was not in the previous round's team: nothing of that plan
     following = next_evaluation(evaluation)
     return PlanPage(
         evaluation=evaluation, questionnaire=questionnaire, stage=stage_of(evaluation, on), today=on,

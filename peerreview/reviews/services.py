@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -675,7 +675,18 @@ def update_recommendation(actor: User, evaluation: Evaluation, row: Recommendati
 
 
 def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendation) -> None:
+    """Remove a recommendation, unless the gemeente's plan already answers it or the voortgangsreview judged it
+    (possible after the report was reopened): those links are the gemeente's work and must not vanish."""
     _require_writing(actor, evaluation)
+    from ..models import ActionRecommendation, RecommendationVerdict
+
+    in_plan = db.session.scalar(select(func.count()).select_from(ActionRecommendation)
+                                .where(ActionRecommendation.recommendation_id == row.id))
+    judged = db.session.scalar(select(func.count()).select_from(RecommendationVerdict)
+                               .where(RecommendationVerdict.recommendation_id == row.id))
+    if in_plan or judged:
+        raise NotAllowed(_("Deze aanbeveling staat al in het verbeterplan van de gemeente (of is al beoordeeld in "
+                           "de voortgangsreview) en kan daarom niet worden verwijderd. Pas de tekst zo nodig aan."))
     record_event(evaluation, actor, "recommendation_removed", subject=f"recommendation:{row.id}",
                  details={"text": row.text[:200]})
     db.session.delete(row)

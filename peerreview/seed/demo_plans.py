@@ -51,9 +51,9 @@ def load_demo_plan() -> None:
                   "collegevoorstellen over wonen, ruimte en jeugd.", "Directeur Ruimte", "internal", 1, -30, -3)
     action("Wijkteams betrekken bij de analyse", "Signalen uit de wijkteams twee keer per jaar in de analyse.",
            "Teamleider wijkteams (partner)", "partner", 1, 10, 150)
-    services.set_status(lead, evaluation, analysis, ActionStatus.done, "", None)
-    services.set_status(lead, evaluation, plan, ActionStatus.in_progress, "", None)
-    services.set_status(lead, evaluation, test, ActionStatus.in_progress, "", None)
+    services.set_status(lead, evaluation, analysis, ActionStatus.done, "", analysis.version)
+    services.set_status(lead, evaluation, plan, ActionStatus.in_progress, "", plan.version)
+    services.set_status(lead, evaluation, test, ActionStatus.in_progress, "", test.version)
     services.add_note(lead, evaluation, plan, NoteData(on - timedelta(days=7), "Eerste concept besproken met de "
                                                        "teamchef van de politie en de GGD."))
     services.add_note(lead, evaluation, test, NoteData(on - timedelta(days=5), "Format klaar; het college beslist "

@@ -127,7 +127,7 @@ def test_the_region_follows_plans_and_the_chair_gives_the_verdict(page: Page, lo
     shot(page, "07-round", screenshot)
     row.get_by_role("link", name="2 acties verbeterplan Aadorp").click()
     expect(page.get_by_text("1 actie te laat")).to_be_visible()
-    expect(page.get_by_role("button", name="Nieuwe actie")).to_have_count(0)
+    expect(page.get_by_role("link", name="Nieuwe actie")).to_have_count(0)
     assert_accessible(page)
     log_out(page)
 

@@ -259,3 +259,20 @@ def test_verdicts_need_a_kind_and_a_note():
         check_verdict("super", "ok")
     with pytest.raises(InvalidValue, match="Kies een oordeel"):
         check_verdict("", "Alleen een toelichting.")
+
+
+def test_a_late_report_still_gets_a_plan_period():
+    from datetime import date
+
+    from peerreview.domain.evaluations import EvaluationStatus
+    from peerreview.domain.plans import PlanStage, plan_end, plan_stage
+
+    due = date(2027, 6, 30)
+    assert plan_end(due, None) == due
+    assert plan_end(due, date(2027, 1, 1)) == due  # published in time: the round's date
+    assert plan_end(due, date(2027, 6, 1)) == date(2027, 8, 30)  # 90 days from publication
+    assert plan_end(due, date(2027, 8, 1)) == date(2027, 10, 30)  # published after the round's date
+    published = EvaluationStatus.published
+    assert plan_stage(published, due, date(2027, 9, 1), date(2027, 8, 1)) is PlanStage.running
+    assert plan_stage(published, due, date(2027, 10, 31), date(2027, 8, 1)) is PlanStage.progress_review
+    assert plan_stage(published, due, date(2027, 7, 1)) is PlanStage.progress_review

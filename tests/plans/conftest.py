@@ -8,16 +8,16 @@ Aadorp, Bram Bijdrager contributes, Bert Beekdal leads Beekdal). Themes of ``min
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import update
 
-from peerreview.dates import today
+from peerreview.dates import AMSTERDAM, today
 from peerreview.domain.plans import check_action
 from peerreview.domain.reviews import check_recommendation
 from peerreview.extensions import db
-from peerreview.models import Evaluation, ImprovementAction, Recommendation, Round, User
+from peerreview.models import Evaluation, ImprovementAction, PeerReport, Recommendation, Round, User
 from peerreview.plans import services
 from peerreview.reviews import services as reviews
 from tests.evaluations.conftest import setting  # noqa: F401  (the fixture, re-exported)
@@ -101,5 +101,8 @@ def end_plan_period(evaluation: Evaluation, days_ago: int = 1) -> None:
     db.session.execute(update(Round).where(Round.id == evaluation.round_id).values(
         self_evaluation_due=TODAY - timedelta(days=days_ago + 60),
         peer_review_due=TODAY - timedelta(days=days_ago + 30), plan_due=TODAY - timedelta(days=days_ago)))
+    # ... and the report's publication with them, long enough ago that the minimum plan period is over too
+    db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id).values(
+        published_at=datetime.combine(TODAY - timedelta(days=days_ago + 120), time(12), tzinfo=AMSTERDAM)))
     db.session.commit()
     db.session.expire_all()

@@ -360,7 +360,7 @@ def test_the_report_links_each_recommendation_to_its_actions_or_says_open(client
 def test_the_round_page_counts_actions_done_and_overdue_per_member(client, auth, plan):
     first = add_action(plan, due_on=TODAY + timedelta(days=3))
     add_action(plan, "Te laat", start_on=TODAY - timedelta(days=20), due_on=TODAY - timedelta(days=1))
-    services.set_status(plan.lead, plan.evaluation, first, ActionStatus.done, "", None)
+    services.set_status(plan.lead, plan.evaluation, first, ActionStatus.done, "", first.version)
     db.session.commit()
     auth.login(plan.setting.coordinator)
     text = page_text(client.get(f"/rounds/{plan.evaluation.round_id}"))
@@ -384,3 +384,62 @@ def test_the_round_page_and_the_plan_page_use_a_constant_number_of_queries(clien
         db.session.commit()
     assert queries(round_page) == round_before
     assert queries(url(plan)) == plan_before
+
+
+def test_a_form_without_its_version_is_refused_and_a_second_try_after_a_conflict_works(client, auth, plan):
+    row = add_action(plan)
+    auth.login(plan.lead)
+    for data in ({"status": "done", "reason": ""}, {"status": "done", "reason": "", "version": "abc"}):
+        response = client.post(url(plan, f"/actions/{row.id}/status"), data=data)
+        assert response.status_code == 409
+        assert "niet meer actueel" in page_text(response)
+    missing = {k: v for k, v in action_form(plan, title="Zonder versie").items() if k != "version"}
+    assert client.post(url(plan, f"/actions/{row.id}/edit"), data=missing).status_code == 409
+    db.session.refresh(row)
+    assert (row.status, row.title) == (ActionStatus.planned, "Veiligheidsplan opstellen")
+    # after a conflict the form carries the version stored now, so saving again goes through
+    stale = client.post(url(plan, f"/actions/{row.id}/edit"),
+                        data=action_form(plan, title="Nieuwe titel", version=str(row.version + 5)))
+    assert stale.status_code == 409
+    shown = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"',
+                      stale.get_data(as_text=True))
+    version = shown.group(1) or shown.group(2)
+    assert version == str(row.version)
+    again = client.post(url(plan, f"/actions/{row.id}/edit"), data=action_form(plan, title="Nieuwe titel",
+                                                                               version=version))
+    assert again.status_code == 302
+    db.session.refresh(row)
+    assert row.title == "Nieuwe titel"
+
+
+def test_a_reopened_report_keeps_the_recommendations_the_plan_answers(client, auth, plan):
+    from peerreview.domain.evaluations import EvaluationStatus
+
+    add_action(plan)  # answers the first recommendation
+    plan.evaluation.status = EvaluationStatus.in_peer_review  # reopened: the team corrects its report
+    db.session.commit()
+    auth.login(plan.review.chair)
+    answered, free = plan.recommendations
+    base = f"/evaluations/{plan.evaluation.id}/review/recommendations"
+    refused = client.post(f"{base}/{answered.id}/delete")
+    assert refused.status_code in (302, 422)
+    assert db.session.get(type(answered), answered.id) is not None
+    assert client.post(f"{base}/{free.id}/delete").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(free), free.id) is None
+
+
+def test_the_report_marks_a_recommendation_with_only_dropped_actions_as_open(client, auth, plan):
+    row = add_action(plan)
+    auth.login(plan.lead)
+    client.post(url(plan, f"/actions/{row.id}/status"),
+                data={"status": "dropped", "reason": "Regionaal opgepakt.", "version": str(row.version)})
+    html = client.get(f"/evaluations/{plan.evaluation.id}/report").get_data(as_text=True)
+    first = html.split(f'id="rapport-aanbeveling-{plan.recommendations[0].id}"')[1].split("</li>")[0]
+    assert "Open" in first and "(vervallen)" in first
+
+
+def test_invisible_characters_are_no_title(client, auth, plan):
+    auth.login(plan.lead)
+    response = client.post(url(plan, "/actions/new"), data=action_form(plan, title="\u200b\u200b\u202e"))
+    assert response.status_code == 422
