@@ -7,6 +7,7 @@ without touching their views: ``plan_links`` and ``previous_plan_for``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -142,7 +143,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):  # noqa:
             form.version.data = str(row.version)
         else:
             form.start_on.data = today()
-            form.due_on.data = max(today(), evaluation.round.plan_due)
+            form.due_on.data = max(today(), services.plan_end_of(evaluation))
             chosen = request.args.get("recommendation", "")
             if chosen in {str(r.id) for r in recommendations}:
                 form.recommendations.data = [chosen]
@@ -369,6 +370,12 @@ def progress_review(evaluation_id: int):  # noqa: ANN201
 
 
 # ---------------------------------------------------------------- for other pages
+
+
+@bp.app_template_global()
+def plan_end_for(evaluation: Evaluation) -> date:
+    """The last day of the evaluation's plan period, for the templates."""
+    return services.plan_end_of(evaluation)
 
 
 @bp.app_template_global()

@@ -36,6 +36,7 @@ from ..domain.plans import (
     is_overdue,
     open_recommendations,
     order_actions,
+    plan_end,
     plan_stage,
     progress,
     progress_by_theme,
@@ -78,10 +79,18 @@ def _changed_meanwhile() -> str:
 # ---------------------------------------------------------------- stage and permissions
 
 
-def stage_of(evaluation: Evaluation, on: date | None = None) -> PlanStage:
+def _published_on(evaluation: Evaluation) -> date | None:
     report = db.session.get(PeerReport, evaluation.id)
-    published = report.published_at.astimezone(AMSTERDAM).date() if report and report.published_at else None
-    return plan_stage(evaluation.status, evaluation.round.plan_due, on or today(), published)
+    return report.published_at.astimezone(AMSTERDAM).date() if report and report.published_at else None
+
+
+def plan_end_of(evaluation: Evaluation) -> date:
+    """The last day of the evaluation's plan period (the round's deadline, or later for a late report)."""
+    return plan_end(evaluation.round.plan_due, _published_on(evaluation))
+
+
+def stage_of(evaluation: Evaluation, on: date | None = None) -> PlanStage:
+    return plan_stage(evaluation.status, evaluation.round.plan_due, on or today(), _published_on(evaluation))
 
 
 def _require_editing(actor: User, evaluation: Evaluation) -> None:
@@ -94,7 +103,7 @@ def _require_editing(actor: User, evaluation: Evaluation) -> None:
         raise NotAllowed(_("Het verbeterplan begint zodra het rapport van het peer team is gepubliceerd; er is niets "
                            "opgeslagen."))
     raise NotAllowed(_("De planperiode van deze ronde is voorbij (tot en met %(d)s): het verbeterplan ligt vast voor "
-                       "de voortgangsreview. Er is niets opgeslagen.", d=_nl(evaluation.round.plan_due)))
+                       "de voortgangsreview. Er is niets opgeslagen.", d=_nl(plan_end_of(evaluation))))
 
 
 def _nl(value: date) -> str:
