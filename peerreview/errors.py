@@ -67,6 +67,18 @@ def _database_unavailable(error: Exception):  # noqa: ANN202
     return page, code
 
 
+def _record_refusal() -> None:
+    """Audit a 403. A refused request keeps nothing it did: its transaction is rolled back here (it would be at
+    the end of the request anyway), and the refusal is written in a transaction of its own, so it stays."""
+    from . import audit
+
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        db.session.close()
+    audit.record_refusal()
+
+
 def init_errors(app: Flask) -> None:
     app.register_error_handler(RateLimitExceeded, _throttled)
     app.register_error_handler(OperationalError, _database_unavailable)
@@ -90,6 +102,8 @@ def init_errors(app: Flask) -> None:
     def http_error(error: HTTPException):  # noqa: ANN202
         if error.code is None or error.code < 400:
             return error
+        if error.code == 403:
+            _record_refusal()
         if error.code in MESSAGES:
             return render_error(error.code)
         return render_template("errors/error.html", code=error.code, title=error.name,

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     IntegerField,
     SearchField,
     SelectChoice,
@@ -17,9 +19,10 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from ..audit import KINDS as AUDIT_KINDS
 from ..domain.accounts import AccountStatus
 from ..domain.municipalities import SIZE_CLASSES
 from ..domain.roles import Role
@@ -292,3 +295,52 @@ class UserFilterForm(FlaskForm):
         self.municipality_id.choices = _with_empty(
             ((m.id, f"{m.name} ({m.cbs_code})") for m in municipalities), _l("Alle gemeenten")
         )
+
+
+# ---------------------------------------------------------------- audit log
+
+
+class DayField(DateField):
+    """A day (``YYYY-MM-DD``, what a date input sends) with a Dutch message for anything else."""
+
+    FIRST, LAST = date(2000, 1, 1), date(2999, 12, 31)
+
+    def __init__(self, label: str, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(label, format="%Y-%m-%d", validators=[Optional()], **kwargs)
+
+    def process_formdata(self, valuelist: list[str]) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            self.data = datetime.strptime(text, "%Y-%m-%d").date()
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Vul een geldige datum in, bijvoorbeeld 2027-03-31.")) from None
+        if not self.FIRST <= self.data <= self.LAST:
+            self.data = None
+            raise ValueError(_l("Vul een datum in tussen 2000 en 2999."))
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form
+
+    kind = ChoiceField(
+        _l("Soort"),
+        default="",
+        invalid_message=_l("Kies een soort uit de lijst."),
+        choices=_with_empty(AUDIT_KINDS.items(), _l("Alle soorten")),
+    )
+    email = SearchField(
+        _l("E-mailadres bevat"),
+        validators=[Optional(), Length(max=254, message=_l("Een e-mailadres is hoogstens 254 tekens lang."))],
+    )
+    since = DayField(_l("Vanaf (datum)"))
+    until = DayField(_l("Tot en met (datum)"))
+    submit = SubmitField(_l("Filteren"))
+
+    def validate_until(self, field: DayField) -> None:
+        if field.data is not None and self.since.data is not None and field.data < self.since.data:
+            raise ValidationError(_l("De einddatum ligt vóór de begindatum."))

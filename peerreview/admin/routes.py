@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
+from .. import audit as audit_log
 from ..domain import permissions
 from ..domain.accounts import AccountStatus, account_status
 from ..domain.errors import DomainError
@@ -23,6 +24,7 @@ from ..forms import EmptyForm, show_error
 from ..models import Municipality, Region, User
 from . import bp, services
 from .forms import (
+    AuditFilterForm,
     EditUserForm,
     InviteUserForm,
     MemberForm,
@@ -103,7 +105,8 @@ def _user(user_id: int) -> User:
 @bp.route("/")
 def index():  # noqa: ANN201
     region = None if permissions.is_admin(current_user) else current_user.region
-    return render_template("admin/index.html", region=region)
+    return render_template("admin/index.html", region=region,
+                           can_read_audit=permissions.can_read_audit(current_user))
 
 
 # ---------------------------------------------------------------- regions
@@ -323,3 +326,30 @@ def reactivate_user(user_id: int):  # noqa: ANN201
     if done:
         flash(_("Het account van %(name)s is weer actief.", name=user.name), "success")
     return redirect(url_for(".edit_user", user_id=user.id))
+
+
+# ---------------------------------------------------------------- audit log
+
+#: The filters the audit page keeps in its pager links.
+AUDIT_FILTERS = ("kind", "email", "since", "until")
+
+
+@bp.route("/audit")
+def audit():  # noqa: ANN201
+    """The audit log, newest first, filtered by kind, e-mail address and days (Europe/Amsterdam)."""
+    _require(permissions.can_read_audit(current_user))
+    form = AuditFilterForm(formdata=request.args)
+    valid = form.validate()
+    page = request.args.get("page", 1, type=int) or 1
+    rows, page, pages, total = audit_log.search(
+        kind=(form.kind.data or None) if valid else None,
+        email=form.email.data if valid else None,
+        since=form.since.data if valid else None,
+        until=form.until.data if valid else None,
+        page=page,
+    )
+    filters = {name: request.args.get(name, "") for name in AUDIT_FILTERS if request.args.get(name)} if valid else {}
+    return render_template("admin/audit.html", form=form, events=rows, page=page, pages=pages, total=total,
+                           filters=filters, filtered=any(request.args.get(name) for name in AUDIT_FILTERS),
+                           invalid=not valid,
+                           kind_label=audit_log.kind_label, describe=audit_log.describe)

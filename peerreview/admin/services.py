@@ -21,6 +21,7 @@ from ..domain.accounts import AccountStatus
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.municipalities import normalize_cbs_code, validate_inhabitants
 from ..domain.roles import MUNICIPAL_ROLES, Role, parse_role
+from ..domain.text import one_line
 from ..extensions import db
 from ..models import Municipality, Region, RegionMembership, User
 
@@ -34,7 +35,7 @@ def _flush_or(conflict: DomainError) -> None:
 
 
 def _clean(text: str | None) -> str:
-    return " ".join((text or "").split())
+    return one_line(text)
 
 
 def region_ids_of(municipality: Municipality | None) -> set[int]:

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import audit
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..forms import EmptyForm
@@ -54,8 +55,11 @@ def login():  # noqa: ANN201
         if user is not None:
             next_url = _safe_next(request.args.get("next"))
             _start_session(user)
+            audit.record("login_ok", actor=user)
             db.session.commit()
             return redirect(next_url or url_for("main.start"))
+        # Nothing of this request is committed: the failure is written in a transaction of its own.
+        audit.record_failed_login(form.email.data)
         error = LOGIN_FAILED
     form.password.data = ""
     return render_template("auth/login.html", form=form, error=error)
@@ -65,6 +69,9 @@ def login():  # noqa: ANN201
 def logout():  # noqa: ANN201
     form = EmptyForm()
     if form.validate_on_submit():
+        if current_user.is_authenticated:
+            audit.record("logout")
+            db.session.commit()
         logout_user()
         session.clear()
         flash(_("U bent uitgelogd."), "success")
@@ -82,6 +89,10 @@ def forgot_password():  # noqa: ANN201
             "auth/forgot_password_sent.html", email=form.email.data, lifetime=services.password_reset_lifetime()
         )
     return render_template("auth/forgot_password.html", form=form)
+
+
+#: What a successful reset or activation is in the audit log.
+_AUDIT_KINDS = {Purpose.reset_password: "password_reset", Purpose.activate: "account_activated"}
 
 
 def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, done_message):  # noqa: ANN001, ANN202
@@ -102,6 +113,7 @@ def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, 
             form.password.errors.append(error.message)
         else:
             _start_session(user)
+            audit.record(_AUDIT_KINDS[purpose], actor=user)
             db.session.commit()
             flash(str(done_message), "success")
             return redirect(url_for("main.start"))
@@ -137,6 +149,7 @@ def change_password():  # noqa: ANN201
             field.errors.append(error.message)
         else:
             login_user(current_user._get_current_object())  # keep this session; others end
+            audit.record("password_changed")
             db.session.commit()
             flash(_("Uw wachtwoord is gewijzigd."), "success")
             return redirect(url_for("main.start"))

@@ -191,6 +191,11 @@ def can_resend_invitation(
     )
 
 
+def can_read_audit(user: Actor) -> bool:
+    """The audit log (log-ins, refusals, state changes, exports of everyone): the administrator only."""
+    return is_admin(user)
+
+
 def can_view_questionnaire(user: Actor, *, is_draft: bool) -> bool:
     """Every signed-in user reads the questionnaires in use or retired; drafts only administrators."""
     return is_admin(user) if is_draft else user.is_active

@@ -57,6 +57,7 @@ from enum import StrEnum
 from .errors import InvalidValue, raise_collected
 from .evaluations import EvaluationStatus, clean_text
 from .questionnaire import Questionnaire, Scale
+from .text import one_line
 
 MAX_TITLE = 200
 MIN_TITLE = 3
@@ -195,7 +196,7 @@ def check_action(questionnaire: Questionnaire, *, title: str | None, description
     """Every problem of an action at once. ``recommendations`` are the recommendations of *this* evaluation's
     report (id → its themes): any other id, also one of another gemeente, is refused."""
     problems: list[InvalidValue] = []
-    clean_title = " ".join(clean_text(title).split())
+    clean_title = one_line(clean_text(title))
     if len(clean_title) < MIN_TITLE:
         problems.append(InvalidValue("Geef de actie een titel (minstens 3 tekens).", field="title"))
     elif len(clean_title) > MAX_TITLE:
@@ -204,7 +205,7 @@ def check_action(questionnaire: Questionnaire, *, title: str | None, description
     if len(clean_description) > MAX_DESCRIPTION:
         problems.append(InvalidValue(f"De beschrijving is te lang: hoogstens {MAX_DESCRIPTION} tekens.",
                                      field="description"))
-    clean_owner = " ".join(clean_text(owner).split())
+    clean_owner = one_line(clean_text(owner))
     if not clean_owner:
         problems.append(InvalidValue("Vul een eigenaar in: een persoon of een rol, bijvoorbeeld "
                                      "‘veiligheidscoördinator’.", field="owner"))

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from .. import audit
 from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError
@@ -548,6 +549,9 @@ def excel_page(evaluation_id: int):  # noqa: ANN201
 def excel_download(evaluation_id: int):  # noqa: ANN201
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     content = services.export_workbook(evaluation, questionnaire, current_user)
+    audit.record("export", subject=f"evaluation:{evaluation.id}",
+                 details={"what": "self_evaluation_answers", "format": "xlsx"})
+    db.session.commit()
     return send_file(BytesIO(content), as_attachment=True,
                      download_name=services.export_filename(evaluation, current_user),
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

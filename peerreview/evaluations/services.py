@@ -17,10 +17,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from .. import audit
 from ..admin.services import _email_conflict, _flush_or, _send_invitation, members_of
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
@@ -48,6 +49,7 @@ from ..domain.evaluations import (
 )
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.roles import Role
+from ..domain.text import one_line
 from ..extensions import db
 from ..models import (
     Answer,
@@ -138,7 +140,7 @@ def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) ->
         errors.append(InvalidValue(_("Kies alleen gemeenten die lid zijn van uw regio."), field="municipality_ids"))
     elif not chosen:
         errors.append(InvalidValue(_("Kies minstens één gemeente die meedoet."), field="municipality_ids"))
-    name = " ".join(data.name.split())
+    name = one_line(data.name)
     if name and db.session.scalar(select(Round.id).where(Round.region_id == region_id, Round.name == name)):
         errors.append(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
     if errors:
@@ -603,6 +605,9 @@ def record_event(evaluation: Evaluation, actor: User | None, kind: str, subject:
     event = EvaluationEvent(evaluation_id=evaluation.id, actor_id=actor.id if actor else None, kind=kind,
                             subject=subject, details=details or {}, at=utcnow())
     db.session.add(event)
+    if kind in STATE_EVENT_LABELS:  # every state change is in the audit log too (without a reopening's reason)
+        audit.record("state_change", actor=actor, subject=f"evaluation:{evaluation.id}",
+                     details={"event": kind, "from": (details or {}).get("from"), "to": (details or {}).get("to")})
     return event
 
 
@@ -677,7 +682,11 @@ def flush_state() -> None:
 
 
 def remember_place(evaluation: Evaluation, user: User, place: str) -> None:
-    """Inside a savepoint, so that the same user opening two tabs at once (both inserting) costs nothing."""
+    """Inside a savepoint, so that the same user opening two tabs at once (both inserting) costs nothing.
+
+    On SQLite the savepoint opens a transaction that reads before it writes; when another request holds the write
+    lock at that moment, SQLite refuses at once ("database is locked") rather than wait, to avoid a deadlock. The
+    place is a convenience, not worth a 503 on an ordinary page view: it is then simply not remembered."""
     try:
         with db.session.begin_nested():
             visit = db.session.get(Visit, (evaluation.id, user.id))
@@ -685,8 +694,12 @@ def remember_place(evaluation: Evaluation, user: User, place: str) -> None:
                 db.session.add(Visit(evaluation_id=evaluation.id, user_id=user.id, place=place, at=utcnow()))
             elif visit.place != place:
                 visit.place, visit.at = place, utcnow()
+            db.session.flush()
     except IntegrityError:
         pass  # the other tab recorded it: either place is fine
+    except OperationalError as error:
+        if db.engine.dialect.name != "sqlite" or "locked" not in str(error.orig):
+            raise
 
 
 def last_place(evaluation: Evaluation, user: User) -> str | None:
@@ -842,7 +855,7 @@ def invite_colleague(actor: User, *, email: str, name: str) -> tuple[User, str]:
     email = User.normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
         raise _email_conflict(email)
-    user = User(email=email, name=" ".join((name or "").split()), role=Role.municipal_contributor,
+    user = User(email=email, name=one_line(name), role=Role.municipal_contributor,
                 municipality_id=actor.municipality_id, is_active=True)
     db.session.add(user)
     _flush_or(_email_conflict(email))

@@ -1,5 +1,6 @@
 """Every model, imported from one place so Alembic sees all tables."""
 
+from .audit import AuditEvent
 from .evaluations import (
     Answer,
     ConsensusAnswer,
@@ -35,6 +36,7 @@ from .reviews import (
 from .users import User
 
 __all__ = [
+    "AuditEvent",
     "Answer", "ConsensusAnswer", "ConsensusNote", "Evaluation", "EvaluationEvent", "ExcelImport", "Municipality",
     "QuestionnaireVersion", "Region", "RegionMembership", "Round", "SectionNote", "User", "Visit",
     "ConflictDeclaration", "PeerReport", "PeerScore", "Recommendation", "RecommendationTheme", "ReviewEntry",

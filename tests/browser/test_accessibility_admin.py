@@ -56,6 +56,7 @@ def test_admin_pages(page: Page, world, log_in, screenshot):  # noqa: ANN001
         "/admin/municipalities", "/admin/municipalities?q=zaan&size_class=zeer_groot",
         "/admin/municipalities/new", f"/admin/municipalities/{zaanstad}", f"/admin/municipalities/{zaanstad}/edit",
         "/admin/users", "/admin/users?status=invited", "/admin/users/invite", f"/admin/users/{lead}/edit",
+        "/admin/audit", "/admin/audit?kind=login_ok&since=2020-01-01", "/admin/audit?since=gisteren",
     ], forms=["/admin/regions/new", "/admin/municipalities/new", "/admin/users/invite"])
 
 
