@@ -48,7 +48,8 @@ def add_action_for(page: Page, recommendation: int, title: str, owner: str, days
 
 def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: Page, log_in, plan, screenshot):  # noqa: ANN001
     log_in(plan.lead.email)
-    page.get_by_role("region", name="Zelfevaluatie").get_by_role("link", name="Verbeterplan", exact=True).click()
+    own = page.get_by_role("region", name="Zelfevaluatie")
+    own.get_by_role("link", name=f"Verbeterplan {plan.evaluation.round.name}", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Verbeterplan Aadorp")
     expect(page.get_by_text("2 aanbevelingen open")).to_be_visible()
     assert_accessible(page)
