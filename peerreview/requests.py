@@ -10,6 +10,15 @@ from werkzeug.routing import IntegerConverter
 MAX_ID = 2**31 - 1
 
 
+def form_id(value: object) -> int | None:
+    """An id from a form: a whole number the database can hold, else ``None`` (refused like an unknown id)."""
+    text = str(value or "").strip()
+    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
+        return None
+    number = int(text)
+    return number if 1 <= number <= MAX_ID else None
+
+
 class IdConverter(IntegerConverter):
     """``<int:...>`` that never matches a number the database cannot hold: such a URL is a 404, not a 500."""
 

@@ -24,7 +24,7 @@ from ..evaluations import services as evaluation_services
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, ImprovementAction
-from ..requests import MAX_ID
+from ..requests import form_id
 from ..reviews import services as reviews
 from . import bp, services
 from .forms import ActionForm, FilterForm, NoteForm, StatusForm
@@ -73,13 +73,6 @@ def _action(loaded: Loaded, action_id: int) -> ImprovementAction:
         abort(404)
     return row
 
-
-def _int(value: object) -> int | None:
-    text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_ID else None
 
 
 def _plan_url(evaluation: Evaluation, anchor: str = "") -> str:
@@ -160,7 +153,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):  # noqa:
             if row is None:
                 row = services.add_action(current_user, evaluation, data)
             else:
-                services.update_action(current_user, evaluation, row, data, _int(form.version.data))
+                services.update_action(current_user, evaluation, row, data, form_id(form.version.data))
         except services.EditConflict as error:
             db.session.rollback()
             show_error(form, error)
@@ -243,7 +236,7 @@ def set_status(evaluation_id: int, action_id: int):  # noqa: ANN201
     _csrf_or_400(form)
     try:
         new_status, reason = check_status(form.status.data, form.reason.data)
-        services.set_status(current_user, loaded.evaluation, row, new_status, reason, _int(form.version.data))
+        services.set_status(current_user, loaded.evaluation, row, new_status, reason, form_id(form.version.data))
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)

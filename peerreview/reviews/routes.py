@@ -34,7 +34,7 @@ from ..evaluations import services as evaluation_services
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, TeamMember
-from ..requests import MAX_ID
+from ..requests import form_id
 from . import bp, notify, services
 from .forms import (
     AddMemberForm,
@@ -94,14 +94,6 @@ def _refused(error: DomainError, status: int = 422) -> int:
     return status
 
 
-def _int(value: object) -> int | None:
-    """An id from a form: a whole number the database can hold, else ``None`` (refused like an unknown id)."""
-    text = str(value or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > len(str(MAX_ID)):
-        return None
-    number = int(text)
-    return number if 1 <= number <= MAX_ID else None
-
 
 def _theme_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
     return [SelectChoice(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
@@ -123,7 +115,7 @@ def team(evaluation_id: int):  # noqa: ANN201
         _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
         if not form.validate_on_submit():
             abort(400)
-        user_id = _int(form.user_id.data)
+        user_id = form_id(form.user_id.data)
         try:
             if user_id is None:
                 raise InvalidValue(_("Kies een peer reviewer."), field="user_id")
@@ -675,7 +667,7 @@ def conflicts():  # noqa: ANN201
     status = 200
     if form.validate_on_submit():
         try:
-            municipality_id = _int(form.municipality_id.data)
+            municipality_id = form_id(form.municipality_id.data)
             if municipality_id is None:
                 raise InvalidValue(_("Kies een gemeente uit de lijst."), field="municipality_id")
             declaration = services.declare_conflict(current_user, municipality_id, form.reason.data)
