@@ -112,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .evaluations import bp as evaluations_bp
+    from .exports import bp as exports_bp
     from .main import bp as main_bp
     from .plans import bp as plans_bp
     from .questionnaires import bp as questionnaires_bp
@@ -126,6 +127,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reviews_bp)
     app.register_blueprint(plans_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(exports_bp)
 
 
 def register_error_handlers(app: Flask) -> None:

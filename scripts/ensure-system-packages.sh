@@ -2,6 +2,8 @@
 # Installs the Debian packages the tests need when they are missing:
 #   chromium    headless browser for the Playwright and axe-core tests
 #   postgresql  server binaries for the throwaway test database
+#   fonts-dejavu-core  the PDF reports' font (reportlab's own Vera is the fallback)
+#   poppler-utils      pdftoppm, to render exported PDFs to PNG in the tests
 set -euo pipefail
 
 need=()
@@ -11,6 +13,8 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { [ "$(id -u)" 
   need+=(postgresql)
 fi
 fc-list 2>/dev/null | grep -qi dejavu || need+=(fonts-dejavu-core)
+# pdftoppm renders the exported PDF reports to PNG in the tests
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0

@@ -60,6 +60,7 @@ from ..domain.evaluations import (
     parse_links,
 )
 from ..domain.questionnaire import Question, Questionnaire, Scale, Section
+from ..spreadsheets import clean, put_text
 
 logger = logging.getLogger(__name__)
 
@@ -89,11 +90,6 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
 
-# Characters a spreadsheet may read as the start of a formula (or DDE command) when the cell is edited.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-# Control characters that XML 1.0 (and so xlsx) cannot hold; openpyxl refuses them.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 _OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 # Column widths (characters) of a section sheet.
@@ -218,7 +214,7 @@ def build_workbook(questionnaire: Questionnaire, *, answers: Mapping[str, Answer
     empty answer or note."""
     workbook = Workbook()
     workbook.properties.creator = "Peerreview"
-    workbook.properties.title = _clean(f"Zelfevaluatie {meta.municipality} – {questionnaire.title}")
+    workbook.properties.title = clean(f"Zelfevaluatie {meta.municipality} – {questionnaire.title}")
     intro = workbook.active
     assert intro is not None  # noqa: S101 (a new workbook has one sheet)
     _write_intro(intro, questionnaire, meta)
@@ -233,7 +229,7 @@ def build_workbook(questionnaire: Questionnaire, *, answers: Mapping[str, Answer
 
     choice_sheet = workbook.create_sheet(CHOICES_SHEET)
     for row, entry in enumerate(entries, start=1):
-        _put_text(choice_sheet.cell(row=row, column=1), entry)
+        put_text(choice_sheet.cell(row=row, column=1), entry)
     choice_sheet.sheet_state = "hidden"
     choice_sheet.column_dimensions["A"].width = 45
     _protect(choice_sheet)
@@ -247,20 +243,6 @@ def build_workbook(questionnaire: Questionnaire, *, answers: Mapping[str, Answer
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _clean(text: str) -> str:
-    return _ILLEGAL.sub("", text)[:MAX_CELL_TEXT]
-
-
-def _put_text(cell: Cell, text: str) -> None:
-    """Write ``text`` as a string, never as a formula (openpyxl reads a leading "=" as one) or an error value
-    ("#N/A"); with Excel's quote prefix where editing the cell would otherwise turn it into a formula."""
-    text = _clean(text)
-    cell.value = text
-    cell.data_type = "s"
-    if text.startswith(FORMULA_START):
-        cell.quotePrefix = True
 
 
 def _lines(text: str, width: float) -> int:
@@ -299,12 +281,12 @@ def _write_intro(sheet: Worksheet, questionnaire: Questionnaire, meta: ExportMet
         nonlocal row
         row += gap
         if label:
-            _put_text(sheet.cell(row=row, column=1), label)
+            put_text(sheet.cell(row=row, column=1), label)
             sheet.cell(row=row, column=1).font = _BOLD
             sheet.cell(row=row, column=1).alignment = _WRAP
         if text:
             cell = sheet.cell(row=row, column=2)
-            _put_text(cell, text)
+            put_text(cell, text)
             cell.alignment = _WRAP
             if bold:
                 cell.font = _BOLD
@@ -312,7 +294,7 @@ def _write_intro(sheet: Worksheet, questionnaire: Questionnaire, meta: ExportMet
         row += 1
 
     title = sheet.cell(row=1, column=1)
-    _put_text(title, f"Zelfevaluatie: {questionnaire.title}")
+    put_text(title, f"Zelfevaluatie: {questionnaire.title}")
     title.font = Font(bold=True, size=14)
     row = 3
     line("Gemeente", meta.municipality)
@@ -361,7 +343,7 @@ def _write_section(sheet: Worksheet, questionnaire: Questionnaire, section: Sect
 
     for column, text in enumerate(headers(scale), start=1):
         cell = sheet.cell(row=1, column=column)
-        _put_text(cell, text)
+        put_text(cell, text)
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
         cell.alignment = _WRAP
@@ -381,7 +363,7 @@ def _write_section(sheet: Worksheet, questionnaire: Questionnaire, section: Sect
     for group_title, questions in _groups(section):
         if group_title is not None:
             heading = sheet.cell(row=row, column=3)
-            _put_text(heading, group_title)
+            put_text(heading, group_title)
             heading.font = _BOLD
             heading.alignment = _WRAP
             for column in range(1, columns.last + 1):
@@ -397,15 +379,15 @@ def _write_section(sheet: Worksheet, questionnaire: Questionnaire, section: Sect
     row += 1
     for label, text in ((STRENGTHS_LABEL, note.strengths), (IMPROVEMENTS_LABEL, note.improvements)):
         label_cell = sheet.cell(row=row, column=1)
-        _put_text(label_cell, label)
+        put_text(label_cell, label)
         label_cell.font = _BOLD
         label_cell.alignment = _WRAP
         prompt = sheet.cell(row=row, column=2)
-        _put_text(prompt, "→")
+        put_text(prompt, "→")
         prompt.alignment = Alignment(horizontal="center", vertical="top")
         cell = sheet.cell(row=row, column=NOTE_COLUMN)
         if text:
-            _put_text(cell, text)
+            put_text(cell, text)
         _input_style(cell)
         sheet.row_dimensions[row].height = _height(max(6, _lines(text, WIDTHS["question"])))
         row += 1
@@ -434,17 +416,17 @@ def _input_style(cell: Cell) -> None:
 def _write_question(sheet: Worksheet, row: int, question: Question, scale: Scale, answer: AnswerData,
                     columns: _Columns, widths: list[int]) -> None:
     id_cell = sheet.cell(row=row, column=1)
-    _put_text(id_cell, question.id)
+    put_text(id_cell, question.id)
     id_cell.font = _ID_FONT
     id_cell.alignment = _WRAP
     texts = [question.id, question.number, question.text, question.guidance]
-    _put_text(sheet.cell(row=row, column=2), question.number)
-    _put_text(sheet.cell(row=row, column=3), question.text)
+    put_text(sheet.cell(row=row, column=2), question.number)
+    put_text(sheet.cell(row=row, column=3), question.text)
     sheet.cell(row=row, column=3).font = _BOLD
-    _put_text(sheet.cell(row=row, column=4), question.guidance)
+    put_text(sheet.cell(row=row, column=4), question.guidance)
     for offset, level in enumerate(scale.describe(question)):
         cell = sheet.cell(row=row, column=columns.levels + offset)
-        _put_text(cell, level.text)
+        put_text(cell, level.text)
         if not level.is_specific:
             cell.font = _GENERAL_FONT
         texts.append(level.text)
@@ -462,7 +444,7 @@ def _write_question(sheet: Worksheet, row: int, question: Question, scale: Scale
                             strict=True):
         cell = sheet.cell(row=row, column=column)
         if text:
-            _put_text(cell, text)
+            put_text(cell, text)
         _input_style(cell)
         texts.append(text)
     lines = max(_lines(text, width) for text, width in zip(texts, widths, strict=True))
@@ -484,9 +466,9 @@ def _write_meta(sheet: Worksheet, questionnaire: Questionnaire, meta: ExportMeta
         ("round_name", meta.round_name),
     ]
     for row, (key, value) in enumerate(rows, start=1):
-        _put_text(sheet.cell(row=row, column=1), key)
+        put_text(sheet.cell(row=row, column=1), key)
         if isinstance(value, str):
-            _put_text(sheet.cell(row=row, column=2), value)
+            put_text(sheet.cell(row=row, column=2), value)
         else:
             sheet.cell(row=row, column=2).value = value
     sheet.sheet_state = "veryHidden"

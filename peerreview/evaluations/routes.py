@@ -15,7 +15,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from .. import audit
 from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError
@@ -29,9 +28,11 @@ from ..domain.evaluations import (
     check_consensus,
     digest,
 )
+from ..domain.exports import ExportKind
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.scoring import section_scores
 from ..errors import render_error
+from ..exports.services import record_download
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, Round
@@ -549,11 +550,10 @@ def excel_page(evaluation_id: int):  # noqa: ANN201
 def excel_download(evaluation_id: int):  # noqa: ANN201
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     content = services.export_workbook(evaluation, questionnaire, current_user)
-    audit.record("export", subject=f"evaluation:{evaluation.id}",
-                 details={"what": "self_evaluation_answers", "format": "xlsx"})
+    filename = services.export_filename(evaluation, current_user)
+    record_download(current_user, ExportKind.SELF_EVALUATION_XLSX, evaluation=evaluation, filename=filename)
     db.session.commit()
-    return send_file(BytesIO(content), as_attachment=True,
-                     download_name=services.export_filename(evaluation, current_user),
+    return send_file(BytesIO(content), as_attachment=True, download_name=filename,
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      max_age=0)
 

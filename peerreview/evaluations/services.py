@@ -47,6 +47,7 @@ from ..domain.evaluations import (
     next_status,
     submission_check,
 )
+from ..domain.exports import export_label
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.roles import Role
 from ..domain.text import one_line
@@ -723,6 +724,7 @@ EVENT_LABELS = {
     "published": "Rapport van het peer team gepubliceerd",
     "reaction_saved": "Bestuurlijke reactie",
     "closed": "Afgesloten",
+    "export": "Gedownload",
 }
 """What the gemeente's history shows. The peer team's own events (its members, scores, interviews and draft
 report) are recorded in the same table but never shown to the gemeente: they are the team's."""
@@ -780,6 +782,8 @@ def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> Hist
         after = describe_answer(new, scale) if new is not None else None
     elif event.kind == "reopened":
         after = _("Reden: %(reason)s", reason=details.get("reason", ""))
+    elif event.kind == "export":
+        after = _("%(what)s: %(file)s", what=export_label(details.get("what")), file=details.get("file", ""))
     elif event.kind == "excel_import":
         after = _("%(n)s wijziging(en) uit %(file)s", n=details.get("count", 0), file=details.get("file", ""))
     if details.get("via") == "excel":

@@ -132,6 +132,7 @@ MATRIX: dict[str, list[dict]] = {
                                "POST": {"coordinator": 422, "coordinator_other_region": 422}}],
     "evaluations.round_detail": [{"GET": {"admin": 200, "coordinator": 200}}],
     "reports.region": [{"GET": {"admin": 200, "coordinator": 200}}],
+    "exports.region_xlsx": [{"GET": {"admin": 200, "coordinator": 200}}],
     "reviews.review_rules": [{"GET": {"admin": 200, "coordinator": 200}, "POST": {"admin": 302, "coordinator": 302}}],
     # ------------------------------------------------------------ the self-evaluation
     "evaluations.colleagues": [{  # every lead, for their own gemeente
@@ -279,5 +280,18 @@ MATRIX: dict[str, list[dict]] = {
     "reports.benchmark": [
         {"target": "published", "GET": _all(200, _READERS)},
         {"target": "review", "GET": {}},
+    ],
+    # ------------------------------------------------------------ downloads: the result page's own rule
+    "exports.report_pdf": [
+        {"target": "published", "GET": _all(200, _READERS)},
+        {"target": "closed", "GET": _all(200, _READERS)},
+        {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
+        {"target": "review", "GET": {}},
+    ],
+    "exports.report_xlsx": [
+        {"target": "published", "GET": _all(200, _READERS)},
+        {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
+        {"target": "review", "GET": {}},
+        {"target": "draft", "GET": {}},
     ],
 }

@@ -1,0 +1,68 @@
+"""Downloads. Thin: load, check the page's permission (403 before anything is built), build, record, send."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, send_file
+from flask_login import current_user, login_required
+
+from ..domain import permissions
+from ..domain.exports import ExportKind
+from ..evaluations import services as evaluation_services
+from ..extensions import db
+from ..models import Evaluation, Round
+from ..reviews import services as review_services
+from . import bp, pdf, services, workbooks
+from .services import XLSX_MIMETYPE
+
+
+def _published(evaluation_id: int) -> Evaluation:
+    """The evaluation whose results the user may see (the result page's own rule); 404 or 403 otherwise."""
+    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    if not permissions.can_view_results(current_user, evaluation, review_services.team_of(evaluation)):
+        abort(403)
+    return evaluation
+
+
+def _send(content: bytes, filename: str, mimetype: str):  # noqa: ANN202
+    return send_file(BytesIO(content), as_attachment=True, download_name=filename, mimetype=mimetype, max_age=0)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/results/report.pdf")
+@login_required
+def report_pdf(evaluation_id: int):  # noqa: ANN201
+    evaluation = _published(evaluation_id)
+    content = pdf.report_pdf(services.evaluation_export(evaluation, current_user))
+    filename = services.report_filename(evaluation, "pdf")
+    services.record_download(current_user, ExportKind.REPORT_PDF, evaluation=evaluation, filename=filename)
+    db.session.commit()
+    return _send(content, filename, "application/pdf")
+
+
+@bp.route("/evaluations/<int:evaluation_id>/results/data.xlsx")
+@login_required
+def report_xlsx(evaluation_id: int):  # noqa: ANN201
+    evaluation = _published(evaluation_id)
+    content = workbooks.evaluation_workbook(services.evaluation_export(evaluation, current_user))
+    filename = services.report_filename(evaluation, "xlsx")
+    services.record_download(current_user, ExportKind.REPORT_XLSX, evaluation=evaluation, filename=filename)
+    db.session.commit()
+    return _send(content, filename, XLSX_MIMETYPE)
+
+
+@bp.route("/rounds/<int:round_id>/results/region.xlsx")
+@login_required
+def region_xlsx(round_id: int):  # noqa: ANN201
+    round_ = db.session.get(Round, round_id)
+    if round_ is None:
+        abort(404)
+    if not permissions.can_view_region_results(current_user, round_.region_id):
+        abort(403)
+    content = workbooks.region_workbook(services.region_export(round_))
+    filename = services.region_filename(round_)
+    services.record_download(current_user, ExportKind.REGION_XLSX, round_=round_, filename=filename)
+    db.session.commit()
+    return _send(content, filename, XLSX_MIMETYPE)

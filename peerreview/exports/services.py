@@ -1,0 +1,300 @@
+"""What the downloads hold, gathered in a fixed number of queries, and the history of who downloaded what.
+
+The numbers come from one place: :func:`peerreview.reports.services.build_report` (the same report object as the
+result page). Around it this module gathers what only the exports show: the gemeente's consensus answers (and,
+for the gemeente's own people, every contributor's answers), the quotable interview notes (never the team-only
+ones), the peer team, and the improvement plan. The PDF (:mod:`.pdf`) and the workbooks (:mod:`.workbooks`) read
+the :class:`EvaluationExport` and :class:`RegionExport` and query nothing themselves."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from .. import audit
+from ..dates import AMSTERDAM, today
+from ..domain import permissions
+from ..domain.evaluations import AnswerData
+from ..domain.exports import ExportKind
+from ..domain.plans import (
+    OwnerKind,
+    PlanStage,
+    Progress,
+    days_overdue,
+    is_overdue,
+    open_recommendations,
+    order_actions,
+    progress,
+)
+from ..domain.questionnaire import Questionnaire
+from ..domain.results import Report
+from ..domain.reviews import Confidentiality
+from ..evaluations import services as evaluation_services
+from ..evaluations.services import questionnaire_of_round, record_event
+from ..extensions import db
+from ..models import (
+    ActionNote,
+    Evaluation,
+    ImprovementAction,
+    ReviewEntry,
+    Round,
+    User,
+)
+from ..models.types import utcnow
+from ..plans import services as plan_services
+from ..reports import services as report_services
+from ..reports.services import RegionOverview
+from ..reviews import services as review_services
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+# ---------------------------------------------------------------- the evaluation's export
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One answer to one question: the gemeente's consensus or one contributor's own."""
+
+    question_id: str
+    number: str
+    section_id: str
+    question: str
+    value: int | None
+    unknown: bool
+    value_label: str  # "4 – Grotendeels op orde", "Weet niet / niet van toepassing" or "Niet beantwoord"
+    explanation: str
+    evidence: str
+    links: tuple[str, ...]
+    author: str = ""  # the contributor's name; empty for the consensus
+
+
+@dataclass(frozen=True)
+class NoteRow:
+    section_id: str
+    strengths: str
+    improvements: str
+
+
+@dataclass(frozen=True)
+class QuoteView:
+    """An interview or observation the team made quotable in the report."""
+
+    kind_label: str
+    held_on: date
+    interviewees: tuple[str, ...]
+    notes: str
+    section_ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TeamLine:
+    name: str
+    capacity: str
+    municipality: str | None
+    is_chair: bool
+
+    @property
+    def description(self) -> str:
+        parts = [self.capacity.lower()]
+        if self.municipality:
+            parts.append(self.municipality)
+        if self.is_chair:
+            parts.append("voorzitter")
+        return f"{self.name} ({', '.join(parts)})"
+
+
+@dataclass(frozen=True)
+class ActionView:
+    id: int
+    title: str
+    description: str
+    owner: str
+    owner_kind: str  # label
+    start_on: date
+    due_on: date
+    status: str  # ActionStatus value
+    status_label: str
+    status_reason: str
+    completed_on: date | None
+    section_ids: tuple[str, ...]
+    recommendation_ids: tuple[int, ...]
+    is_overdue: bool
+    days_overdue: int
+    last_note: str  # the latest progress note, "" without one
+    last_note_on: date | None
+    owner_is_partner: bool = False
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    label: str
+    note: str
+
+
+@dataclass(frozen=True)
+class PlanView:
+    stage: PlanStage
+    end_on: date  # the end of the plan period
+    progress: Progress
+    actions: tuple[ActionView, ...]  # overdue first, then by due date (as the plan page)
+    targets: Mapping[str, int]  # section id -> target level for the next round
+    verdicts: Mapping[int, VerdictView]  # recommendation id -> the voortgangsreview's verdict
+    open_recommendation_ids: frozenset[int]  # recommendations no live action answers
+
+    def actions_for(self, recommendation_id: int) -> tuple[ActionView, ...]:
+        return tuple(a for a in self.actions if recommendation_id in a.recommendation_ids)
+
+
+@dataclass(frozen=True)
+class EvaluationExport:
+    report: Report
+    questionnaire: Questionnaire
+    generated_at: datetime  # Europe/Amsterdam
+    consensus: tuple[AnswerRow, ...]
+    consensus_notes: tuple[NoteRow, ...]
+    contributions: tuple[AnswerRow, ...] | None  # None: the viewer may not see individual answers
+    quotes: tuple[QuoteView, ...]
+    team: tuple[TeamLine, ...]
+    plan: PlanView | None  # None: the viewer may not see the plan
+    reaction_at: datetime | None = None
+
+    def quotes_for(self, section_id: str) -> tuple[QuoteView, ...]:
+        return tuple(q for q in self.quotes if section_id in q.section_ids)
+
+    def notes_for(self, section_id: str) -> NoteRow | None:
+        return next((n for n in self.consensus_notes if n.section_id == section_id), None)
+
+    def section_label(self, section_id: str) -> str:
+        if self.questionnaire.has_section(section_id):
+            section = self.questionnaire.section(section_id)
+            return f"{section.number}. {section.title}"
+        return section_id
+
+
+def _answer_row(questionnaire: Questionnaire, question_id: str, data: AnswerData, author: str = "") -> AnswerRow:
+    question = questionnaire.question(question_id)
+    return AnswerRow(question_id, question.number, question.section_id, question.text,
+                     None if data.unknown else data.value, data.unknown, data.value_label(questionnaire.scale),
+                     data.explanation, data.evidence, tuple(data.links), author)
+
+
+def _plan_view(evaluation: Evaluation, recommendation_ids: list[int], on: date) -> PlanView:
+    """The plan's actions with their themes, recommendations and notes (four queries), targets and verdicts."""
+    rows = list(db.session.scalars(
+        select(ImprovementAction).where(ImprovementAction.evaluation_id == evaluation.id)
+        .options(selectinload(ImprovementAction.themes), selectinload(ImprovementAction.links),
+                 selectinload(ImprovementAction.notes))
+        .order_by(ImprovementAction.due_on, ImprovementAction.id)))
+    by_id = {row.id: row for row in rows}
+    views = []
+    for facts in order_actions((row.facts for row in rows), on):
+        row = by_id[facts.id]
+        notes: list[ActionNote] = sorted(row.notes, key=lambda n: (n.noted_on, n.id))
+        last = notes[-1] if notes else None
+        views.append(ActionView(
+            id=row.id, title=row.title, description=row.description or "", owner=row.owner,
+            owner_kind=row.owner_kind.label, start_on=row.start_on, due_on=row.due_on, status=row.status.value,
+            status_label=row.status.label, status_reason=row.status_reason or "", completed_on=row.completed_on,
+            section_ids=facts.section_ids, recommendation_ids=facts.recommendation_ids,
+            is_overdue=is_overdue(row.status, row.due_on, on), days_overdue=days_overdue(row.status, row.due_on, on),
+            last_note=last.text if last else "", last_note_on=last.noted_on if last else None,
+            owner_is_partner=row.owner_kind is OwnerKind.partner))
+    stored_verdicts = plan_services.verdicts(evaluation)
+    return PlanView(
+        stage=plan_services.stage_of(evaluation, on), end_on=plan_services.plan_end_of(evaluation),
+        progress=progress((row.facts for row in rows), on), actions=tuple(views),
+        targets=plan_services.targets(evaluation),
+        verdicts={rid: VerdictView(v.verdict.label, v.note) for rid, v in stored_verdicts.items()},
+        open_recommendation_ids=frozenset(open_recommendations(recommendation_ids, [r.facts for r in rows])))
+
+
+def evaluation_export(evaluation: Evaluation, viewer: User) -> EvaluationExport:
+    """Everything the PDF and the workbook of one published evaluation show, as ``viewer`` may see it.
+
+    ``evaluation`` must come with its round, region and gemeente loaded (``load_evaluation``); the caller has
+    checked that ``viewer`` may see the results."""
+    report = report_services.build_report(evaluation, viewer)
+    questionnaire = questionnaire_of_round(evaluation.round)
+    question_ids = [q.id for q in questionnaire.questions]
+    consensus = evaluation_services.consensus_answers(evaluation, question_ids)
+    consensus_rows = tuple(_answer_row(questionnaire, q.id, consensus[q.id].data)
+                           for q in questionnaire.questions if q.id in consensus)
+    notes = evaluation_services.consensus_notes(evaluation)
+    note_rows = tuple(NoteRow(s.id, notes[s.id].strengths or "", notes[s.id].improvements or "")
+                      for s in questionnaire.sections if s.id in notes
+                      and (notes[s.id].strengths or notes[s.id].improvements))
+    contributions = None
+    if permissions.can_see_individual_answers(viewer, evaluation):
+        contributed = evaluation_services.contributions(evaluation, question_ids)
+        contributions = tuple(_answer_row(questionnaire, q.id, c.data, c.author)
+                              for q in questionnaire.questions for c in contributed.get(q.id, ()))
+    members = review_services.team_members(evaluation)
+    team = review_services.facts(members)
+    quotes = tuple(
+        QuoteView(row.kind.label, row.held_on, tuple(row.interviewee_lines), row.notes, tuple(row.section_ids))
+        for row in db.session.scalars(
+            select(ReviewEntry).where(ReviewEntry.evaluation_id == evaluation.id,
+                                      ReviewEntry.confidentiality == Confidentiality.quotable)
+            .options(selectinload(ReviewEntry.themes)).order_by(ReviewEntry.held_on, ReviewEntry.id)))
+    plan = None
+    if permissions.can_view_plan(viewer, evaluation, team):
+        plan = _plan_view(evaluation, [r.id for r in report.recommendations], today())
+    peer_report = review_services.report_of(evaluation)
+    return EvaluationExport(
+        report=report, questionnaire=questionnaire, generated_at=utcnow().astimezone(AMSTERDAM),
+        consensus=consensus_rows, consensus_notes=note_rows, contributions=contributions, quotes=quotes,
+        team=tuple(TeamLine(m.user.name, m.capacity.label, m.user.municipality.name if m.user.municipality else None,
+                            m.is_chair) for m in members),
+        plan=plan, reaction_at=peer_report.reaction_at if peer_report else None)
+
+
+# ---------------------------------------------------------------- the region's export
+
+
+@dataclass(frozen=True)
+class RegionExport:
+    overview: RegionOverview
+    generated_at: datetime  # Europe/Amsterdam
+
+    @property
+    def round(self) -> Round:
+        return self.overview.round
+
+
+def region_export(round_: Round) -> RegionExport:
+    return RegionExport(report_services.region_overview(round_, today=today()), utcnow().astimezone(AMSTERDAM))
+
+
+# ---------------------------------------------------------------- file names and history
+
+
+def report_filename(evaluation: Evaluation, extension: str) -> str:
+    """``collegiale-toets-GM0363-2026.pdf``: what it is, whose (the CBS code) and the round's year."""
+    return f"collegiale-toets-{evaluation.municipality.cbs_code}-{evaluation.round.year}.{extension}"
+
+
+def region_filename(round_: Round) -> str:
+    return f"regio-overzicht-{_slug(round_.region.name)}-{round_.year}-ronde-{round_.id}.xlsx"
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "regio"
+
+
+def record_download(actor: User, kind: ExportKind, *, evaluation: Evaluation | None = None, round_: Round | None = None,
+                    filename: str) -> None:
+    """Who downloaded what, when: in the audit log always, and in the evaluation's own history for its exports.
+    The caller commits."""
+    if evaluation is not None:
+        record_event(evaluation, actor, "export", details={"what": kind.value, "file": filename})
+        audit.record("export", subject=f"evaluation:{evaluation.id}", details={"what": kind.value, "file": filename})
+    elif round_ is not None:
+        audit.record("export", subject=f"round:{round_.id}", details={"what": kind.value, "file": filename})

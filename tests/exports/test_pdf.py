@@ -1,0 +1,155 @@
+"""The PDF report, read back: text extraction (pypdf) finds the gemeente, every theme, every recommendation and the
+quotable notes and never a team-only note; the pages render to PNG (pdftoppm) to prove the file opens; the charts
+are vector drawings; long texts and long plans break across pages with the table header repeated."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from pypdf import PdfReader
+
+from peerreview.domain.plans import ActionStatus
+from peerreview.domain.reviews import MAX_JUDGEMENT, MAX_MOTIVATION, MAX_RECOMMENDATION
+from peerreview.evaluations.services import load_evaluation
+from peerreview.exports import pdf, services
+from peerreview.exports.services import ActionView, VerdictView
+from tests.exports.conftest import HOSTILE, QUOTE, REACTION, SECRET
+
+pytestmark = pytest.mark.db
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pdf"
+
+
+def text_of(content: bytes) -> tuple[PdfReader, list[str]]:
+    reader = PdfReader(io.BytesIO(content))
+    return reader, [" ".join((page.extract_text() or "").split()) for page in reader.pages]
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def render(content: bytes, tmp_path: Path, first: int = 1, last: int = 3, name: str = "page") -> list[Path]:
+    """The pages as PNG files, by poppler's pdftoppm: a file that does not open gives no pages."""
+    assert shutil.which("pdftoppm"), "pdftoppm (Debian's poppler-utils) is missing: make test installs it"
+    source = tmp_path / f"{name}.pdf"
+    source.write_bytes(content)
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(first), "-l", str(last), str(source),  # noqa: S603,S607
+                    str(tmp_path / name)], check=True, capture_output=True, timeout=60)
+    return sorted(tmp_path.glob(f"{name}-*.png"))
+
+
+def export_for(exported, user):  # noqa: ANN001, ANN201
+    return services.evaluation_export(load_evaluation(exported.evaluation.id), user)
+
+
+def test_the_report_reads_back_with_every_theme_recommendation_and_quotable_note(exported, tmp_path):
+    content = pdf.report_pdf(export_for(exported, exported.lead))
+    assert content.startswith(b"%PDF-")
+    reader, pages = text_of(content)
+    whole = " ".join(pages)
+    report = export_for(exported, exported.lead).report
+    assert "Súdwest-Fryslân ë" in pages[0]  # the cover, with the diacritics intact
+    assert report.cbs_code in pages[0] and report.region in pages[0] and report.round_name in pages[0]
+    for item in report.sections + report.profile:
+        assert item.title in whole, item.title
+    for recommendation in report.recommendations:
+        assert flat(recommendation.text) in whole, recommendation.text
+    assert flat(QUOTE) in whole  # quotable: "Financiën", "€ 12.500", "ïs"
+    assert "Financiën" in whole and "€ 12.500" in whole
+    assert SECRET not in whole and "Wethouder" not in whole  # the team-only interview, and whom it was with
+    assert flat(REACTION) in whole
+    assert "Het peer team oordeelt positief." in pages[1]  # the summary
+    for heading in ("Samenvatting", "Scores: zelfbeeld en peer team", "Per thema", "Verbeterplan",
+                    "Bijlage: methode en schaal"):
+        assert heading in whole
+    # running header and page numbers on every page but the cover
+    total = len(pages)
+    assert "Pagina" not in pages[0]
+    for number, text in enumerate(pages[1:], start=2):
+        assert f"Pagina {number} van {total}" in text
+        assert "Collegiale toets · Súdwest-Fryslân ë" in text
+    # the plan: every action with its status, the overdue one flagged, the verdict
+    for action in exported.actions:
+        assert action.title in whole
+    assert "3 dagen te laat" in whole
+    assert "Opgevolgd" in whole and "Goed opgepakt" in whole
+    # document properties and bookmarks
+    assert reader.metadata.title == f"Collegiale toets Súdwest-Fryslân ë – {report.round_name}"
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+    assert [o.title for o in reader.outline] == [
+        "Samenvatting", "Scores: zelfbeeld en peer team", "Per thema", "Verbeterplan",
+        "Bestuurlijke reactie van de gemeente", "Bijlage: methode en schaal"]
+    # the charts are drawings, not pictures; the font is embedded (the text is extractable, see above)
+    assert all(not page.images for page in reader.pages)
+    fonts = {str(f) for page in reader.pages for f in page["/Resources"]["/Font"].values()
+             for f in [f.get_object()["/BaseFont"]]}
+    assert any("DejaVuSans" in f or "Vera" in f for f in fonts), fonts
+
+    images = render(content, tmp_path, 1, 3)
+    assert len(images) == 3
+    for image in images:
+        with Image.open(image) as png:
+            assert png.size[0] > 300 and png.getextrema() != ((255, 255), (255, 255), (255, 255))  # not blank
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS / "collegiale-toets-minimal.pdf").write_bytes(content)
+
+
+def test_hostile_and_marked_up_text_is_printed_as_typed(exported):
+    export = export_for(exported, exported.lead)
+    export = dataclasses.replace(export, report=dataclasses.replace(
+        export.report, judgement="<b>niet vet</b> & <script>x</script> <font color='red'>rood</font>"))
+    _reader, pages = text_of(pdf.report_pdf(export))
+    assert "<b>niet vet</b> & <script>x</script> <font color='red'>rood</font>" in pages[1]
+    assert f"{HOSTILE[1]} bel de wijkagent" in " ".join(pages)
+
+
+def _long_action(index: int, description: str) -> ActionView:
+    from datetime import date
+
+    return ActionView(
+        id=1000 + index, title=f"Actie {index:02d} " + "lange titel " * 15, description=description,
+        owner="Afdeling Openbare Orde en Veiligheid, team handhaving en toezicht", owner_kind="Partner",
+        start_on=date(2026, 1, 1), due_on=date(2026, 12, 31), status=ActionStatus.in_progress.value,
+        status_label="In uitvoering", status_reason="", completed_on=None, section_ids=("analyse", "keten"),
+        recommendation_ids=(), is_overdue=index % 3 == 0, days_overdue=7 if index % 3 == 0 else 0,
+        last_note="Voortgang " * 100, last_note_on=date(2026, 6, 1), owner_is_partner=True)
+
+
+def test_long_texts_wrap_and_long_tables_break_across_pages_with_their_header(exported, tmp_path):
+    export = export_for(exported, exported.lead)
+    words = ("Gemeentelijke regie vraagt om een systematische aanpak met partners. " * 200)[:MAX_JUDGEMENT]
+    unbroken = "https://example.org/" + "a" * (MAX_MOTIVATION - 20)  # one 4,000-character word
+    report = export.report
+    themes = tuple(dataclasses.replace(t, motivation=unbroken) for t in report.themes)
+    recommendations = tuple(dataclasses.replace(r, text=("Zorg voor " + "x" * 40 + " ") * (MAX_RECOMMENDATION // 51))
+                            for r in report.recommendations)
+    report = dataclasses.replace(report, judgement=words, strengths=words, themes=themes,
+                                 recommendations=recommendations)
+    plan = dataclasses.replace(export.plan, actions=tuple(_long_action(i, words[:4000]) for i in range(60)),
+                               verdicts={r.id: VerdictView("Deels opgevolgd", "Toelichting " * 330)
+                                         for r in report.recommendations})
+    content = pdf.report_pdf(dataclasses.replace(export, report=report, plan=plan))
+    _reader, pages = text_of(content)
+    assert len(pages) > 30
+    with_header = [p for p in pages if re.search(r"Actie Eigenaar Thema's Aanbev\. Gereed Status", p)]
+    assert len(with_header) >= 2  # the plan table spans pages and repeats its header row
+    assert "Actie 59" in " ".join(pages)
+    assert len(render(content, tmp_path, 1, 2)) == 2
+
+
+def test_without_plan_or_reaction_those_chapters_are_left_out(exported):
+    export = export_for(exported, exported.lead)
+    export = dataclasses.replace(export, plan=None,
+                                 report=dataclasses.replace(export.report, reaction="", judgement=""))
+    reader, pages = text_of(pdf.report_pdf(export))
+    assert [o.title for o in reader.outline] == [
+        "Samenvatting", "Scores: zelfbeeld en peer team", "Per thema", "Bijlage: methode en schaal"]
+    assert "Het peer team heeft geen oordeel geschreven." in pages[1]
