@@ -23,6 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..dates import AMSTERDAM
+from ..domain.plans import Progress
 from ..domain.questionnaire import Questionnaire, Scale
 from ..domain.results import ItemResult
 from ..spreadsheets import put_text
@@ -482,7 +483,9 @@ def _members(sheet: Worksheet, export: RegionExport) -> None:
                Col("Ingediend op", 13), Col("Acties in plan", 10), Col("Afgerond", 10), Col("Te laat (acties)", 10))
     rows = []
     for r in export.overview.rows:
-        evaluation, progress = r.evaluation, plans.get(r.evaluation.id)
+        evaluation = r.evaluation
+        # a published member without actions has a plan with none (0); before publication there is no plan (empty)
+        progress = plans.get(evaluation.id, Progress() if evaluation.status.is_report_published else None)
         rows.append((evaluation.municipality.name, evaluation.municipality.cbs_code, evaluation.status.label,
                      r.answered, r.total, r.contributors, r.is_overdue, _local_date(evaluation.submitted_at),
                      progress.total if progress else None, progress.done if progress else None,
