@@ -179,8 +179,9 @@ def test_the_excel_download_is_recorded_as_an_export(client, auth, setting):
     response = client.get(f"/evaluations/{e.id}/excel/download")
     assert response.status_code == 200
     [event] = events("export")
+    filename = f"zelfevaluatie-{e.municipality.cbs_code}-{e.round.year}-{setting.contributor.id}.xlsx"
     assert (event.actor_id, event.subject, event.details) == (
-        setting.contributor.id, f"evaluation:{e.id}", {"what": "self_evaluation_answers", "format": "xlsx"})
+        setting.contributor.id, f"evaluation:{e.id}", {"what": "self_evaluation_answers", "file": filename})
 
 
 # ---------------------------------------------------------------- the admin page
