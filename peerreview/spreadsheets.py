@@ -14,7 +14,9 @@ from openpyxl.cell.cell import Cell
 #: What makes a spreadsheet program read a typed text as a formula (OWASP's "CSV injection" list).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: What XML 1.0 (and so an xlsx part) cannot hold: C0 controls but tab, newline and carriage return; lone
+#: surrogates; U+FFFE and U+FFFF. One of them in one cell makes the whole file unreadable.
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_CELL_TEXT = 32767  # Excel's limit for one cell
 
 

@@ -130,6 +130,12 @@ class Addressee(StrEnum):
         return {Addressee.municipality: "Gemeente", Addressee.region: "Regio",
                 Addressee.national: "Rijk"}[self]
 
+    @property
+    def recipient(self) -> str:
+        """In a sentence: "aan de gemeente", "aan de regio", "aan het Rijk"."""
+        return {Addressee.municipality: "de gemeente", Addressee.region: "de regio",
+                Addressee.national: "het Rijk"}[self]
+
 
 def parse_choice(enum_class: type[StrEnum], value: object, field_name: str, message: str) -> StrEnum:
     try:

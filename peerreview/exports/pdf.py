@@ -44,8 +44,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from ..domain.results import Cohort, ItemResult, Report
-from ..domain.reviews import Priority
+from ..domain.results import Cohort, ItemResult, RecommendationView, Report
+from ..domain.reviews import Addressee, Priority
 from ..templating import format_date, format_datetime, format_number, format_signed
 from . import drawings
 from .services import ActionView, EvaluationExport, PlanView
@@ -102,6 +102,8 @@ def _styles() -> StyleSheet1:
     sheet.add(ParagraphStyle("CellBold", parent=sheet["Cell"], fontName=bold))
     sheet.add(ParagraphStyle("HeadCell", parent=sheet["Cell"], fontName=bold, textColor=colors.white))
     sheet.add(ParagraphStyle("CellRight", parent=sheet["Cell"], alignment=TA_RIGHT))
+    sheet.add(ParagraphStyle("CellLate", parent=sheet["Cell"], fontName=bold, textColor=LATE))
+    sheet.add(ParagraphStyle("CellLateRight", parent=sheet["CellLate"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("HeadCellRight", parent=sheet["HeadCell"], alignment=TA_RIGHT))
     sheet.add(ParagraphStyle("Quote", parent=base, fontName=font + "-Italic", leftIndent=12, borderPadding=0,
                              textColor=INK))
@@ -115,7 +117,9 @@ def _styles() -> StyleSheet1:
                              spaceAfter=8))
     sheet.add(ParagraphStyle("Subtitle", parent=base, fontSize=15, leading=20, textColor=INK, spaceAfter=24))
     sheet.add(ParagraphStyle("Municipality", parent=base, fontName=bold, fontSize=22, leading=28, spaceAfter=4))
-    sheet.add(ParagraphStyle("Item", parent=base, leftIndent=14, bulletIndent=2))
+    sheet.add(ParagraphStyle("Item", parent=base, leftIndent=14, bulletIndent=2, spaceAfter=1))
+    sheet.add(ParagraphStyle("ItemBody", parent=base, leftIndent=14))
+    sheet.add(ParagraphStyle("Follow", parent=sheet["Small"], leftIndent=14))
     return sheet
 
 
@@ -129,9 +133,32 @@ def _text(value: str) -> str:
 
 
 def _paragraphs(value: str, style: str = "Body") -> list[Paragraph]:
-    """A long text as paragraphs (a blank line starts a new one), so it can break across pages."""
-    parts = [p.strip("\n") for p in re.split(r"\n\s*\n", value.strip())] if value.strip() else []
-    return [Paragraph(_text(p), _styles()[style]) for p in parts if p.strip()]
+    """A text as one paragraph per line (a blank line adds the paragraph's space after it): it breaks across
+    pages, and a text of a thousand short lines costs what its length costs (reportlab lays out a paragraph
+    again at every page it spans, so one paragraph of many ``<br/>`` grows quadratically)."""
+    value = _CONTROL.sub("", value).replace("\r\n", "\n").replace("\r", "\n")
+    blocks = [b for b in re.split(r"\n[ \t]*\n", value.strip()) if b.strip()]
+    result: list[Paragraph] = []
+    for block in blocks:
+        lines = [line for line in block.split("\n") if line.strip()]
+        for index, line in enumerate(lines):
+            last = index == len(lines) - 1
+            result.append(Paragraph(escape(line), _styles()[style] if last else _line_style(style)))
+    return result
+
+
+def _line_style(style: str) -> ParagraphStyle:
+    """``style`` without the space after it: for a line that the next line of the same paragraph follows."""
+    sheet = _styles()
+    name = style + "Line"
+    if name not in sheet:
+        sheet.add(ParagraphStyle(name, parent=sheet[style], spaceAfter=0))
+    return sheet[name]
+
+
+def _flat(value: str) -> str:
+    """A text on one line (for a summary): its whitespace, line breaks included, as single spaces."""
+    return " ".join(_CONTROL.sub(" ", value).split())
 
 
 def _p(markup: str, style: str = "Body") -> Paragraph:
@@ -161,11 +188,17 @@ def _table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header:
 
     numeric = set(numeric)
 
+    late = set(highlight)
+
     def cell(value: object, row: int, column: int) -> object:
         if isinstance(value, Flowable):
             return value
-        style = "HeadCell" if header and row == 0 else "Cell"
-        return Paragraph(_text(str(value)), styles[style + ("Right" if column in numeric else "")])
+        style = "HeadCell" if header and row == 0 else "CellLate" if row in late else "Cell"
+        style += "Right" if column in numeric else ""
+        lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        if len(lines) == 1:
+            return Paragraph(_text(lines[0]), styles[style])
+        return [Paragraph(_text(line) or "&nbsp;", styles[style]) for line in lines]  # one per line: see _paragraphs
 
     data = [[cell(v, r, c) for c, v in enumerate(row)] for r, row in enumerate(rows)]
     table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT")
@@ -179,8 +212,6 @@ def _table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header:
         commands.append(("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL))
         for index in range(2, len(rows), 2):
             commands.append(("BACKGROUND", (0, index), (-1, index), ZEBRA))
-    for row in highlight:
-        commands.append(("TEXTCOLOR", (0, row), (-1, row), LATE))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -275,8 +306,10 @@ def _canvas_maker(export: EvaluationExport) -> type[canvas.Canvas]:
             self.setStrokeColor(colors.HexColor("#c8c8c8"))
             self.setFont(font, 8)
             top = PAGE_HEIGHT - MARGIN + 2 * mm
-            self.drawString(MARGIN, top, _fit(left, font, 8, CONTENT_WIDTH * 0.6))
-            self.drawRightString(PAGE_WIDTH - MARGIN, top, _fit(right, font, 8, CONTENT_WIDTH * 0.38))
+            shown = _fit(left, font, 8, CONTENT_WIDTH * 0.6)
+            rest = CONTENT_WIDTH - pdfmetrics.stringWidth(shown, font, 8) - 6 * mm
+            self.drawString(MARGIN, top, shown)
+            self.drawRightString(PAGE_WIDTH - MARGIN, top, _fit(right, font, 8, rest))
             self.line(MARGIN, top - 2 * mm, PAGE_WIDTH - MARGIN, top - 2 * mm)
             bottom = MARGIN - 8 * mm
             self.drawString(MARGIN, bottom, generated)
@@ -320,7 +353,8 @@ def _cover(export: EvaluationExport) -> list[Flowable]:
         ["Gemeente", f"{report.municipality} (CBS-code {report.cbs_code})"],
         ["Grootteklasse", report.size_class],
         ["Regio", report.region],
-        ["Ronde", f"{report.round_name} ({report.year})"],
+        ["Ronde", report.round_name if str(report.year) in report.round_name
+         else f"{report.round_name} ({report.year})"],
         ["Rapport gepubliceerd", format_date(report.published_at)],
         ["Stand", report.status_label],
         ["Peer team", "\n".join(m.description for m in export.team) or "—"],
@@ -357,9 +391,9 @@ def _summary(export: EvaluationExport) -> list[Flowable]:
                    *(_paragraphs(report.judgement) or [_p("Het peer team heeft geen oordeel geschreven.")]))
     story += _keep(_heading("Sterke punten", "H3"), *(_paragraphs(report.strengths) or [_p("—")]))
     top = _top_recommendations(report)
-    items = [Paragraph(f"<b>{r.position}.</b> {_text(r.text)} <font color='#595959'>(prioriteit "
-                       f"{_text(r.priority_label.lower())}, aan: {_text(r.addressee_label.lower())}; "
-                       f"{_text(_themes_of(export, r.section_ids))})</font>", _styles()["Item"], bulletText="•")
+    items = [Paragraph(f"<b>{r.position}.</b> {_text(_flat(r.text))} <font color='#595959'>("
+                       f"{_text(_meta(r))}; {_text(_themes_of(export, r.section_ids))})</font>", _styles()["Item"],
+                       bulletText="•")
              for r in top]
     title = "Belangrijkste aanbevelingen" if len(report.recommendations) > len(top) else "Aanbevelingen"
     story += _keep(_heading(title, "H3"), *(items or [_p("Het peer team heeft geen aanbevelingen gedaan.")]))
@@ -372,11 +406,11 @@ def _summary(export: EvaluationExport) -> list[Flowable]:
     if export.plan is not None:
         plan = export.plan
         progress = plan.progress
-        line = (f"{progress.done} van {progress.counted} acties afgerond ({progress.percent}%), "
-                f"{progress.overdue} over de einddatum, {progress.dropped} vervallen." if progress.total else
+        line = (f"{progress.done} van {progress.counted} acties afgerond ({progress.percent}%); "
+                f"{progress.overdue} nog niet af na de einddatum; {progress.dropped} vervallen." if progress.total else
                 "Er staan nog geen acties in het verbeterplan.")
         runs = "loopt" if plan.end_on >= export.generated_at.date() else "liep"
-        line += f" De planperiode {runs} tot {format_date(plan.end_on)}."
+        line += f" De planperiode {runs} tot en met {format_date(plan.end_on)}."
         story += _keep(_heading("Stand van het verbeterplan", "H3"), _p(_text(line)))
     story.append(PageBreak())
     return story
@@ -413,8 +447,8 @@ def _scores(export: EvaluationExport) -> list[Flowable]:
     story += _keep(_heading("Willen, kennen, kunnen"),
                    _p("De thema's gegroepeerd naar wat er nodig is: willen (prioriteit en belang), kennen "
                       "(competenties en expertise) en kunnen (middelen en condities). Gemeenten wijzen vaak naar "
-                      "kunnen; willen en kennen blijken minstens zo belangrijk. De thema's 8 en 9 liggen grotendeels "
-                      "buiten de gemeente en staan daarom ook apart.", "Small"),
+                      "kunnen; willen en kennen blijken minstens zo belangrijk." + _external_sentence(report),
+                      "Small"),
                    drawings.lever_bars(report, CONTENT_WIDTH, font))
     rows = [["Hefboom", "Zelfscore", "Peer team", "Zelf zonder externe thema's", "Peer zonder externe thema's"]]
     rows += [[lever.lever.label, _score(lever.self_score), _score(lever.peer_score),
@@ -424,6 +458,17 @@ def _scores(export: EvaluationExport) -> list[Flowable]:
     story += _benchmark(report)
     story.append(PageBreak())
     return story
+
+
+def _external_sentence(report: Report) -> str:
+    """Which themes lie largely outside the gemeente, from the questionnaire (none: no sentence)."""
+    numbers = [t.number for t in report.themes if t.external]
+    if not numbers:
+        return ""
+    if len(numbers) == 1:
+        return f" Thema {numbers[0]} ligt grotendeels buiten de gemeente en staat daarom ook apart."
+    listed = ", ".join(numbers[:-1]) + " en " + numbers[-1]
+    return f" De thema's {listed} liggen grotendeels buiten de gemeente en staan daarom ook apart."
 
 
 def _benchmark(report: Report) -> list[Flowable]:
@@ -450,11 +495,17 @@ def _benchmark(report: Report) -> list[Flowable]:
         _table(rows, [48 * mm, NUMBER, 22 * mm, 24 * mm, CONTENT_WIDTH - 94 * mm - NUMBER], numeric=(1, 2)))]
 
 
-def _recommendation_block(export: EvaluationExport, recommendation) -> list[Flowable]:  # noqa: ANN001
-    meta = (f"prioriteit {recommendation.priority_label.lower()}, aan: {recommendation.addressee_label.lower()}")
+def _meta(recommendation: RecommendationView) -> str:
+    """"prioriteit hoog, aan het Rijk"."""
+    return (f"prioriteit {recommendation.priority_label.lower()}, "
+            f"aan {Addressee(recommendation.addressee).recipient}")
+
+
+def _recommendation_block(export: EvaluationExport, recommendation: RecommendationView) -> list[Flowable]:
     story: list[Flowable] = [Paragraph(
-        f"<b>Aanbeveling {recommendation.position}</b> <font color='#595959'>({_text(meta)})</font><br/>"
-        f"{_text(recommendation.text)}", _styles()["Item"], bulletText="•")]
+        f"<b>Aanbeveling {recommendation.position}</b> <font color='#595959'>({_text(_meta(recommendation))})</font>",
+        _styles()["Item"], bulletText="•")]
+    story += _paragraphs(recommendation.text, "ItemBody")
     plan = export.plan
     if plan is not None:
         answered = plan.actions_for(recommendation.id)
@@ -462,10 +513,10 @@ def _recommendation_block(export: EvaluationExport, recommendation) -> list[Flow
             follow = "In het verbeterplan: nog open (geen lopende actie)."
         else:
             follow = "In het verbeterplan: " + "; ".join(f"{a.title} ({a.status_label.lower()})" for a in answered)
+        story += _paragraphs(follow, "Follow")
         verdict = plan.verdicts.get(recommendation.id)
         if verdict is not None:
-            follow += f" Voortgangsreview: {verdict.label.lower()} – {verdict.note}"
-        story.append(Paragraph(_text(follow), ParagraphStyle("Follow", parent=_styles()["Small"], leftIndent=14)))
+            story += _paragraphs(f"Voortgangsreview: {verdict.label.lower()}.\n{verdict.note}", "Follow")
     return story
 
 
@@ -541,10 +592,11 @@ def _plan(export: EvaluationExport, plan: PlanView) -> list[Flowable]:
     story: list[Flowable] = [_heading("Verbeterplan", "H1")]
     runs = "loopt" if plan.end_on >= export.generated_at.date() else "liep"
     story.append(_p(_text(
-        f"{plan.stage.label}. De planperiode {runs} tot {format_date(plan.end_on)}. "
+        f"{plan.stage.label}. De planperiode {runs} tot en met {format_date(plan.end_on)}. "
         f"{progress.done} van {progress.counted} acties afgerond ({progress.percent}%), {progress.in_progress} in "
-        f"uitvoering, {progress.planned} gepland, {progress.overdue} over de einddatum; {progress.dropped} vervallen "
-        f"(die tellen niet mee). Acties over de einddatum staan bovenaan, in rood.")))
+        f"uitvoering en {progress.planned} gepland, waarvan {progress.overdue} over de einddatum; "
+        f"{progress.dropped} vervallen (die tellen niet mee). Acties over de einddatum staan bovenaan, vet en in "
+        f"rood, met het aantal dagen.")))
     if not plan.actions:
         story.append(_p("Er staan nog geen acties in het verbeterplan."))
     else:
@@ -555,13 +607,13 @@ def _plan(export: EvaluationExport, plan: PlanView) -> list[Flowable]:
         for action in plan.actions:
             block: list[Flowable] = []
             block += _paragraphs(action.description) or [_p("Geen beschrijving.", "Small")]
-            block.append(_p(_text(f"Van {format_date(action.start_on)} tot {format_date(action.due_on)} · "
+            block.append(_p(_text(f"Van {format_date(action.start_on)} tot en met {format_date(action.due_on)} · "
                                   f"{action.status_label}"), "Small"))
             if action.status_reason:
-                block.append(_p(_text(f"Reden: {action.status_reason}"), "Small"))
+                block += _paragraphs(f"Reden: {action.status_reason}", "Small")
             if action.last_note:
-                block.append(_p(_text(f"Laatste voortgang ({format_date(action.last_note_on)}): {action.last_note}"),
-                                "Small"))
+                block += _paragraphs(f"Laatste voortgang ({format_date(action.last_note_on)}): {action.last_note}",
+                                     "Small")
             story += _keep(_heading(action.title, "H3"), *block)
     if plan.targets:
         rows = [["Thema", "Doel voor de volgende ronde"]]
@@ -588,16 +640,21 @@ def _reaction(export: EvaluationExport) -> list[Flowable]:
     return story
 
 
+def _count_words(number: int) -> str:
+    words = ("nul", "één", "twee", "drie", "vier", "vijf", "zes", "zeven", "acht", "negen", "tien", "elf", "twaalf")
+    return words[number] if number < len(words) else str(number)
+
+
 def _appendix(export: EvaluationExport) -> list[Flowable]:
     report, questionnaire = export.report, export.questionnaire
     scale = questionnaire.scale
     story: list[Flowable] = [_heading("Bijlage: methode en schaal", "H1")]
     method = (
-        "De gemeente vulde een vragenlijst in over de tien knelpunten van de regie op integrale veiligheid en over "
-        "het profiel van de veiligheidscoördinator: eerst ieder voor zich, daarna samen één gezamenlijk antwoord "
-        "per vraag. Een peer team van bestuurders en ambtenaren uit andere gemeenten las de zelfevaluatie, voerde "
-        "gesprekken, deed waarnemingen en gaf per thema een eigen score, eerst ieder teamlid alleen en daarna als "
-        "team, met een motivering en aanbevelingen.\n\n"
+        f"De gemeente vulde een vragenlijst in over de {_count_words(len(report.themes))} knelpunten van de regie "
+        "op integrale veiligheid en over het profiel van de veiligheidscoördinator: eerst ieder voor zich, "
+        "daarna samen één gezamenlijk antwoord per vraag. Een peer team van bestuurders en ambtenaren uit andere "
+        "gemeenten las de zelfevaluatie, voerde gesprekken, deed waarnemingen en gaf per thema een eigen score, "
+        "eerst ieder teamlid alleen en daarna als team, met een motivering en aanbevelingen.\n\n"
         "De zelfscore per thema is het gewogen gemiddelde van de gezamenlijke antwoorden, op één decimaal "
         "afgerond; ‘weet niet / niet van toepassing’ telt niet mee. De score van het peer team is een heel niveau. "
         "Het verschil is zelfscore min peer team: positief betekent dat de gemeente zichzelf hoger inschatte dan "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, send_file
+from flask import abort, request, send_file
 from flask_login import current_user, login_required
 
 from ..domain import permissions
@@ -27,6 +27,13 @@ def _published(evaluation_id: int) -> Evaluation:
     return evaluation
 
 
+def _record(kind: ExportKind, filename: str, **subject: object) -> None:
+    """A download in the history and the audit log; a HEAD request (a link checker, a proxy) fetches nothing."""
+    if request.method != "HEAD":
+        services.record_download(current_user, kind, filename=filename, **subject)
+        db.session.commit()
+
+
 def _send(content: bytes, filename: str, mimetype: str):  # noqa: ANN202
     return send_file(BytesIO(content), as_attachment=True, download_name=filename, mimetype=mimetype, max_age=0)
 
@@ -37,8 +44,7 @@ def report_pdf(evaluation_id: int):  # noqa: ANN201
     evaluation = _published(evaluation_id)
     content = pdf.report_pdf(services.evaluation_export(evaluation, current_user))
     filename = services.report_filename(evaluation, "pdf")
-    services.record_download(current_user, ExportKind.REPORT_PDF, evaluation=evaluation, filename=filename)
-    db.session.commit()
+    _record(ExportKind.REPORT_PDF, filename, evaluation=evaluation)
     return _send(content, filename, "application/pdf")
 
 
@@ -48,8 +54,7 @@ def report_xlsx(evaluation_id: int):  # noqa: ANN201
     evaluation = _published(evaluation_id)
     content = workbooks.evaluation_workbook(services.evaluation_export(evaluation, current_user))
     filename = services.report_filename(evaluation, "xlsx")
-    services.record_download(current_user, ExportKind.REPORT_XLSX, evaluation=evaluation, filename=filename)
-    db.session.commit()
+    _record(ExportKind.REPORT_XLSX, filename, evaluation=evaluation)
     return _send(content, filename, XLSX_MIMETYPE)
 
 
@@ -63,6 +68,5 @@ def region_xlsx(round_id: int):  # noqa: ANN201
         abort(403)
     content = workbooks.region_workbook(services.region_export(round_))
     filename = services.region_filename(round_)
-    services.record_download(current_user, ExportKind.REGION_XLSX, round_=round_, filename=filename)
-    db.session.commit()
+    _record(ExportKind.REGION_XLSX, filename, round_=round_)
     return _send(content, filename, XLSX_MIMETYPE)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from .. import audit
@@ -276,8 +276,16 @@ def region_export(round_: Round) -> RegionExport:
 
 
 def report_filename(evaluation: Evaluation, extension: str) -> str:
-    """``collegiale-toets-GM0363-2026.pdf``: what it is, whose (the CBS code) and the round's year."""
-    return f"collegiale-toets-{evaluation.municipality.cbs_code}-{evaluation.round.year}.{extension}"
+    """``collegiale-toets-GM0363-2026.pdf``: what it is, whose (the CBS code) and the round's year; with the
+    round's id as well when the gemeente has more than one round in that year, so two files never share a name.
+    One query."""
+    base = f"collegiale-toets-{evaluation.municipality.cbs_code}-{evaluation.round.year}"
+    rounds_that_year = db.session.scalar(
+        select(func.count()).select_from(Evaluation).join(Round, Round.id == Evaluation.round_id)
+        .where(Evaluation.municipality_id == evaluation.municipality_id, Round.year == evaluation.round.year))
+    if (rounds_that_year or 0) > 1:
+        base += f"-ronde-{evaluation.round_id}"
+    return f"{base}.{extension}"
 
 
 def region_filename(round_: Round) -> str:

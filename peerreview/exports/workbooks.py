@@ -26,7 +26,7 @@ from ..dates import AMSTERDAM
 from ..domain.plans import Progress
 from ..domain.questionnaire import Questionnaire, Scale
 from ..domain.results import ItemResult
-from ..spreadsheets import put_text
+from ..spreadsheets import clean, put_text
 from .services import EvaluationExport, PlanView, RegionExport
 
 # ---------------------------------------------------------------- sheet names (at most 31 characters)
@@ -197,7 +197,7 @@ def _intro_columns(sheet: Worksheet) -> None:
 
 def _save(workbook: Workbook, title: str, generated_at: datetime) -> bytes:
     workbook.active = 0
-    workbook.properties.title = title
+    workbook.properties.title = clean(title)
     workbook.properties.creator = "Collegiale toets"
     workbook.properties.created = generated_at.astimezone(UTC).replace(tzinfo=None)
     buffer = BytesIO()
@@ -273,7 +273,8 @@ def _evaluation_intro(sheet: Worksheet, export: EvaluationExport, contents: Sequ
         row = _pair(sheet, row, "Peer team", _lines(line.description for line in export.team))
     if export.plan is not None:
         plan = export.plan
-        row = _pair(sheet, row, "Verbeterplan", f"{plan.stage.label}; de planperiode loopt tot en met "
+        runs = "loopt" if plan.end_on >= export.generated_at.date() else "liep"
+        row = _pair(sheet, row, "Verbeterplan", f"{plan.stage.label}; de planperiode {runs} tot en met "
                                                 f"{plan.end_on:%d-%m-%Y}.")
         row = _pair(sheet, row, "Acties in het plan", plan.progress.total)
         row = _pair(sheet, row, "Afgerond", plan.progress.done)
@@ -334,6 +335,11 @@ def _kind(item: ItemResult) -> str:
     return "Thema" if item.lever is not None else "Profiel (geheel)"
 
 
+def _number(text: str) -> int | str:
+    """A theme's number as a number (so a filter sorts 1, 2, ..., 10); an element's "11.2" stays text."""
+    return int(text) if text.isdigit() else text
+
+
 def _scores(sheet: Worksheet, export: EvaluationExport) -> None:
     report = export.report
     columns = (Col("Nr.", 7), Col("Onderdeel", 34, wrap=True), Col("Soort", 16), Col("Hefboom", 10),
@@ -343,8 +349,8 @@ def _scores(sheet: Worksheet, export: EvaluationExport) -> None:
                Col("Doel", 8, number_format=SCORE_FORMAT))
     items = report.themes + ((report.profile_total,) if report.profile_total else ()) + report.profile
     _table(sheet, columns, [
-        (i.number, i.title, _kind(i), i.lever.label if i.lever else None, i.external, i.self_score, i.peer_score,
-         i.gap.difference, i.gap_words, i.motivation, i.target)
+        (_number(i.number), i.title, _kind(i), i.lever.label if i.lever else None, i.external, i.self_score,
+         i.peer_score, i.gap.difference, i.gap_words, i.motivation, i.target)
         for i in items])
 
 
@@ -354,7 +360,7 @@ def _gaps(sheet: Worksheet, export: EvaluationExport) -> None:
                Col("Peer team", 12, number_format=SCORE_FORMAT), Col("Verschil", 14, number_format=GAP_FORMAT),
                Col("Richting", 16), Col("Verschil in woorden", 40, wrap=True), Col("Opvallend (1 punt of meer)", 16))
     row = _table(sheet, columns, [
-        (t.number, t.title, t.self_score, t.peer_score, t.gap.difference,
+        (_number(t.number), t.title, t.self_score, t.peer_score, t.gap.difference,
          t.gap.direction.self_versus_peer if t.gap.direction else None, t.gap_words, t.gap.flagged)
         for t in report.gaps_by_size])
     row = _heading(sheet, row + 1, "Willen, kennen, kunnen")
@@ -406,7 +412,7 @@ def _plan(sheet: Worksheet, export: EvaluationExport, plan: PlanView) -> None:
 def _targets(sheet: Worksheet, export: EvaluationExport, plan: PlanView) -> None:
     columns = (Col("Nr.", 7), Col("Thema", 40, wrap=True), Col("Peer team deze ronde", 12, number_format=SCORE_FORMAT),
                Col("Streefscore volgende ronde", 14))
-    _table(sheet, columns, [(s.number, s.title, s.peer_score, plan.targets.get(s.id))
+    _table(sheet, columns, [(_number(s.number), s.title, s.peer_score, plan.targets.get(s.id))
                             for s in export.report.sections])
 
 

@@ -98,11 +98,11 @@ def _team_scores_of(evaluation_ids: Collection[int]) -> dict[int, dict[str, tupl
     return result
 
 
-def _history(evaluation: Evaluation, viewer: User) -> list[Evaluation]:
+def _history(evaluation: Evaluation, viewer: User) -> tuple[list[Evaluation], list[Evaluation]]:
     """The gemeente's evaluations with a published report up to the round of ``evaluation``, oldest first
-    (by year, then the round's deadline), and only those ``viewer`` may see the results of: the gemeente's own
-    people and the admin see every round, a coordinator the rounds of their region, a peer reviewer the
-    rounds whose team they were in. Two queries."""
+    (by year, then the round's deadline): those ``viewer`` may see the results of (the gemeente's own people and
+    the admin see every round, a coordinator the rounds of their region, a peer reviewer the rounds whose team
+    they were in), and all of them (to pair each round with the one before it, seen or not). Two queries."""
     current = evaluation.round
     rows = list(db.session.scalars(
         select(Evaluation).join(Round, Round.id == Evaluation.round_id)
@@ -119,7 +119,7 @@ def _history(evaluation: Evaluation, viewer: User) -> list[Evaluation]:
                                                TeamMember.evaluation_id.in_([e.id for e in rows]))))
     visible = [e for e in rows if permissions.is_own_gemeente(viewer, e) or permissions.is_admin(viewer)
                or permissions.can_view_rounds(viewer, e.round.region_id) or e.id in member_of]
-    return [*visible, evaluation]
+    return [*visible, evaluation], [*rows, evaluation]
 
 
 @dataclass(frozen=True)
@@ -179,7 +179,7 @@ def build_report(evaluation: Evaluation, viewer: User) -> Report:
 
     ``evaluation`` must come with its round, region and gemeente loaded (``load_evaluation``)."""
     questionnaire = questionnaire_of_round(evaluation.round)
-    history = _history(evaluation, viewer)
+    history, every_round = _history(evaluation, viewer)
     ids = [e.id for e in history]
     answers = _answers_of(ids)
     scored = _team_scores_of(ids)
@@ -189,10 +189,12 @@ def build_report(evaluation: Evaluation, viewer: User) -> Report:
         .options(selectinload(Recommendation.themes)).order_by(Recommendation.position, Recommendation.id))]
     items = [s.id for s in questionnaire.knelpunt_sections]
     cohorts = _cohorts(evaluation, items)
-    # A target set in a round's plan is for the round after it: it belongs to the next point of the trend.
+    # A target set in a round's plan is for the round right after it (seen by the viewer or not); it is shown
+    # only to a viewer who may see the round whose plan set it.
     targets_by_plan = targets_for(ids)
     targets_for_round: dict[int, Mapping[str, Score]] = {
-        later.id: targets_by_plan.get(earlier.id, {}) for earlier, later in zip(history, history[1:], strict=False)}
+        later.id: targets_by_plan.get(earlier.id, {})
+        for earlier, later in zip(every_round, every_round[1:], strict=False) if earlier.id in set(ids)}
     rounds = [RoundScores(e.id, e.round.name, e.round.year, questionnaire_of_round(e.round), answers.get(e.id, {}),
                           {k: v for k, (v, _m) in scored.get(e.id, {}).items()}, targets_for_round.get(e.id, {}))
               for e in history]

@@ -203,3 +203,37 @@ def test_downloads_run_a_fixed_number_of_queries(client, exported, build_region,
     region_large = _queries(client, count_queries, f"/rounds/{large.rounds[-1].id}/results/region.xlsx")
     assert region_small == region_large
     assert max(after.values()) <= 40 and region_large <= 25
+
+
+def test_a_head_request_records_nothing(client, exported):
+    login(client, exported.lead)
+    for url in urls(exported.evaluation.id).values():
+        assert client.head(url).status_code == 200
+    db.session.rollback()
+    assert db.session.scalars(select(EvaluationEvent).where(EvaluationEvent.kind == "export")).all() == []
+
+
+def test_two_rounds_in_one_year_give_two_file_names(client, exported):
+    from datetime import date
+
+    from peerreview.domain.evaluations import EvaluationStatus
+    from peerreview.models import Evaluation, PeerReport, Round
+
+    first = exported.built.rounds[0]
+    second = Round(region_id=first.region_id, name="Herkansing", year=first.year, questionnaire_key="minimal",
+                   questionnaire_version="1", questionnaire_hash=first.questionnaire_hash,
+                   self_evaluation_due=date(first.year, 9, 1), peer_review_due=date(first.year, 10, 1),
+                   plan_due=date(first.year, 12, 20))
+    db.session.add(second)
+    db.session.flush()
+    again = Evaluation(round_id=second.id, municipality_id=exported.evaluation.municipality_id,
+                       status=EvaluationStatus.published)
+    db.session.add(again)
+    db.session.flush()
+    db.session.add(PeerReport(evaluation_id=again.id, judgement="", strengths=""))
+    db.session.commit()
+    login(client, exported.lead)
+    code, year = exported.built.municipalities[1].cbs_code, first.year
+    names = {client.get(urls(e.id)["pdf"]).headers["Content-Disposition"] for e in (exported.evaluation, again)}
+    assert names == {f"attachment; filename=collegiale-toets-{code}-{year}-ronde-{first.id}.pdf",
+                     f"attachment; filename=collegiale-toets-{code}-{year}-ronde-{second.id}.pdf"}

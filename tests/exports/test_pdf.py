@@ -80,6 +80,13 @@ def test_the_report_reads_back_with_every_theme_recommendation_and_quotable_note
     for action in exported.actions:
         assert action.title in whole
     assert "3 dagen te laat" in whole
+    late_page = next(i for i, text in enumerate(pages) if "3 dagen te laat" in text)
+    stream = reader.pages[late_page].get_contents().get_data().decode("latin-1")
+    assert re.search(r"\.6431\d* \.1490\d* \.1725\d* rg", stream)  # the late row in red (#A4262C)
+    # texts that depend on the questionnaire: its own external theme and number of themes, never the article's
+    assert "Thema 2 ligt grotendeels buiten de gemeente" in whole and "8 en 9" not in whole
+    assert "over de twee knelpunten" in whole and "tien knelpunten" not in whole
+    assert "aan het Rijk" in whole and "aan de regio" in whole  # the addressee in a sentence, Rijk capitalised
     assert "Opgevolgd" in whole and "Goed opgepakt" in whole
     # document properties and bookmarks
     assert reader.metadata.title == f"Collegiale toets Súdwest-Fryslân ë – {report.round_name}"
@@ -132,7 +139,7 @@ def test_long_texts_wrap_and_long_tables_break_across_pages_with_their_header(ex
     recommendations = tuple(dataclasses.replace(r, text=("Zorg voor " + "x" * 40 + " ") * (MAX_RECOMMENDATION // 51))
                             for r in report.recommendations)
     report = dataclasses.replace(report, judgement=words, strengths=words, themes=themes,
-                                 recommendations=recommendations)
+                                 recommendations=recommendations, reaction="reactieregel\n" * 1500)
     plan = dataclasses.replace(export.plan, actions=tuple(_long_action(i, words[:4000]) for i in range(60)),
                                verdicts={r.id: VerdictView("Deels opgevolgd", "Toelichting " * 330)
                                          for r in report.recommendations})
@@ -142,7 +149,17 @@ def test_long_texts_wrap_and_long_tables_break_across_pages_with_their_header(ex
     with_header = [p for p in pages if re.search(r"Actie Eigenaar Thema's Aanbev\. Gereed Status", p)]
     assert len(with_header) >= 2  # the plan table spans pages and repeats its header row
     assert "Actie 59" in " ".join(pages)
+    assert sum(p.count("reactieregel") for p in pages) == 1500  # many short lines, each printed
     assert len(render(content, tmp_path, 1, 2)) == 2
+
+
+def test_a_text_of_many_lines_is_a_paragraph_per_line():
+    """reportlab lays a paragraph out again on every page it spans: one paragraph of thousands of <br/> costs
+    seconds per page. One per line keeps the cost linear (the figures are in the issue's note)."""
+    paragraphs = pdf._paragraphs("eerste\ntweede\n\n  \nderde <b>&</b>\n" + "r\n" * 1000)
+    assert len(paragraphs) == 1003
+    assert [p.getPlainText() for p in paragraphs[:3]] == ["eerste", "tweede", "derde <b>&</b>"]
+    assert paragraphs[0].style.spaceAfter == 0 and paragraphs[1].style.spaceAfter > 0  # the blank line stays
 
 
 def test_without_plan_or_reaction_those_chapters_are_left_out(exported):

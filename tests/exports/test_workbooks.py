@@ -200,9 +200,10 @@ def test_scores_and_gaps_are_the_report_objects_numbers(exported):
     export = evaluation_export(exported, exported.lead)
     report = export.report
     book = read(evaluation_workbook(export))
-    rows = {r["Nr."].value: r for r in table(book["Scores"])}
+    rows = {str(r["Nr."].value): r for r in table(book["Scores"])}
     items = report.themes + report.profile + ((report.profile_total,) if report.profile_total else ())
     assert len(rows) == len(items) == 5
+    assert isinstance(rows["1"]["Nr."].value, int) and rows["3.1"]["Nr."].value == "3.1"  # filters sort 1, 2, 10
     for item in items:
         row = rows[item.number]
         assert row["Onderdeel"].value == item.title
@@ -299,7 +300,7 @@ def test_recommendations_and_actions_with_their_status(exported):
     assert dropped["Reden vervallen"].value == "Niet meer nodig"
     assert done["Laatste voortgang"].value == "Voortgang Analyse actualiseren"
     assert overdue["Soort eigenaar"].value == exported.actions[1].owner_kind.label
-    targets = {r["Nr."].value: r for r in table(book["Doelen"])}
+    targets = {str(r["Nr."].value): r for r in table(book["Doelen"])}
     assert targets["1"]["Streefscore volgende ronde"].value == 3
     assert targets["2"]["Streefscore volgende ronde"].value == 2
     assert targets["3"]["Streefscore volgende ronde"].value is None
@@ -448,3 +449,28 @@ def test_region_workbook_writes_typed_names_and_recommendations_as_text(exported
         found = [c for c in all_cells if c.value == text]
         assert {c.parent.title for c in found} == sheets
         assert all(c.data_type == "s" and c.quotePrefix for c in found)
+
+
+def test_characters_xml_cannot_hold_are_dropped_and_the_files_still_open(exported):
+    """U+FFFE, U+FFFF, a lone surrogate and C0 controls pass the text rules but no xlsx may hold them: one in a
+    recommendation must not break the gemeente's file, nor the region's."""
+    from peerreview.evaluations.services import questionnaire_of_round
+
+    recommendation = exported.recommendations[1]  # to the region: also in the region's workbook
+    recommendation.text = "Aan de regio\ufffe: meer\uffff capaciteit \x01\x1f graag"
+    municipality = exported.built.municipalities[1]
+    municipality.name = "Súdwest\ufffe-Fryslân"
+    db.session.commit()
+    evaluation = load_evaluation(exported.evaluation.id)
+    book = load_workbook(BytesIO(evaluation_workbook(services.evaluation_export(evaluation, exported.lead))))
+    texts = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Aan de regio: meer capaciteit  graag" in texts
+    assert not any(ch in t for t in texts for ch in "\ufffe\uffff\x01")
+    region = load_workbook(BytesIO(region_workbook(services.region_export(evaluation.round))))
+    assert "Aan de regio: meer capaciteit  graag" in [c.value for row in region["Aanbevelingen regio en Rijk"]
+                                                       .iter_rows() for c in row]
+    # the self-evaluation workbook shares the cell writer: the gemeente's name is in its title and intro
+    from peerreview.evaluations.services import export_workbook
+
+    own = load_workbook(BytesIO(export_workbook(evaluation, questionnaire_of_round(evaluation.round), exported.lead)))
+    assert own.properties.title.startswith("Zelfevaluatie Súdwest-Fryslân")

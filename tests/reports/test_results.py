@@ -339,9 +339,11 @@ def test_a_coordinator_sees_no_rounds_of_another_region_in_the_trend(app, build_
     elsewhere = build_region(1)
     with app.test_request_context():
         latest = load_evaluation(built.evaluation(1).id)
-        assert [e.id for e in services._history(latest, elsewhere.coordinator)] == [latest.id]
-        assert [e.id for e in services._history(latest, built.coordinator)] == [built.evaluation(1, 0).id, latest.id]
-        assert len(services._history(latest, built.leads[1])) == 2
+        everything = [built.evaluation(1, 0).id, latest.id]
+        seen, every_round = services._history(latest, elsewhere.coordinator)
+        assert [e.id for e in seen] == [latest.id] and [e.id for e in every_round] == everything
+        assert [e.id for e in services._history(latest, built.coordinator)[0]] == everything
+        assert len(services._history(latest, built.leads[1])[0]) == 2
 
 
 def test_a_group_that_differs_in_one_gemeente_from_the_region_is_hidden(client, build_region):
@@ -411,6 +413,35 @@ def test_targets_of_a_plan_appear_in_the_next_round(client, build_region):
     assert targets[0]["y"] == [None, 4.0]  # analyse: set in 2020's plan, for 2022
     assert targets[1]["y"] == [None, None]  # keten: 2022's own target is for the round after it
     assert "Doel uit het vorige verbeterplan" in html
+
+
+def test_a_target_belongs_to_the_round_right_after_the_plan_even_when_the_viewer_skips_one(client, build_region,
+                                                                                          create_user):
+    """A peer who was in the teams of the first and third round, not the second: the third round's target came
+    from the second round's plan, which the peer may not see; the first round's target is not the third's."""
+    from peerreview.domain.reviews import Capacity
+    from peerreview.evaluations.services import load_evaluation
+    from peerreview.exports import services as export_services
+    from peerreview.models import PlanTarget, TeamMember
+    from peerreview.reports import services
+
+    built = build_region(6, rounds=3)
+    first, second, third = (built.evaluation(2, i) for i in range(3))
+    peer = create_user(Role.peer_reviewer, municipality=built.municipalities[4], name="Peer van 1 en 3")
+    db.session.add_all([TeamMember(evaluation_id=first.id, user_id=peer.id, capacity=Capacity.official),
+                        TeamMember(evaluation_id=third.id, user_id=peer.id, capacity=Capacity.official),
+                        PlanTarget(evaluation_id=first.id, section_id="analyse", target=4),
+                        PlanTarget(evaluation_id=second.id, section_id="analyse", target=2)])
+    db.session.commit()
+    evaluation = load_evaluation(third.id)
+    seen_by_peer = services.build_report(evaluation, peer)
+    assert [p.evaluation_id for p in seen_by_peer.trend_rounds] == [first.id, third.id]
+    assert seen_by_peer.themes[0].target is None  # the second round's plan is not the peer's to see
+    assert [p.target for p in seen_by_peer.trend[0].points] == [None, None]
+    seen_by_lead = services.build_report(evaluation, built.leads[2])
+    assert seen_by_lead.themes[0].target == 2
+    assert [p.target for p in seen_by_lead.trend[0].points] == [None, 4, 2]
+    assert export_services.evaluation_export(evaluation, peer).report.themes[0].target is None
 
 
 def test_region_overview_shows_plan_progress_and_late_actions(client, build_region):
