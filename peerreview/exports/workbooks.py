@@ -11,7 +11,7 @@ string cell and never a formula. Numbers are number cells; dates are date cells 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -212,12 +212,9 @@ def _lines(values: Iterable[str]) -> str:
 # ---------------------------------------------------------------- one evaluation
 
 
-def evaluation_workbook(export: EvaluationExport) -> bytes:
-    """The data of one published peer review: answers, scores, differences, recommendations and the plan.
-
-    "Individuele antwoorden" only when the viewer may see them (``export.contributions`` is not ``None``);
-    "Verbeterplan" and "Doelen" only when the viewer may see the plan."""
-    report = export.report
+def _book() -> tuple[Workbook, Worksheet, list[tuple[str, str]], Callable[[str, str], Worksheet]]:
+    """A new workbook with its "Toelichting" sheet first, the list of what each later sheet holds (the intro
+    names them) and the function that adds a sheet to both."""
     workbook = Workbook()
     intro = workbook.active
     intro.title = INTRO
@@ -226,6 +223,17 @@ def evaluation_workbook(export: EvaluationExport) -> bytes:
     def sheet(title: str, description: str) -> Worksheet:
         contents.append((title, description))
         return workbook.create_sheet(title)
+
+    return workbook, intro, contents, sheet
+
+
+def evaluation_workbook(export: EvaluationExport) -> bytes:
+    """The data of one published peer review: answers, scores, differences, recommendations and the plan.
+
+    "Individuele antwoorden" only when the viewer may see them (``export.contributions`` is not ``None``);
+    "Verbeterplan" and "Doelen" only when the viewer may see the plan."""
+    report = export.report
+    workbook, intro, contents, sheet = _book()
 
     _answers(sheet(ANSWERS, "De gezamenlijke antwoorden van de gemeente (de consensus), één regel per vraag."),
              export)
@@ -431,14 +439,7 @@ def _quotes(sheet: Worksheet, export: EvaluationExport) -> None:
 def region_workbook(export: RegionExport) -> bytes:
     """A region coordinator's overview of one round: the members' status, the matrix of published peer scores,
     the spread per theme and the recommendations to region and Rijk. Names gemeenten: for the coordinator."""
-    workbook = Workbook()
-    intro = workbook.active
-    intro.title = INTRO
-    contents: list[tuple[str, str]] = []
-
-    def sheet(title: str, description: str) -> Worksheet:
-        contents.append((title, description))
-        return workbook.create_sheet(title)
+    workbook, intro, contents, sheet = _book()
 
     _members(sheet(MEMBERS, "Per gemeente de stand van de zelfevaluatie en, na publicatie, van het verbeterplan."),
              export)

@@ -19,6 +19,7 @@ from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.models import AuditEvent, EvaluationEvent
 from tests.exports.conftest import SECRET, login
+from tests.reports.test_results import _queries
 
 pytestmark = pytest.mark.db
 
@@ -141,14 +142,6 @@ def test_the_pages_offer_the_downloads(client, exported):
     login(client, exported.built.coordinator)
     body = client.get(f"/rounds/{exported.built.rounds[0].id}/results").get_data(as_text=True)
     assert f'href="/rounds/{exported.built.rounds[0].id}/results/region.xlsx"' in body
-
-
-def _queries(client, count_queries, url: str) -> int:
-    db.session.expire_all()
-    with count_queries() as counter:
-        response = client.get(url)
-    assert response.status_code == 200
-    return counter.count
 
 
 def test_downloads_run_a_fixed_number_of_queries(client, exported, build_region, count_queries):
