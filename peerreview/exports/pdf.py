@@ -220,11 +220,6 @@ def _heading(text: str, style: str = "H2") -> Paragraph:
     return Paragraph(_text(text), _styles()[style])
 
 
-def _keep(heading: Flowable, *following: Flowable) -> list[Flowable]:
-    """A heading and what follows it (see :func:`_bind_headings`, which keeps them on one page)."""
-    return [heading, *following]
-
-
 HEADINGS = ("H1", "H2", "H3")
 
 
@@ -387,22 +382,22 @@ def _themes_of(export: EvaluationExport, section_ids: Iterable[str]) -> str:
 def _summary(export: EvaluationExport) -> list[Flowable]:
     report = export.report
     story: list[Flowable] = [_heading("Samenvatting", "H1")]
-    story += _keep(_heading("Oordeel van het peer team", "H3"),
-                   *(_paragraphs(report.judgement) or [_p("Het peer team heeft geen oordeel geschreven.")]))
-    story += _keep(_heading("Sterke punten", "H3"), *(_paragraphs(report.strengths) or [_p("—")]))
+    story += [_heading("Oordeel van het peer team", "H3"),
+                   *(_paragraphs(report.judgement) or [_p("Het peer team heeft geen oordeel geschreven.")])]
+    story += [_heading("Sterke punten", "H3"), *(_paragraphs(report.strengths) or [_p("—")])]
     top = _top_recommendations(report)
     items = [Paragraph(f"<b>{r.position}.</b> {_text(_flat(r.text))} <font color='#595959'>("
                        f"{_text(_meta(r))}; {_text(_themes_of(export, r.section_ids))})</font>", _styles()["Item"],
                        bulletText="•")
              for r in top]
     title = "Belangrijkste aanbevelingen" if len(report.recommendations) > len(top) else "Aanbevelingen"
-    story += _keep(_heading(title, "H3"), *(items or [_p("Het peer team heeft geen aanbevelingen gedaan.")]))
+    story += [_heading(title, "H3"), *(items or [_p("Het peer team heeft geen aanbevelingen gedaan.")])]
     if len(report.recommendations) > len(top):
         story.append(_p(f"Alle {len(report.recommendations)} aanbevelingen staan per thema verderop.", "Small"))
     gaps = [Paragraph(f"{_text(t.label)}: {_text(t.gap_words)}", _styles()["Item"], bulletText="•")
             for t in report.overestimated + report.underestimated]
-    story += _keep(_heading("Grootste verschillen tussen zelfbeeld en peer team", "H3"),
-                   *(gaps or [_p("Bij geen enkel thema verschillen zelfbeeld en peer team een punt of meer.")]))
+    story += [_heading("Grootste verschillen tussen zelfbeeld en peer team", "H3"),
+                   *(gaps or [_p("Bij geen enkel thema verschillen zelfbeeld en peer team een punt of meer.")])]
     if export.plan is not None:
         plan = export.plan
         progress = plan.progress
@@ -411,7 +406,7 @@ def _summary(export: EvaluationExport) -> list[Flowable]:
                 "Er staan nog geen acties in het verbeterplan.")
         runs = "loopt" if plan.end_on >= export.generated_at.date() else "liep"
         line += f" De planperiode {runs} tot en met {format_date(plan.end_on)}."
-        story += _keep(_heading("Stand van het verbeterplan", "H3"), _p(_text(line)))
+        story += [_heading("Stand van het verbeterplan", "H3"), _p(_text(line))]
     story.append(PageBreak())
     return story
 
@@ -431,11 +426,11 @@ def _scores(export: EvaluationExport) -> list[Flowable]:
               _item_gap(t), t.gap_words, t.lever.label if t.lever else "—"] for t in report.themes]
     story.append(_table(rows, [48 * mm, NUMBER, NUMBER, 18 * mm, 43 * mm, CONTENT_WIDTH - 109 * mm - 2 * NUMBER],
                         numeric=(1, 2, 3)))
-    story += _keep(_heading("Verschillen, grootste eerst"), drawings.gap_bars(report, CONTENT_WIDTH, font))
+    story += [_heading("Verschillen, grootste eerst"), drawings.gap_bars(report, CONTENT_WIDTH, font)]
     if report.profile:
         story.append(CondPageBreak(90 * mm))
-        story += _keep(_heading(report.profile_title or "Profiel van de veiligheidscoördinator"),
-                       drawings.profile_bars(report, CONTENT_WIDTH, font))
+        story += [_heading(report.profile_title or "Profiel van de veiligheidscoördinator"),
+                       drawings.profile_bars(report, CONTENT_WIDTH, font)]
         rows = [["Element", "Zelfscore", "Peer team", "Verschil"]]
         rows += [[e.title, _score(e.self_score), _score(e.peer_score), _item_gap(e)] for e in report.profile]
         if report.profile_total is not None:
@@ -444,12 +439,12 @@ def _scores(export: EvaluationExport) -> list[Flowable]:
                          _score(total.peer_score), _item_gap(total)])
         story.append(_table(rows, [CONTENT_WIDTH - 2 * NUMBER - 18 * mm, NUMBER, NUMBER, 18 * mm], numeric=(1, 2, 3)))
     story.append(CondPageBreak(90 * mm))
-    story += _keep(_heading("Willen, kennen, kunnen"),
+    story += [_heading("Willen, kennen, kunnen"),
                    _p("De thema's gegroepeerd naar wat er nodig is: willen (prioriteit en belang), kennen "
                       "(competenties en expertise) en kunnen (middelen en condities). Gemeenten wijzen vaak naar "
                       "kunnen; willen en kennen blijken minstens zo belangrijk." + _external_sentence(report),
                       "Small"),
-                   drawings.lever_bars(report, CONTENT_WIDTH, font))
+                   drawings.lever_bars(report, CONTENT_WIDTH, font)]
     rows = [["Hefboom", "Zelfscore", "Peer team", "Zelf zonder externe thema's", "Peer zonder externe thema's"]]
     rows += [[lever.lever.label, _score(lever.self_score), _score(lever.peer_score),
               _score(lever.self_without_external), _score(lever.peer_without_external)] for lever in report.levers]
@@ -488,11 +483,12 @@ def _benchmark(report: Report) -> list[Flowable]:
                      f"{_score(dist.q1)} – {_score(dist.q3)}",
                      comparison.position.label if comparison.position else "—"])
     note = report.cohort_notes.get(Cohort.REGION, "")
-    return [CondPageBreak(60 * mm), *_keep(
+    return [
+        CondPageBreak(60 * mm),
         _heading("Positie in de regio"),
         _p(_text(f"Vergeleken met {note}: alleen scores van peer teams uit gepubliceerde rapporten, nooit met "
                  f"namen, en alleen bij minstens {report.min_group} andere gemeenten."), "Small"),
-        _table(rows, [48 * mm, NUMBER, 22 * mm, 24 * mm, CONTENT_WIDTH - 94 * mm - NUMBER], numeric=(1, 2)))]
+        _table(rows, [48 * mm, NUMBER, 22 * mm, 24 * mm, CONTENT_WIDTH - 94 * mm - NUMBER], numeric=(1, 2))]
 
 
 def _meta(recommendation: RecommendationView) -> str:
@@ -562,7 +558,7 @@ def _themes(export: EvaluationExport) -> list[Flowable]:
                 block += _recommendation_block(export, recommendation)
         else:
             block.append(_p("Geen aanbevelingen bij dit thema.", "Small"))
-        story += _keep(_heading(item.label), *block)
+        story += [_heading(item.label), *block]
     story.append(PageBreak())
     return story
 
@@ -614,19 +610,19 @@ def _plan(export: EvaluationExport, plan: PlanView) -> list[Flowable]:
             if action.last_note:
                 block += _paragraphs(f"Laatste voortgang ({format_date(action.last_note_on)}): {action.last_note}",
                                      "Small")
-            story += _keep(_heading(action.title, "H3"), *block)
+            story += [_heading(action.title, "H3"), *block]
     if plan.targets:
         rows = [["Thema", "Doel voor de volgende ronde"]]
         rows += [[export.section_label(s), str(v)] for s, v in plan.targets.items()]
-        story += _keep(_heading("Doelen voor de volgende ronde"),
-                       _table(rows, [CONTENT_WIDTH - 50 * mm, 50 * mm], numeric=(1,)))
+        story += [_heading("Doelen voor de volgende ronde"),
+                       _table(rows, [CONTENT_WIDTH - 50 * mm, 50 * mm], numeric=(1,))]
     if plan.verdicts:
         numbers = {r.id: r for r in export.report.recommendations}
         rows = [["Aanbeveling", "Oordeel", "Toelichting van het peer team"]]
         rows += [[f"{numbers[rid].position}. {numbers[rid].text}" if rid in numbers else str(rid), v.label, v.note]
                  for rid, v in plan.verdicts.items()]
-        story += _keep(_heading("Voortgangsreview"),
-                       _table(rows, [70 * mm, 28 * mm, CONTENT_WIDTH - 98 * mm]))
+        story += [_heading("Voortgangsreview"),
+                       _table(rows, [70 * mm, 28 * mm, CONTENT_WIDTH - 98 * mm])]
     story.append(PageBreak())
     return story
 
@@ -672,7 +668,7 @@ def _appendix(export: EvaluationExport) -> list[Flowable]:
     rows: list[list[object]] = [["Niveau", "Naam", "Betekenis"]]
     rows += [[str(level.value), level.label, level.description] for level in scale.levels]
     rows.append(["—", scale.unknown_label, scale.unknown_description])
-    story += _keep(_heading("De schaal"), _table(rows, [16 * mm, 40 * mm, CONTENT_WIDTH - 56 * mm], numeric=(0,)))
+    story += [_heading("De schaal"), _table(rows, [16 * mm, 40 * mm, CONTENT_WIDTH - 56 * mm], numeric=(0,))]
     rows = [["Nr.", "Thema", "Hefboom", "Buiten de gemeente"]]
     rows += [[str(s.number), s.title, s.lever.label if s.lever else "—", "ja" if s.external else "nee"]
              for s in questionnaire.sections if s.lever is not None or not s.is_profile]
@@ -680,10 +676,10 @@ def _appendix(export: EvaluationExport) -> list[Flowable]:
         profile = questionnaire.profile_section
         rows.append([str(profile.number), f"{profile.title}: " + "; ".join(e.title for e in profile.elements),
                      "—", "nee"])
-    story += _keep(_heading("De thema's"), _table(rows, [12 * mm, CONTENT_WIDTH - 72 * mm, 28 * mm, 32 * mm],
-                                                  numeric=(0,)))
-    story += _keep(_heading("Het peer team"),
+    story += [_heading("De thema's"), _table(rows, [12 * mm, CONTENT_WIDTH - 72 * mm, 28 * mm, 32 * mm],
+                                                  numeric=(0,))]
+    story += [_heading("Het peer team"),
                    *([Paragraph(_text(m.description), _styles()["Item"], bulletText="•") for m in export.team]
-                     or [_p("—")]))
+                     or [_p("—")])]
     story.append(_p(_text(f"Vragenlijst: {questionnaire.title}, versie {questionnaire.version}."), "Small"))
     return story
