@@ -103,6 +103,40 @@ def seed_demo(if_empty):  # noqa: ANN001, ANN201
             click.echo(f"  {label.ljust(width)}  {email}")
 
 
+@seed_cli.command("national")
+@click.option("--gemeenten", default=342, show_default=True, type=click.IntRange(1, 999),
+              help="Aantal (fictieve) gemeenten.")
+@click.option("--rounds", default=5, show_default=True, type=click.IntRange(1, 20), help="Aantal rondes per regio.")
+@click.option("--regions", default=25, show_default=True, type=click.IntRange(1, 25), help="Aantal regio's.")
+@click.option("--seed", "seed", default=1, show_default=True, type=int, help="Startwaarde: dezelfde geeft dezelfde data.")
+@click.option("--year", default=None, type=click.IntRange(2000, 2100),
+              help="Jaar van de laatste ronde (standaard het lopende jaar, voor juli het vorige).")
+def seed_national(gemeenten, rounds, regions, seed, year):  # noqa: ANN001, ANN201
+    """Vul een lege database met synthetische landelijke gegevens (voor metingen: make bench)."""
+    import time
+
+    from .seed.national import NATIONAL_PASSWORD, database_is_empty, load_national, national_email
+
+    if not database_is_empty():
+        raise click.ClickException("De database bevat al gegevens; de landelijke set wordt alleen in een lege "
+                                   "database geladen.")
+    started = time.perf_counter()
+    try:
+        summary = load_national(gemeenten=gemeenten, rounds=rounds, regions=regions, seed=seed,
+                                year=year, password_method=current_app.config["PASSWORD_HASH_METHOD"])
+    except ValueError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    for line in summary.lines():
+        click.echo(line)
+    click.echo(f"  klaar in {time.perf_counter() - started:.1f} s")
+    click.echo("")
+    click.echo(f"Inloggen (wachtwoord voor iedereen: {NATIONAL_PASSWORD}): {national_email('beheer')}, "
+               f"{national_email('coordinator.r01')}, {national_email('trekker.gm5001')}, "
+               f"{national_email('peer.gm5001')} …")
+
+
 def init_cli(app: Flask) -> None:
     from .backup import backup_command, restore_command
     from .questionnaires.cli import questionnaires_cli
