@@ -7,6 +7,7 @@ import json
 from decimal import Decimal
 from types import SimpleNamespace
 
+import plotly.graph_objects as go
 import pytest
 
 from peerreview import charts
@@ -27,7 +28,7 @@ def report(minimal):  # noqa: F811
 
 
 def test_radar_self_versus_peer_closed_ring(report):
-    fig = charts.radar(report)
+    fig = go.Figure(charts.radar(report))
     assert [t.name for t in fig.data] == ["Zelfevaluatie", "Peer team"]
     own, peer = fig.data
     assert list(own.r) == [1.7, 4.0, 1.7] and list(peer.r) == [3.0, 2.0, 3.0]
@@ -37,7 +38,7 @@ def test_radar_self_versus_peer_closed_ring(report):
 
 
 def test_gap_bars_largest_on_top_with_direction(report):
-    fig = charts.gap_bars(report)
+    fig = go.Figure(charts.gap_bars(report))
     (bars,) = fig.data
     # largest gap (keten +2.0) last, because plotly draws the first bar at the bottom
     assert list(bars.y) == ["1. Analyse", "2. Keten"]
@@ -49,30 +50,30 @@ def test_gap_bars_largest_on_top_with_direction(report):
 
 
 def test_profile_and_lever_bars(report):
-    profile = charts.profile_bars(report)
+    profile = go.Figure(charts.profile_bars(report))
     assert [t.name for t in profile.data] == ["Peer team", "Zelfevaluatie"]
     peer, own = profile.data
     assert list(own.y) == ["3.2. Korte lijn naar het bestuur", "3.1. Netwerk"]
     assert list(own.x) == [3.5, 2.0] and list(peer.x) == [1.0, 2.0]
-    levers = charts.lever_bars(report)
+    levers = go.Figure(charts.lever_bars(report))
     peer, own = levers.data
     assert list(own.y) == ["Kunnen", "Kennen", "Willen"]
     assert list(own.x) == [4.0, 1.7, None] and list(peer.x) == [2.0, 3.0, None]
 
 
 def test_benchmark_only_where_the_group_may_be_shown(report):
-    fig = charts.benchmark(report, Cohort.REGION)
+    fig = go.Figure(charts.benchmark(report, Cohort.REGION))
     band, median, own = fig.data
     assert list(band.y) == ["1. Analyse"]  # keten has four others: left out
     assert list(band.base) == [2.0] and list(band.x) == [2.0]  # q1 2, q3 4
     assert list(median.x) == [3.0] and list(own.x) == [3.0]
     assert "Teststad" in own.name
-    empty = charts.benchmark(report, Cohort.SIZE_CLASS)
+    empty = go.Figure(charts.benchmark(report, Cohort.SIZE_CLASS))
     assert all(len(t.y) == 0 for t in empty.data)
 
 
 def test_trend_small_multiples_with_targets(report):
-    fig = charts.trend(report)
+    fig = go.Figure(charts.trend(report))
     names = [t.name for t in fig.data]
     assert names.count("Zelfevaluatie") == 3 and names.count("Peer team") == 3
     assert names.count("Doel uit het verbeterplan") == 3
@@ -94,13 +95,13 @@ def test_region_matrix_and_spread():
         spreads=[ThemeSpread("a", "1. Alfa", 2, Decimal("1.0"), Decimal("1.8"), Decimal("2.5"), Decimal("3.3"),
                              Decimal("4.0")),
                  ThemeSpread("b", "2. Beta", 0, None, None, None, None, None)])
-    matrix = charts.region_matrix(overview)
+    matrix = go.Figure(charts.region_matrix(overview))
     (heat,) = matrix.data
     assert list(heat.y) == ["Ceestad", "Aastad"] and list(heat.x) == ["1", "2"]
     assert [list(r) for r in heat.z] == [[1.0, None], [4.0, 2.0]]
     assert [list(r) for r in heat.text] == [["1,0", "–"], ["4,0", "2,0"]]
     assert (heat.zmin, heat.zmax) == (1, 5)
-    spread = charts.region_distribution(overview)
+    spread = go.Figure(charts.region_distribution(overview))
     (box,) = spread.data
     assert list(box.x) == ["1"]  # a theme without scores is left out
     assert (list(box.q1), list(box.median), list(box.q3)) == ([1.8], [2.5], [3.3])
@@ -108,16 +109,35 @@ def test_region_matrix_and_spread():
 
 
 def test_dutch_number_format_and_labels(report):
-    fig = charts.radar(report)
+    fig = go.Figure(charts.radar(report))
     assert fig.layout.separators == ",."
     assert fig.layout.title.text == "Zelfevaluatie en peer team per thema"
 
 
 def test_figure_json_cannot_close_its_script_element():
-    import plotly.graph_objects as go
-
     hostile = "</script><script>alert(1)</script> & <!--"
     fig = go.Figure(go.Bar(x=[1], y=[hostile], name=hostile))
     text = str(charts.figure_json(fig))
     assert "<" not in text and ">" not in text and "&" not in text
     assert json.loads(text)["data"][0]["name"] == hostile
+
+
+def test_the_figures_are_valid_plotly_and_carry_no_template(report):
+    """The figures are plain dictionaries; ``go.Figure`` validates every property name and value (a typo raises),
+    and ``figure_json`` sends them as they are: no default template of 10 kB per figure."""
+    figures = [charts.radar(report), charts.gap_bars(report), charts.profile_bars(report),
+               charts.lever_bars(report), charts.benchmark(report, Cohort.REGION), charts.trend(report)]
+    for figure in figures:
+        assert isinstance(figure, dict)
+        go.Figure(figure)  # raises ValueError on an unknown property or a bad value
+        assert "template" not in json.loads(str(charts.figure_json(figure)))["layout"]
+
+
+def test_trend_small_multiples_each_on_their_own_axes(report):
+    figure = charts.trend(report)
+    layout = figure["layout"]
+    axes = sorted({(t["xaxis"], t["yaxis"]) for t in figure["data"]})
+    assert axes == sorted((f"x{n or ''}", f"y{n or ''}") for n in [0, *range(2, len(report.trend) + 1)])
+    assert layout["xaxis"]["domain"][0] == 0 and layout["xaxis2"]["domain"][0] > layout["xaxis"]["domain"][1]
+    assert layout["yaxis2"]["anchor"] == "x2" and layout["xaxis2"]["anchor"] == "y2"
+    assert [a["text"] for a in layout["annotations"]] == [s.label for s in report.trend]
