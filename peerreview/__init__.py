@@ -80,12 +80,14 @@ def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known before migrations and create_all)
     from .auth.session import init_login
     from .extensions import babel, csrf, db, migrate
+    from .reports.cache import init_app as init_report_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=lambda: "nl", timezone_selector=lambda: "Europe/Amsterdam")
     init_login(app)
+    init_report_cache(app)
 
 
 def register_questionnaires(app: Flask) -> None:

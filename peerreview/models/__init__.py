@@ -1,6 +1,7 @@
 """Every model, imported from one place so Alembic sees all tables."""
 
 from .audit import AuditEvent
+from .cache import CacheGeneration
 from .evaluations import (
     Answer,
     ConsensusAnswer,
@@ -36,7 +37,7 @@ from .reviews import (
 from .users import User
 
 __all__ = [
-    "AuditEvent",
+    "AuditEvent", "CacheGeneration",
     "Answer", "ConsensusAnswer", "ConsensusNote", "Evaluation", "EvaluationEvent", "ExcelImport", "Municipality",
     "QuestionnaireVersion", "Region", "RegionMembership", "Round", "SectionNote", "User", "Visit",
     "ConflictDeclaration", "PeerReport", "PeerScore", "Recommendation", "RecommendationTheme", "ReviewEntry",

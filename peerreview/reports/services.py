@@ -50,6 +50,7 @@ from ..models import (
     User,
 )
 from ..plans.services import plan_overview, targets_for
+from .cache import cached
 
 PUBLISHED = (EvaluationStatus.published, EvaluationStatus.closed)
 
@@ -175,11 +176,18 @@ def _cohorts(evaluation: Evaluation, items: Sequence[str]) -> Cohorts:
 
 def build_report(evaluation: Evaluation, viewer: User) -> Report:
     """The report object of one evaluation as ``viewer`` may see it (the trend holds only rounds they may see).
-    A fixed number of queries, whatever the size of region or history.
+    A fixed number of queries, whatever the size of region or history; three when the object is in the report
+    cache (``reports.cache``: the history, the viewer's teams in it, and the cache's generation).
 
     ``evaluation`` must come with its round, region and gemeente loaded (``load_evaluation``)."""
-    questionnaire = questionnaire_of_round(evaluation.round)
     history, every_round = _history(evaluation, viewer)
+    # The viewer shapes the object only through the rounds they may see (checked on every call, above).
+    return cached(("report", evaluation.id, tuple(e.id for e in history)),
+                  lambda: _build(evaluation, history, every_round))
+
+
+def _build(evaluation: Evaluation, history: list[Evaluation], every_round: list[Evaluation]) -> Report:
+    questionnaire = questionnaire_of_round(evaluation.round)
     ids = [e.id for e in history]
     answers = _answers_of(ids)
     scored = _team_scores_of(ids)

@@ -1,0 +1,154 @@
+"""The report cache (``peerreview/reports/cache.py``): a second view of a published report is served from the cache
+with fewer queries, and every change to what the report is built from, in this process or another, is seen at
+once."""
+
+from __future__ import annotations
+
+import pytest
+
+from peerreview import create_app
+from peerreview.domain.reviews import Capacity
+from peerreview.domain.roles import Role
+from peerreview.extensions import db
+from peerreview.models import (
+    CacheGeneration,
+    Municipality,
+    PeerReport,
+    Recommendation,
+    TeamMember,
+    TeamScore,
+    User,
+)
+from peerreview.reports.cache import REPORTS, generation, report_cache
+from tests.conftest import PASSWORD, base_config
+
+from .conftest import login
+
+pytestmark = pytest.mark.db
+
+
+def _page(client, evaluation_id: int) -> str:
+    response = client.get(f"/evaluations/{evaluation_id}/results")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_a_second_view_comes_from_the_cache_with_fewer_queries(client, build_region, count_queries):
+    built = build_region(6, rounds=2)
+    evaluation = built.evaluation(1)
+    login(client, built.leads[1])
+    cache = report_cache()
+    with count_queries() as first:
+        first_html = _page(client, evaluation.id)
+    misses, hits = cache.misses, cache.hits
+    with count_queries() as second:
+        second_html = _page(client, evaluation.id)
+    assert cache.hits == hits + 1 and cache.misses == misses
+    assert second.count < first.count
+    assert second_html == first_html
+
+
+def test_viewers_who_see_different_rounds_get_their_own_object(client, build_region):
+    built = build_region(6, rounds=2)
+    evaluation = built.evaluation(2)
+    login(client, built.leads[2])
+    own = _page(client, evaluation.id)
+    assert "Ontwikkeling over de rondes" in own  # the gemeente sees both rounds: a trend
+    # A peer who reviewed only the last round sees that round alone: no trend, and not the lead's cached object.
+    peer = User(email="peer-laatste@example.nl", name="Peer Laatste", role=Role.peer_reviewer,
+                municipality_id=built.municipalities[3].id)
+    peer.set_password(PASSWORD, method="pbkdf2:sha256:1000")
+    db.session.add(peer)
+    db.session.flush()
+    db.session.add(TeamMember(evaluation_id=evaluation.id, user_id=peer.id, capacity=Capacity.official))
+    db.session.commit()
+    login(client, peer)
+    theirs = _page(client, evaluation.id)
+    assert "Ontwikkeling over de rondes" not in theirs
+    login(client, built.leads[2])
+    assert "Ontwikkeling over de rondes" in _page(client, evaluation.id)
+
+
+@pytest.mark.parametrize("change", ["judgement", "team score", "recommendation", "gemeente", "new score"])
+def test_every_change_to_a_source_is_shown_on_the_next_view(client, build_region, change):
+    built = build_region(6)
+    evaluation = built.evaluation(1)
+    login(client, built.leads[1])
+    _page(client, evaluation.id)
+    before = generation()
+    if change == "judgement":
+        db.session.get(PeerReport, evaluation.id).judgement = "Een nieuw oordeel van het team."
+        expected = "Een nieuw oordeel van het team."
+    elif change == "team score":
+        score = db.session.scalar(db.select(TeamScore).where(TeamScore.evaluation_id == evaluation.id,
+                                                             TeamScore.item_id == "analyse"))
+        score.motivation = "Herziene motivering na de reactie."
+        expected = "Herziene motivering na de reactie."
+    elif change == "recommendation":
+        recommendation = db.session.scalar(db.select(Recommendation).where(
+            Recommendation.evaluation_id == evaluation.id, Recommendation.position == 1))
+        recommendation.text = "Een herschreven aanbeveling."
+        expected = "Een herschreven aanbeveling."
+    elif change == "gemeente":
+        db.session.get(Municipality, built.municipalities[1].id).name = "Nieuwe Naam aan Zee"
+        expected = "Nieuwe Naam aan Zee"
+    else:  # another gemeente's report changes the region's benchmark: a counter for all reports
+        other = built.evaluation(2)
+        db.session.delete(db.session.scalar(db.select(TeamScore).where(TeamScore.evaluation_id == other.id,
+                                                                       TeamScore.item_id == "keten")))
+        expected = None
+    db.session.commit()
+    assert generation() == before + 1
+    html = _page(client, evaluation.id)
+    if expected:
+        assert expected in html
+    else:
+        assert report_cache().misses  # rebuilt, not served from the old entry
+
+
+def test_a_log_in_does_not_empty_the_cache(client, build_region):
+    built = build_region(6)
+    login(client, built.leads[1])
+    _page(client, built.evaluation(1).id)
+    before = generation()
+    login(client, built.leads[2])  # writes the user's last log-in time
+    login(client, built.leads[1])
+    assert generation() == before
+
+
+def test_a_change_committed_by_another_worker_is_seen_at_once(client, build_region, database_url):
+    """Two apps are two gunicorn workers, each with its own cache, on one database."""
+    built = build_region(6)
+    evaluation_id = built.evaluation(1).id
+    login(client, built.leads[1])
+    assert "Oordeel over" in _page(client, evaluation_id)
+    other = create_app(base_config(database_url))
+    with other.app_context():
+        db.session.get(PeerReport, evaluation_id).judgement = "Gewijzigd door de andere worker."
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    db.session.rollback()  # this worker's next request starts a new transaction, as in a real one
+    assert "Gewijzigd door de andere worker." in _page(client, evaluation_id)
+
+
+def test_a_report_built_in_a_transaction_that_rolls_back_is_not_kept(app, build_region):
+    from peerreview.evaluations.services import load_evaluation
+    from peerreview.reports.services import build_report
+
+    built = build_region(6)
+    evaluation_id = built.evaluation(1).id
+    lead = built.leads[1]
+    db.session.get(PeerReport, evaluation_id).judgement = "Nooit vastgelegd."
+    db.session.flush()
+    assert build_report(load_evaluation(evaluation_id), lead).judgement == "Nooit vastgelegd."
+    db.session.rollback()
+    assert build_report(load_evaluation(evaluation_id), lead).judgement.startswith("Oordeel over")
+
+
+def test_the_generation_row_is_made_by_the_migration_or_on_the_first_change(app, build_region):
+    db.session.execute(db.delete(CacheGeneration))
+    db.session.commit()
+    assert generation() == 0
+    build_region(2)  # flushes sources: the row is inserted
+    assert db.session.get(CacheGeneration, REPORTS).value >= 1
