@@ -108,7 +108,8 @@ def seed_demo(if_empty):  # noqa: ANN001, ANN201
               help="Aantal (fictieve) gemeenten.")
 @click.option("--rounds", default=5, show_default=True, type=click.IntRange(1, 20), help="Aantal rondes per regio.")
 @click.option("--regions", default=25, show_default=True, type=click.IntRange(1, 25), help="Aantal regio's.")
-@click.option("--seed", "seed", default=1, show_default=True, type=int, help="Startwaarde: dezelfde geeft dezelfde data.")
+@click.option("--seed", "seed", default=1, show_default=True, type=int,
+              help="Startwaarde: dezelfde geeft dezelfde data.")
 @click.option("--year", default=None, type=click.IntRange(2000, 2100),
               help="Jaar van de laatste ronde (standaard het lopende jaar, voor juli het vorige).")
 def seed_national(gemeenten, rounds, regions, seed, year):  # noqa: ANN001, ANN201
