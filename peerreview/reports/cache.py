@@ -29,7 +29,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -39,8 +39,6 @@ from ..models import (
     ActionRecommendation,
     ActionTheme,
     CacheGeneration,
-    ConsensusAnswer,
-    ConsensusNote,
     Evaluation,
     ImprovementAction,
     Municipality,
@@ -61,16 +59,18 @@ REPORTS = "reports"
 _DIRTY = "report_sources_changed"
 T = TypeVar("T")
 
-#: Every change to a row of these models raises the generation.
+#: Every change to a row of these models raises the generation. Not the answers and notes: they change only while an
+#: evaluation is a draft (a status change raises it), and they change all day during a round; the region's overview
+#: keys its HTML on their counts instead (``services.region_progress``).
 _SOURCES: tuple[type, ...] = (
-    ActionNote, ActionRecommendation, ActionTheme, ConsensusAnswer, ConsensusNote, Evaluation, ImprovementAction,
+    ActionNote, ActionRecommendation, ActionTheme, Evaluation, ImprovementAction,
     PeerReport, PlanTarget, Recommendation, RecommendationTheme, RecommendationVerdict, Region, RegionMembership,
     Round, TeamMember, TeamScore,
 )
 #: Of these, only a change to the named attributes does (a log-in updates the user's row, which no report shows).
 _SOURCE_ATTRIBUTES: dict[type, tuple[str, ...]] = {
     Municipality: ("name", "cbs_code", "inhabitants"),
-    User: ("name",),
+    User: ("name", "role", "municipality_id", "region_id", "is_active"),  # names in reports; who sees which rounds
 }
 
 
@@ -122,10 +122,23 @@ def generation() -> int:
     return db.session.scalar(select(CacheGeneration.value).where(CacheGeneration.name == REPORTS)) or 0
 
 
+def _request_generation() -> int:
+    """The generation, read once per request (a page that looks up the report and its HTML reads it once)."""
+    if not has_request_context():
+        return generation()
+    if "report_generation" not in g:
+        g.report_generation = generation()
+    return g.report_generation
+
+
 def cached(key: Hashable, build: Callable[[], T]) -> T:
-    """The object stored under ``key`` at the current generation, or ``build()`` (stored when it may be)."""
+    """The object stored under ``key`` at the current generation, or ``build()`` (stored when it may be).
+
+    A transaction that has changed a source neither reads nor fills the cache: what it sees may roll back."""
+    if db.session.info.get(_DIRTY):
+        return build()
     cache = report_cache()
-    full_key = (generation(), key)
+    full_key = (_request_generation(), key)
     found = cache.get(full_key)
     if found is not None:
         return found

@@ -7,17 +7,19 @@ from pathlib import Path
 import plotly
 from flask import abort, render_template, send_file
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from .. import charts
 from ..dates import today
 from ..domain import permissions
-from ..domain.results import Cohort
+from ..domain.results import Cohort, Report
 from ..evaluations import services as evaluation_services
 from ..extensions import db
 from ..models import Evaluation, Round
 from ..reviews import services as review_services
 from ..security import allow_inline_styles
 from . import bp, services
+from .cache import cached
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_VERSION = plotly.__version__
@@ -42,7 +44,14 @@ def _published(evaluation_id: int) -> Evaluation:
 @allow_inline_styles
 def results(evaluation_id: int):  # noqa: ANN201
     evaluation = _published(evaluation_id)
-    report = services.build_report(evaluation, current_user)
+    key, report = services.report_for(evaluation, current_user)
+    body = cached(("results page", *key), lambda: Markup(render_template(  # noqa: S704 (rendered by Jinja)
+        "reports/_results_body.html", evaluation=evaluation, report=report, figures=_result_figures(report),
+        Cohort=Cohort)))
+    return render_template("reports/results.html", evaluation=evaluation, report=report, body=body)
+
+
+def _result_figures(report: Report) -> dict[str, Markup]:
     figures = {"radar": charts.radar(report), "gaps": charts.gap_bars(report), "levers": charts.lever_bars(report)}
     if report.profile:
         figures["profile"] = charts.profile_bars(report)
@@ -50,8 +59,7 @@ def results(evaluation_id: int):  # noqa: ANN201
         figures["benchmark"] = charts.benchmark(report, Cohort.REGION)
     if report.has_trend:
         figures["trend"] = charts.trend(report)
-    return render_template("reports/results.html", evaluation=evaluation, report=report,
-                           figures={k: charts.figure_json(f) for k, f in figures.items()}, Cohort=Cohort)
+    return {k: charts.figure_json(f) for k, f in figures.items()}
 
 
 @bp.route("/evaluations/<int:evaluation_id>/benchmark")
@@ -59,11 +67,16 @@ def results(evaluation_id: int):  # noqa: ANN201
 @allow_inline_styles
 def benchmark(evaluation_id: int):  # noqa: ANN201
     evaluation = _published(evaluation_id)
-    report = services.build_report(evaluation, current_user)
-    figures = {cohort.value: charts.figure_json(charts.benchmark(report, cohort))
-               for cohort in Cohort if report.comparison_shown(cohort)}
-    return render_template("reports/benchmark.html", evaluation=evaluation, report=report, figures=figures,
-                           Cohort=Cohort)
+    key, report = services.report_for(evaluation, current_user)
+
+    def body() -> Markup:
+        figures = {cohort.value: charts.figure_json(charts.benchmark(report, cohort))
+                   for cohort in Cohort if report.comparison_shown(cohort)}
+        return Markup(render_template("reports/_benchmark_body.html", evaluation=evaluation,  # noqa: S704
+                                      report=report, figures=figures, Cohort=Cohort))
+
+    return render_template("reports/benchmark.html", evaluation=evaluation, report=report,
+                           body=cached(("benchmark page", *key), body))
 
 
 @bp.route("/rounds/<int:round_id>/results")
@@ -74,12 +87,20 @@ def region(round_id: int):  # noqa: ANN201
     if round_ is None:
         abort(404)
     _require(permissions.can_view_region_results(current_user, round_.region_id))
-    overview = services.region_overview(round_, today=today())
-    figures = {}
-    if overview.published:
-        figures = {"matrix": charts.figure_json(charts.region_matrix(overview)),
-                   "spread": charts.figure_json(charts.region_distribution(overview))}
-    return render_template("reports/region.html", round=round_, overview=overview, figures=figures)
+    on = today()
+
+    def body() -> Markup:
+        overview = services.region_overview(round_, today=on)
+        figures = {}
+        if overview.published:
+            figures = {"matrix": charts.figure_json(charts.region_matrix(overview)),
+                       "spread": charts.figure_json(charts.region_distribution(overview))}
+        return Markup(render_template("reports/_region_body.html", round=round_,  # noqa: S704 (rendered by Jinja)
+                                      overview=overview, figures=figures))
+
+    # Keyed by the day (what is overdue) and the members' progress, which changes without the generation.
+    key = ("region page", round_.id, on, services.region_progress(round_))
+    return render_template("reports/region.html", round=round_, body=cached(key, body))
 
 
 @bp.route(f"/vendor/plotly-{PLOTLY_VERSION}.min.js")

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import permissions
@@ -180,10 +180,15 @@ def build_report(evaluation: Evaluation, viewer: User) -> Report:
     cache (``reports.cache``: the history, the viewer's teams in it, and the cache's generation).
 
     ``evaluation`` must come with its round, region and gemeente loaded (``load_evaluation``)."""
+    return report_for(evaluation, viewer)[1]
+
+
+def report_for(evaluation: Evaluation, viewer: User) -> tuple[tuple[object, ...], Report]:
+    """The report object and the key it is cached under, for more that is built from it alone (the pages' HTML)."""
     history, every_round = _history(evaluation, viewer)
     # The viewer shapes the object only through the rounds they may see (checked on every call, above).
-    return cached(("report", evaluation.id, tuple(e.id for e in history)),
-                  lambda: _build(evaluation, history, every_round))
+    key = (evaluation.id, tuple(e.id for e in history))
+    return key, cached(("report", *key), lambda: _build(evaluation, history, every_round))
 
 
 def _build(evaluation: Evaluation, history: list[Evaluation], every_round: list[Evaluation]) -> Report:
@@ -313,6 +318,20 @@ def region_overview(round_: Round, *, today: date) -> RegionOverview:
         group.sort(key=lambda e: (e.municipality.casefold(), e.recommendation.position))
     return RegionOverview(round_, questionnaire, today, rows, themes, matrix, spreads, counts,
                           {k: v for k, v in external.items() if v}, plan_overview(published, today))
+
+
+def region_progress(round_: Round) -> tuple[tuple[int, int], ...]:
+    """What the region's overview shows that changes without raising the report generation (``reports.cache``):
+    per member, the consensus answers given. One aggregate query; the page's HTML is cached under this value, so
+    a lead's answer shows on the next view."""
+    question_ids = [q.id for q in questionnaire_of_round(round_).questions]
+    answered = db.session.execute(
+        select(ConsensusAnswer.evaluation_id, func.count())
+        .join(Evaluation, Evaluation.id == ConsensusAnswer.evaluation_id)
+        .where(Evaluation.round_id == round_.id, ConsensusAnswer.question_id.in_(question_ids),
+               (ConsensusAnswer.value.is_not(None)) | ConsensusAnswer.is_unknown)
+        .group_by(ConsensusAnswer.evaluation_id).order_by(ConsensusAnswer.evaluation_id)).all()
+    return tuple((evaluation_id, count) for evaluation_id, count in answered)
 
 
 def item_labels(questionnaire: Questionnaire) -> dict[str, str]:
