@@ -49,6 +49,7 @@ from ..evaluations.services import flush_state, record_event, still_in
 from ..extensions import db
 from ..models import (
     ConflictDeclaration,
+    ConsensusAnswer,
     Evaluation,
     Municipality,
     PeerReport,
@@ -774,10 +775,20 @@ def review_overview(evaluation_ids: list[int]) -> dict[int, tuple[int, str | Non
 
 def self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
     """The gemeente's own score per review item (from its consensus answers), to put beside the peers' scores."""
+    from ..domain.evaluations import AnswerData
     from ..domain.scoring import profile_scores, section_scores
-    from ..evaluations.services import consensus_answers
+    from ..reports.cache import cached
 
-    answers = {qid: row.data.score for qid, row in consensus_answers(evaluation).items()}
-    scores: dict[str, Any] = {sid: s.score for sid, s in section_scores(questionnaire, answers).items()}
-    scores.update(profile_scores(questionnaire, answers))
-    return scores
+    def build() -> dict[str, Any]:
+        answers = {qid: AnswerData(value=value, unknown=bool(unknown)).score for qid, value, unknown in
+                   db.session.execute(select(ConsensusAnswer.question_id, ConsensusAnswer.value,
+                                             ConsensusAnswer.is_unknown)
+                                      .where(ConsensusAnswer.evaluation_id == evaluation.id))}
+        scores: dict[str, Any] = {sid: s.score for sid, s in section_scores(questionnaire, answers).items()}
+        scores.update(profile_scores(questionnaire, answers))
+        return scores
+
+    if not evaluation.status.is_self_evaluation_done:
+        return build()  # a draft's consensus changes without raising the cache's generation
+    # Handed in, the consensus is fixed until a reopening, which changes the status and so the generation.
+    return cached(("self scores", evaluation.id, questionnaire.content_hash), build)
