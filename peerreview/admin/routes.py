@@ -106,7 +106,8 @@ def _user(user_id: int) -> User:
 def index():  # noqa: ANN201
     region = None if permissions.is_admin(current_user) else current_user.region
     return render_template("admin/index.html", region=region,
-                           can_read_audit=permissions.can_read_audit(current_user))
+                           can_read_audit=permissions.can_read_audit(current_user),
+                           can_export_national=permissions.can_export_national(current_user))
 
 
 # ---------------------------------------------------------------- regions

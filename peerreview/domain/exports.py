@@ -9,6 +9,7 @@ class ExportKind(StrEnum):
     REPORT_PDF = "report_pdf"
     REPORT_XLSX = "report_xlsx"
     REGION_XLSX = "region_xlsx"
+    NATIONAL_XLSX = "national_xlsx"  # the admin's overview of every published report, nationwide
     SELF_EVALUATION_XLSX = "self_evaluation_answers"  # the self-evaluation workbook to fill in offline
 
     @property
@@ -17,6 +18,7 @@ class ExportKind(StrEnum):
             "report_pdf": "Rapport collegiale toets (PDF)",
             "report_xlsx": "Antwoorden, scores en verbeterplan (Excel)",
             "region_xlsx": "Regio-overzicht van de ronde (Excel)",
+            "national_xlsx": "Landelijk overzicht (Excel)",
             "self_evaluation_answers": "Vragenlijst met antwoorden (Excel)",
         }[self.value]
 

@@ -449,3 +449,9 @@ def can_view_results(user: Actor, evaluation: EvaluationFacts, team: TeamFacts |
 def can_view_region_results(user: Actor, region_id: int) -> bool:
     """The region's overview of a round, with every member's peer scores by name: its coordinator and the admin."""
     return can_view_rounds(user, region_id)
+
+
+def can_export_national(user: Actor) -> bool:
+    """The national overview (every published report of every region, gemeenten by name, for the Rijk's
+    recommendations and the national spread): the administrator only, not the region coordinators."""
+    return is_admin(user)

@@ -7,13 +7,14 @@ from io import BytesIO
 from flask import abort, request, send_file
 from flask_login import current_user, login_required
 
+from ..dates import today
 from ..domain import permissions
 from ..domain.exports import ExportKind
 from ..evaluations import services as evaluation_services
 from ..extensions import db
 from ..models import Evaluation, Round
 from ..reviews import services as review_services
-from . import bp, pdf, services, workbooks
+from . import bp, national, national_workbook, pdf, services, workbooks
 from .services import XLSX_MIMETYPE
 
 
@@ -69,4 +70,15 @@ def region_xlsx(round_id: int):  # noqa: ANN201
     content = workbooks.region_workbook(services.region_export(round_))
     filename = services.region_filename(round_)
     _record(ExportKind.REGION_XLSX, filename, round_=round_)
+    return _send(content, filename, XLSX_MIMETYPE)
+
+
+@bp.route("/admin/national.xlsx")
+@login_required
+def national_xlsx():  # noqa: ANN201
+    if not permissions.can_export_national(current_user):
+        abort(403)
+    content = national_workbook.national_workbook(national.national_export())
+    filename = national.national_filename(today())
+    _record(ExportKind.NATIONAL_XLSX, filename)
     return _send(content, filename, XLSX_MIMETYPE)

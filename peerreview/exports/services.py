@@ -300,9 +300,12 @@ def _slug(text: str) -> str:
 def record_download(actor: User, kind: ExportKind, *, evaluation: Evaluation | None = None, round_: Round | None = None,
                     filename: str) -> None:
     """Who downloaded what, when: in the audit log always, and in the evaluation's own history for its exports.
+    A download of neither one evaluation nor one round (the national overview) has the subject "national".
     The caller commits."""
     if evaluation is not None:
         record_event(evaluation, actor, "export", details={"what": kind.value, "file": filename})
         audit.record("export", subject=f"evaluation:{evaluation.id}", details={"what": kind.value, "file": filename})
     elif round_ is not None:
         audit.record("export", subject=f"round:{round_.id}", details={"what": kind.value, "file": filename})
+    else:
+        audit.record("export", subject="national", details={"what": kind.value, "file": filename})

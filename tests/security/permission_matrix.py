@@ -125,6 +125,7 @@ MATRIX: dict[str, list[dict]] = {
     "admin.reactivate_user": [{"args": {"user_id": "spare"}, "POST": {"admin": 302, "coordinator": 302},
                                "destructive": True}],
     "admin.audit": [{"GET": {"admin": 200}}],  # the audit log: the administrator only, not the coordinators
+    "exports.national_xlsx": [{"GET": {"admin": 200}}],  # every region's gemeenten by name: the administrator only
     # ------------------------------------------------------------ rounds
     "evaluations.rounds": [{"GET": _ADMINISTRATION}],
     # The coordinator of any region opens a round for their own region; the admin keeps the platform, not rounds.
