@@ -314,16 +314,18 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
                          "‘Opslaan’ om te vergelijken.") if conflicts else
                        _("Niet automatisch opgeslagen: een veld klopt nog niet. Klik op ‘Opslaan’ voor de details."))
             return jsonify(ok=False, message=message), status
-    elif wizard.editable:
-        services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
-        db.session.commit()
+    moved = wizard.editable and request.method != "POST" and services.remember_place(
+        evaluation, current_user, f"{wizard.mode}:{section.id}")
     previous, following = _neighbours(questionnaire, section)
-    return render_template(
+    html = render_template(
         wizard.template, evaluation=evaluation, questionnaire=questionnaire, section=section,
         fields=_page_fields(section, stored, note, page, conflicts, wizard.prefill),
         problems=problems, conflicts=conflicts, form_errors=form_errors, editable=wizard.editable,
         previous=previous, following=following, mode=wizard.mode, **wizard.context,
-    ), status
+    )
+    if moved:  # after rendering: a commit expires every loaded row, and the page would read them all again
+        db.session.commit()
+    return html, status
 
 
 def _autosaved(section: Section, wizard: WizardPage, changed: list[str]):  # noqa: ANN202

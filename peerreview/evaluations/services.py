@@ -682,8 +682,9 @@ def flush_state() -> None:
 # ---------------------------------------------------------------- resume where the user was
 
 
-def remember_place(evaluation: Evaluation, user: User, place: str) -> None:
-    """Inside a savepoint, so that the same user opening two tabs at once (both inserting) costs nothing.
+def remember_place(evaluation: Evaluation, user: User, place: str) -> bool:
+    """Inside a savepoint, so that the same user opening two tabs at once (both inserting) costs nothing. True when
+    it wrote something (the caller commits then; a page opened again writes nothing).
 
     On SQLite the savepoint opens a transaction that reads before it writes; when another request holds the write
     lock at that moment, SQLite refuses at once ("database is locked") rather than wait, to avoid a deadlock. The
@@ -691,16 +692,20 @@ def remember_place(evaluation: Evaluation, user: User, place: str) -> None:
     try:
         with db.session.begin_nested():
             visit = db.session.get(Visit, (evaluation.id, user.id))
+            if visit is not None and visit.place == place:
+                return False
             if visit is None:
                 db.session.add(Visit(evaluation_id=evaluation.id, user_id=user.id, place=place, at=utcnow()))
-            elif visit.place != place:
+            else:
                 visit.place, visit.at = place, utcnow()
             db.session.flush()
+            return True
     except IntegrityError:
-        pass  # the other tab recorded it: either place is fine
+        return False  # the other tab recorded it: either place is fine
     except OperationalError as error:
         if db.engine.dialect.name != "sqlite" or "locked" not in str(error.orig):
             raise
+        return False
 
 
 def last_place(evaluation: Evaluation, user: User) -> str | None:
