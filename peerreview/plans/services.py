@@ -81,6 +81,9 @@ def _changed_meanwhile() -> str:
 
 def _published_on(evaluation: Evaluation) -> date | None:
     report = db.session.get(PeerReport, evaluation.id)
+    # The session's identity map holds rows weakly: without a reference the row is gone when this returns, and
+    # the plan page (which asks for the stage and the plan's end several times) read it four times.
+    db.session.info.setdefault("kept_reports", {})[evaluation.id] = report
     return report.published_at.astimezone(AMSTERDAM).date() if report and report.published_at else None
 
 
