@@ -14,6 +14,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from flask import g, has_app_context
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -83,7 +84,8 @@ def _published_on(evaluation: Evaluation) -> date | None:
     report = db.session.get(PeerReport, evaluation.id)
     # The session's identity map holds rows weakly: without a reference the row is gone when this returns, and
     # the plan page (which asks for the stage and the plan's end several times) read it four times.
-    db.session.info.setdefault("kept_reports", {})[evaluation.id] = report
+    if has_app_context():
+        g.setdefault("kept_reports", {})[evaluation.id] = report
     return report.published_at.astimezone(AMSTERDAM).date() if report and report.published_at else None
 
 

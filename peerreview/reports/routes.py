@@ -34,7 +34,8 @@ def _published(evaluation_id: int) -> Evaluation:
     evaluation = evaluation_services.load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
-    team = review_services.team_of(evaluation)
+    # The team (who may see the results) is kept under the generation: a change to a team raises it.
+    team = cached(("team", evaluation.id), lambda: review_services.team_of(evaluation))
     _require(permissions.can_view_results(current_user, evaluation, team))
     return evaluation
 

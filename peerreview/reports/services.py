@@ -176,8 +176,8 @@ def _cohorts(evaluation: Evaluation, items: Sequence[str]) -> Cohorts:
 
 def build_report(evaluation: Evaluation, viewer: User) -> Report:
     """The report object of one evaluation as ``viewer`` may see it (the trend holds only rounds they may see).
-    A fixed number of queries, whatever the size of region or history; three when the object is in the report
-    cache (``reports.cache``: the history, the viewer's teams in it, and the cache's generation).
+    A fixed number of queries, whatever the size of region or history; one when the object is in the report
+    cache (``reports.cache``: the cache's generation).
 
     ``evaluation`` must come with its round, region and gemeente loaded (``load_evaluation``)."""
     return report_for(evaluation, viewer)[1]
@@ -185,10 +185,12 @@ def build_report(evaluation: Evaluation, viewer: User) -> Report:
 
 def report_for(evaluation: Evaluation, viewer: User) -> tuple[tuple[object, ...], Report]:
     """The report object and the key it is cached under, for more that is built from it alone (the pages' HTML)."""
-    history, every_round = _history(evaluation, viewer)
-    # The viewer shapes the object only through the rounds they may see (checked on every call, above).
-    key = (evaluation.id, tuple(e.id for e in history))
-    return key, cached(("report", *key), lambda: _build(evaluation, history, every_round))
+    # The viewer shapes the object only through the rounds they may see; which those are is itself kept under the
+    # generation (it follows from evaluations, rounds, teams and the viewer's role, all of them sources).
+    seen = cached(("history", evaluation.id, viewer.id),
+                  lambda: tuple(e.id for e in _history(evaluation, viewer)[0]))
+    key = (evaluation.id, seen)
+    return key, cached(("report", *key), lambda: _build(evaluation, *_history(evaluation, viewer)))
 
 
 def _build(evaluation: Evaluation, history: list[Evaluation], every_round: list[Evaluation]) -> Report:

@@ -284,6 +284,10 @@ def test_region_overview_before_any_publication(client, build_region):
 
 
 def _queries(client, count_queries, url: str) -> int:
+    """The queries of one request on the cold path: nothing in the report cache (test_cache.py counts the warm)."""
+    from peerreview.reports.cache import report_cache
+
+    report_cache().clear()
     db.session.expire_all()
     with count_queries() as counter:
         response = client.get(url)
