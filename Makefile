@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: run test test-quick lint system-packages install clean-venv
+.PHONY: run test test-quick lint system-packages install clean-venv bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,12 @@ test: $(STAMP) system-packages lint
 # For local iteration: SQLite only, no browser.
 test-quick: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser" -q
+
+# Speed and memory on the synthetic national data, SQLite and PostgreSQL side by side: writes BENCHMARKS.md.
+# Needs wrk (Debian) and PostgreSQL's server binaries; options: make bench BENCH_ARGS="--database sqlite --quick".
+bench: $(STAMP) system-packages
+	@bash scripts/ensure-bench-packages.sh
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

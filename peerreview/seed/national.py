@@ -337,6 +337,8 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
         plan = _RoundPlan(rng, questionnaire, items, knelpunten, round_year, round_index, latest)
         for r in range(regions):
             plan.region(by_region.get(r, []), places, round_ids[r], coordinators[r], admin_id)
+        if latest:
+            plan.every_stage()
         plan.write(write)
         if latest:
             statuses = dict(sorted(plan.statuses.items(), key=lambda kv: -kv[1]))
@@ -403,6 +405,18 @@ class _RoundPlan:
                 outside.sort(key=lambda p: (abs(p.region - place.region), p.id))
                 others += outside[:3 - len(others)]
             self.pending.append((place, status, others[:3], round_id, coordinator))
+
+    def every_stage(self) -> None:
+        """However small the set, the latest round has a gemeente in every stage (the last published ones move),
+        so that every page has something to show and the benchmark measures the same pages at every size."""
+        missing = [s for s in (EvaluationStatus.draft, EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
+                   if not self.statuses.get(s.value)]
+        movable = [i for i, entry in enumerate(self.pending) if entry[1] is EvaluationStatus.published]
+        for status, index in zip(missing, reversed(movable[1:]), strict=False):  # at least one stays published
+            place, old, team, round_id, coordinator = self.pending[index]
+            self.pending[index] = (place, status, team, round_id, coordinator)
+            self.statuses[old.value] -= 1
+            self.statuses[status.value] = self.statuses.get(status.value, 0) + 1
 
     # ------------------------------------------------------------------------------------------ writing
 
