@@ -48,7 +48,23 @@ def format_signed(value: int | float | None) -> str:
     return ("+" if value > 0 else "\u2212" if value < 0 else "") + text
 
 
+def _install_fixed_translations(app: Flask) -> None:
+    """The templates' ``_()`` and ``ngettext()`` straight from one catalogue, loaded once.
+
+    Flask-Babel looks the catalogue up again on every call (locale, domain, directories: about 1 µs each, 0.4 ms of
+    a page's 1.3 ms base layout, ten times that on a form-heavy page). The locale here is always "nl" (see
+    ``register_extensions``), so one lookup at start-up gives the same catalogue every call would."""
+    from flask_babel import get_translations
+
+    with app.app_context():
+        translations = get_translations()
+    app.jinja_env.install_gettext_callables(
+        gettext=translations.ugettext, ngettext=translations.ungettext, newstyle=True,
+        pgettext=translations.upgettext, npgettext=translations.unpgettext)
+
+
 def init_templating(app: Flask) -> None:
+    _install_fixed_translations(app)
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["nl_date"] = format_date
     app.jinja_env.filters["nl_datetime"] = format_datetime
