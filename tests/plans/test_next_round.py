@@ -62,3 +62,21 @@ def test_the_old_plan_sets_its_targets_against_the_next_rounds_scores(client, au
     row = re.search(r"<tr><th scope=\"row\">2\. Keten</th>(.*?)</tr>", table, re.S)
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td class=\"num\">(.*?)</td>", row.group(1), re.S)]
     assert cells == ["2,0", "1", "4", "3,0", "—"]  # self, peer, target | next self (submitted), next peer (not yet)
+
+
+def test_the_wizard_shows_a_change_to_the_previous_plan_at_once(client, auth, plan):
+    """The previous round at a theme is kept rendered (reports.cache); a new target or action shows on the next view."""
+    services.save_targets(plan.lead, plan.evaluation, services.questionnaire_of(plan.evaluation), {"analyse": "3"})
+    db.session.commit()
+    s = plan.setting
+    [new] = open_test_round(s.coordinator, s.region, [s.a], name="Ronde 2028").evaluations
+    auth.login(s.contributor)
+    url = f"/evaluations/{new.id}/sections/analyse"
+    assert "Streefscore voor deze ronde: 3." in page_text(client.get(url))
+    assert "Streefscore voor deze ronde: 3." in page_text(client.get(url))  # from the cache
+    services.save_targets(plan.lead, plan.evaluation, services.questionnaire_of(plan.evaluation), {"analyse": "4"})
+    db.session.commit()
+    assert "Streefscore voor deze ronde: 4." in page_text(client.get(url))
+    auth.logout()
+    auth.login(s.lead_b)  # another gemeente's lead: not their previous round, whatever the cache holds
+    assert client.get(url).status_code == 403
