@@ -79,6 +79,20 @@ def _short_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def _wrap(text: str, width: int = 12) -> str:
+    """A category label over several lines (plotly's ``<br>``), so that five rounds fit under a small chart without
+    being turned on their side into the titles of the row below. Escaped: plotly reads a few tags in labels."""
+    from markupsafe import escape
+
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(str(escape(line)) for line in lines)
+
+
 def _pattern(shape: str | list[str], size: int) -> dict[str, Any]:
     return {"shape": shape, "fillmode": "overlay", "fgcolor": "white", "size": size}
 
@@ -226,13 +240,14 @@ def trend(report: Report) -> Figure:
             series, _grid(len(series), columns, horizontal=0.06, vertical=0.5 / rows), strict=True)):
         suffix = "" if index == 0 else str(index + 1)
         x, y = f"x{suffix}", f"y{suffix}"
-        axes[f"xaxis{suffix}"] = {"domain": x_domain, "anchor": y, "type": "category"}
+        axes[f"xaxis{suffix}"] = {"domain": x_domain, "anchor": y, "type": "category", "tickangle": 0,
+                                  "tickfont": {"size": 10}}
         axes[f"yaxis{suffix}"] = {"domain": y_domain, "anchor": x, "dtick": 1, "gridcolor": GRID_COLOUR,
                                   "range": [report.scale_minimum - 0.2, report.scale_maximum + 0.2]}
         annotations.append({"text": _short_text(line.label, 30), "x": (x_domain[0] + x_domain[1]) / 2,
                             "y": y_domain[1], "xref": "paper", "yref": "paper", "xanchor": "center",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 12}})
-        rounds = [p.label or p.round_name for p in line.points]
+        rounds = [_wrap(p.label or p.round_name) for p in line.points]
         first = index == 0
         data.append({
             "type": "scatter", "x": rounds, "y": [_number(p.self_score) for p in line.points], "name": SELF_NAME,
