@@ -24,12 +24,14 @@ recently used go first) and is safe to use from several threads.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, TypeVar
 
 from flask import current_app, g, has_request_context
+from flask import session as cookie_session
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
@@ -70,7 +72,8 @@ _SOURCES: tuple[type, ...] = (
 #: Of these, only a change to the named attributes does (a log-in updates the user's row, which no report shows).
 _SOURCE_ATTRIBUTES: dict[type, tuple[str, ...]] = {
     Municipality: ("name", "cbs_code", "inhabitants"),
-    User: ("name", "role", "municipality_id", "region_id", "is_active"),  # names in reports; who sees which rounds
+    # names in reports; who sees which rounds (the relationships too: set through them, the keys change in the flush)
+    User: ("name", "role", "municipality_id", "region_id", "municipality", "region", "is_active"),
 }
 
 
@@ -112,6 +115,7 @@ class ReportCache:
 def init_app(app: Any) -> None:
     app.config.setdefault("REPORT_CACHE_SIZE", 512)
     app.extensions["report_cache"] = ReportCache(int(app.config["REPORT_CACHE_SIZE"]))
+    app.before_request(_read_generation_first)
 
 
 def report_cache() -> ReportCache:
@@ -122,8 +126,16 @@ def generation() -> int:
     return db.session.scalar(select(CacheGeneration.value).where(CacheGeneration.name == REPORTS)) or 0
 
 
+def _read_generation_first() -> None:
+    """Before a logged-in request loads anything (the user included): the generation the rows it then reads are
+    at least as new as. Read later, a change committed in between would be cached under the newer generation
+    while the request still held the older rows. Anonymous requests never use the cache and skip the query."""
+    if "_user_id" in cookie_session:
+        g.report_generation = generation()
+
+
 def _request_generation() -> int:
-    """The generation, read once per request (a page that looks up the report and its HTML reads it once)."""
+    """The generation of this request: read first thing (above), or now outside a request."""
     if not has_request_context():
         return generation()
     if "report_generation" not in g:
@@ -135,7 +147,7 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     """The object stored under ``key`` at the current generation, or ``build()`` (stored when it may be).
 
     A transaction that has changed a source neither reads nor fills the cache: what it sees may roll back."""
-    if db.session.info.get(_DIRTY):
+    if db.session.info.get(_DIRTY) or db.session.info.get(_PENDING) or _unflushed_source(db.session):
         return build()
     cache = report_cache()
     full_key = (_request_generation(), key)
@@ -149,6 +161,16 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
 
 
 # ---------------------------------------------------------------- raising the generation
+#
+# A flush that touches a source marks the session; when its outermost transaction commits, the generation gets a
+# new random value in a short transaction of its own. Not inside the data transaction: one row locked from the
+# first write to the commit made every writer of sources queue on it, and on PostgreSQL a save that locks the
+# evaluation after writing deadlocked against a publication that locks it before (a 500 instead of the clean
+# "changed meanwhile"). Random rather than counting up, so that a restored backup cannot bring back a number the
+# workers already hold entries for.
+
+_PENDING = "report_sources_pending"
+_OUTCOME = "report_transaction_outcome"
 
 
 def _changes_a_source(session: Session) -> bool:
@@ -166,29 +188,50 @@ def _changes_a_source(session: Session) -> bool:
     return False
 
 
+def _unflushed_source(session: Session) -> bool:
+    return bool(session.new or session.dirty or session.deleted) and _changes_a_source(session)
+
+
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if _changes_a_source(session):
-        session.info["report_sources_pending"] = True
+        session.info[_PENDING] = True
+        session.info[_DIRTY] = True
 
 
-def _after_flush(session: Session, _context: Any) -> None:
-    if not session.info.pop("report_sources_pending", False):
+def _committed(session: Session) -> None:
+    session.info[_OUTCOME] = "commit"  # also on releasing a savepoint; the outermost transaction's comes last
+
+
+def _rolled_back(session: Session) -> None:
+    session.info[_OUTCOME] = "rollback"  # also on rolling back to a savepoint
+
+
+def _transaction_ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is not None:  # a savepoint or a subtransaction: the outer transaction goes on
         return
-    connection = session.connection()
-    raised = connection.execute(update(CacheGeneration).where(CacheGeneration.name == REPORTS)
-                                .values(value=CacheGeneration.value + 1))
-    if raised.rowcount == 0:  # a database made by create_all (the tests) has no row yet
-        connection.execute(insert(CacheGeneration).values(name=REPORTS, value=1))
-    session.info[_DIRTY] = True
-
-
-def _transaction_ended(session: Session, *_args: Any) -> None:
+    pending = session.info.pop(_PENDING, False)
+    outcome = session.info.pop(_OUTCOME, None)
     session.info.pop(_DIRTY, None)
-    session.info.pop("report_sources_pending", None)
+    if pending and outcome == "commit":
+        new_value = raise_generation(session.get_bind())
+        if has_request_context():
+            g.report_generation = new_value  # the rest of this request reads its own change
 
 
-if not event.contains(Session, "after_flush", _after_flush):
+def raise_generation(bind: Any) -> int:
+    """Give the generation a new value (committed at once) and return it."""
+    value = secrets.randbits(31)  # one in two billion that a restore meets a value a worker holds
+    with bind.connect() as connection:
+        raised = connection.execute(update(CacheGeneration).where(CacheGeneration.name == REPORTS)
+                                    .values(value=value))
+        if raised.rowcount == 0:  # a database made by create_all (the tests) has no row yet
+            connection.execute(insert(CacheGeneration).values(name=REPORTS, value=value))
+        connection.commit()
+    return value
+
+
+if not event.contains(Session, "before_flush", _before_flush):
     event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_commit", _transaction_ended)
-    event.listen(Session, "after_rollback", _transaction_ended)
+    event.listen(Session, "after_commit", _committed)
+    event.listen(Session, "after_rollback", _rolled_back)
+    event.listen(Session, "after_transaction_end", _transaction_ended)
