@@ -42,6 +42,10 @@ class Defaults:
     REMEMBER_COOKIE_SECURE = True
     #: The absolute lifetime of a log-in: after this the user logs in again, active or not.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
+    #: The cookie is written when the session changes (log-in, and the idle clock every 30 s of activity,
+    #: security.py), not on every response: the lifetimes above are enforced from the session's own timestamps,
+    #: so rewriting an unchanged cookie on each request bought nothing and cost a signature and a header.
+    SESSION_REFRESH_EACH_REQUEST = False
     #: A log-in ends after this long without a request (the wizard's autosave counts as one).
     SESSION_IDLE_TIMEOUT = timedelta(minutes=30)
     #: A log-in is tied to the browser it was made in: a request with the session cookie from another browser

@@ -122,8 +122,12 @@ def report_cache() -> ReportCache:
     return current_app.extensions["report_cache"]
 
 
+_GENERATION = select(CacheGeneration.value).where(CacheGeneration.name == REPORTS)
+
+
 def generation() -> int:
-    return db.session.scalar(select(CacheGeneration.value).where(CacheGeneration.name == REPORTS)) or 0
+    # On the session's connection (its transaction), without the ORM layer: read on every logged-in request.
+    return db.session.connection().execute(_GENERATION).scalar() or 0
 
 
 def _read_generation_first() -> None:
