@@ -253,7 +253,8 @@ def git_commit() -> str:
                               text=True, timeout=20, check=True).stdout.strip()
         # Its own output, BENCHMARKS.md, does not count as a change.
         dirty = subprocess.run(["git", "--no-optional-locks", "status", "--porcelain", "--", ".",  # noqa: S607
-                                ":(exclude)BENCHMARKS.md"], cwd=ROOT, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+                                ":(exclude)BENCHMARKS.md"], cwd=ROOT, capture_output=True, text=True, timeout=60,
+                               check=True).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown (no git)"
     return f"{head} + uncommitted changes" if dirty else head
