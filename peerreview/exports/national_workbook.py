@@ -20,7 +20,7 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
@@ -28,21 +28,28 @@ from ..dates import AMSTERDAM
 from ..domain.questionnaire import Scale
 from ..spreadsheets import clean, put_text
 from .national import NationalExport
-from .workbooks import DATE_FORMAT, DATETIME_FORMAT, GAP_FORMAT, NO, SCORE_FORMAT, YES, Col
+from .workbooks import (  # the same look as the other workbooks: one style object each
+    _BOLD,
+    _HEADER_ALIGN,
+    _HEADER_FILL,
+    _HEADER_FONT,
+    _TITLE_FONT,
+    _TOP,
+    _WRAP,
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    GAP_FORMAT,
+    NO,
+    SCORE_FORMAT,
+    YES,
+    Col,
+)
 
 INTRO = "Toelichting"
 SCORES = "Scores per gemeente"
 SPREAD = "Spreiding landelijk"
 SIZE_CLASSES = "Per grootteklasse"
 NATIONAL = "Aanbevelingen Rijk"
-
-_TITLE_FONT = Font(bold=True, size=14)
-_BOLD = Font(bold=True)
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_TOP = Alignment(vertical="top")
 
 
 # ---------------------------------------------------------------- cells and tables, the write-only way
