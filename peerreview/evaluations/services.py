@@ -186,6 +186,18 @@ class EvaluationRow:
         return self.answered * 100 // self.total if self.total else 0
 
 
+def consensus_counts(round_: Round) -> dict[int, int]:
+    """Per evaluation of the round, the consensus answers given (a value or "weet niet") to the round's questions.
+    One query."""
+    question_ids = [q.id for q in questionnaire_of_round(round_).questions]
+    return dict(db.session.execute(
+        select(ConsensusAnswer.evaluation_id, func.count())
+        .join(Evaluation, Evaluation.id == ConsensusAnswer.evaluation_id)
+        .where(Evaluation.round_id == round_.id, ConsensusAnswer.question_id.in_(question_ids),
+               (ConsensusAnswer.value.is_not(None)) | ConsensusAnswer.is_unknown)
+        .group_by(ConsensusAnswer.evaluation_id).order_by(ConsensusAnswer.evaluation_id)).all())
+
+
 def round_overview(round_: Round, *, today: date) -> list[EvaluationRow]:
     """Every member in the round with its stage and how far its consensus is; three queries, whatever the size."""
     questionnaire = questionnaire_of_round(round_)
@@ -193,16 +205,11 @@ def round_overview(round_: Round, *, today: date) -> list[EvaluationRow]:
         select(Evaluation).where(Evaluation.round_id == round_.id)
         .options(joinedload(Evaluation.municipality)).order_by(Evaluation.id)))
     ids = [e.id for e in evaluations]
-    question_ids = [q.id for q in questionnaire.questions]
-    answered = dict(db.session.execute(
-        select(ConsensusAnswer.evaluation_id, func.count())
-        .where(ConsensusAnswer.evaluation_id.in_(ids), ConsensusAnswer.question_id.in_(question_ids),
-               (ConsensusAnswer.value.is_not(None)) | ConsensusAnswer.is_unknown)
-        .group_by(ConsensusAnswer.evaluation_id)).all()) if ids else {}
+    answered = consensus_counts(round_) if ids else {}
     contributors = dict(db.session.execute(
         select(Answer.evaluation_id, func.count(func.distinct(Answer.author_id)))
         .where(Answer.evaluation_id.in_(ids)).group_by(Answer.evaluation_id)).all()) if ids else {}
-    total = len(question_ids)
+    total = len(questionnaire.questions)
     rows = [
         EvaluationRow(e, answered.get(e.id, 0), total, contributors.get(e.id, 0),
                       (e.status is EvaluationStatus.draft and today > round_.self_evaluation_due)

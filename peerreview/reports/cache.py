@@ -3,20 +3,17 @@
 Building the report object of a published evaluation reads its answers, scores and recommendations, the history of
 the gemeente and the peer scores of two comparison groups, and computes quartiles: about 20 ms for a gemeente with
 five rounds in a national data set, on every view of the result page, the benchmark page and every export. A
-published report hardly changes, so the object is kept, keyed by what it was built from:
+published report hardly changes, so the object is kept (and what is built from it alone: the pages' HTML, the
+team, the rounds a viewer may see), keyed by what it was built from and by the **generation**: a value in the
+database (``cache_generations``) that gets a new random value after every commit that changed anything a report
+is built from (any evaluation's status, scores, report texts, recommendations, plans and targets, the gemeenten's
+names and sizes, regions, rounds, the users' names and roles). A logged-in request reads it first thing, so a
+worker sees another worker's change as soon as it is committed. Any such change anywhere in the country empties
+every worker's cache; that is the price of one value instead of tracking which report depends on which other
+gemeente's scores (the benchmark does).
 
-- the evaluation and the rounds of its history the viewer may see (the only part of the object that depends on the
-  viewer; the permission to see the report at all is checked before, on every request);
-- the **generation**: a counter in the database (``cache_generations``) that goes up by one in every transaction
-  that flushes a change to anything a report is built from (any evaluation's status, scores, report texts,
-  recommendations, plans and targets, the gemeenten's names and sizes, regions, rounds, team members' names).
-  A worker reads it once per report (one indexed primary-key read) and so sees another worker's change as soon
-  as it is committed. Many changes anywhere in the country raise it, which empties every worker's cache; that is
-  the price of one counter instead of tracking which report depends on which other gemeente's scores (the
-  benchmark does).
-
-A report built inside a transaction that itself changed such data is not stored: that transaction may still roll
-back (which lowers the counter again) and the object would then describe data that never existed.
+A transaction that itself changed such data neither reads nor fills the cache: it may still roll back, and the
+object would then describe data that never existed.
 
 The cache belongs to the Flask app (``app.extensions``), holds at most ``REPORT_CACHE_SIZE`` objects (least
 recently used go first) and is safe to use from several threads.
@@ -151,7 +148,7 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
     """The object stored under ``key`` at the current generation, or ``build()`` (stored when it may be).
 
     A transaction that has changed a source neither reads nor fills the cache: what it sees may roll back."""
-    if db.session.info.get(_DIRTY) or db.session.info.get(_PENDING) or _unflushed_source(db.session):
+    if db.session.info.get(_DIRTY) or _unflushed_source(db.session):
         return build()
     cache = report_cache()
     full_key = (_request_generation(), key)
@@ -173,7 +170,6 @@ def cached(key: Hashable, build: Callable[[], T]) -> T:
 # "changed meanwhile"). Random rather than counting up, so that a restored backup cannot bring back a number the
 # workers already hold entries for.
 
-_PENDING = "report_sources_pending"
 _OUTCOME = "report_transaction_outcome"
 
 
@@ -198,7 +194,6 @@ def _unflushed_source(session: Session) -> bool:
 
 def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if _changes_a_source(session):
-        session.info[_PENDING] = True
         session.info[_DIRTY] = True
 
 
@@ -213,10 +208,9 @@ def _rolled_back(session: Session) -> None:
 def _transaction_ended(session: Session, transaction: Any) -> None:
     if transaction.parent is not None:  # a savepoint or a subtransaction: the outer transaction goes on
         return
-    pending = session.info.pop(_PENDING, False)
+    changed = session.info.pop(_DIRTY, False)
     outcome = session.info.pop(_OUTCOME, None)
-    session.info.pop(_DIRTY, None)
-    if pending and outcome == "commit":
+    if changed and outcome == "commit":
         new_value = raise_generation(session.get_bind())
         if has_request_context():
             g.report_generation = new_value  # the rest of this request reads its own change

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..domain import permissions
@@ -36,7 +36,7 @@ from ..domain.results import (
 )
 from ..domain.reviews import Addressee, review_items
 from ..domain.scoring import UNKNOWN, Answer, Score
-from ..evaluations.services import EvaluationRow, questionnaire_of_round, round_overview
+from ..evaluations.services import EvaluationRow, consensus_counts, questionnaire_of_round, round_overview
 from ..extensions import db
 from ..models import (
     ConsensusAnswer,
@@ -207,9 +207,10 @@ def _build(evaluation: Evaluation, history: list[Evaluation], every_round: list[
     # A target set in a round's plan is for the round right after it (seen by the viewer or not); it is shown
     # only to a viewer who may see the round whose plan set it.
     targets_by_plan = targets_for(ids)
+    seen = set(ids)
     targets_for_round: dict[int, Mapping[str, Score]] = {
         later.id: targets_by_plan.get(earlier.id, {})
-        for earlier, later in zip(every_round, every_round[1:], strict=False) if earlier.id in set(ids)}
+        for earlier, later in zip(every_round, every_round[1:], strict=False) if earlier.id in seen}
     rounds = [RoundScores(e.id, e.round.name, e.round.year, questionnaire_of_round(e.round), answers.get(e.id, {}),
                           {k: v for k, (v, _m) in scored.get(e.id, {}).items()}, targets_for_round.get(e.id, {}))
               for e in history]
@@ -326,14 +327,7 @@ def region_progress(round_: Round) -> tuple[tuple[int, int], ...]:
     """What the region's overview shows that changes without raising the report generation (``reports.cache``):
     per member, the consensus answers given. One aggregate query; the page's HTML is cached under this value, so
     a lead's answer shows on the next view."""
-    question_ids = [q.id for q in questionnaire_of_round(round_).questions]
-    answered = db.session.execute(
-        select(ConsensusAnswer.evaluation_id, func.count())
-        .join(Evaluation, Evaluation.id == ConsensusAnswer.evaluation_id)
-        .where(Evaluation.round_id == round_.id, ConsensusAnswer.question_id.in_(question_ids),
-               (ConsensusAnswer.value.is_not(None)) | ConsensusAnswer.is_unknown)
-        .group_by(ConsensusAnswer.evaluation_id).order_by(ConsensusAnswer.evaluation_id)).all()
-    return tuple((evaluation_id, count) for evaluation_id, count in answered)
+    return tuple(sorted(consensus_counts(round_).items()))
 
 
 def item_labels(questionnaire: Questionnaire) -> dict[str, str]:
