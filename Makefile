@@ -33,7 +33,7 @@ system-packages:
 	@bash scripts/ensure-system-packages.sh
 
 lint: $(STAMP)
-	$(BIN)/ruff check peerreview tests migrations/env.py wsgi.py
+	$(BIN)/ruff check peerreview tests migrations/env.py wsgi.py scripts
 	$(BIN)/bandit -q -r peerreview -lll
 
 # The whole suite: lint, everything on a SQLite file (browser tests included), then every

@@ -25,7 +25,7 @@ seed_cli = AppGroup("seed", help="Voorbeeldgegevens laden.")
 @click.option("--region", "region_name", default=None, help="Naam van de regio (regiocoördinator).")
 @click.option("--password", default=None, help="Wachtwoord; zonder deze optie wordt erom gevraagd.")
 @click.option("--invite", is_flag=True, help="Geen wachtwoord zetten maar een uitnodigingslink versturen.")
-def create_user(email, role_value, name, cbs_code, region_name, password, invite):  # noqa: ANN001, ANN201
+def create_user(email, role_value, name, cbs_code, region_name, password, invite):
     """Maak een gebruiker aan (bijvoorbeeld de eerste beheerder)."""
     from .auth import services as auth_services
     from .forms import is_valid_email
@@ -74,7 +74,7 @@ def create_user(email, role_value, name, cbs_code, region_name, password, invite
 
 @seed_cli.command("demo")
 @click.option("--if-empty", is_flag=True, help="Alleen laden als er nog geen regio bestaat.")
-def seed_demo(if_empty):  # noqa: ANN001, ANN201
+def seed_demo(if_empty):
     """Laad een fictieve regio met twaalf gemeenten en één gebruiker per rol."""
     from .seed.demo import DEMO_PASSWORD, demo_logins, load_demo
 
@@ -112,7 +112,7 @@ def seed_demo(if_empty):  # noqa: ANN001, ANN201
               help="Startwaarde: dezelfde geeft dezelfde data.")
 @click.option("--year", default=None, type=click.IntRange(2000, 2100),
               help="Jaar van de laatste ronde (standaard het lopende jaar, voor juli het vorige).")
-def seed_national(gemeenten, rounds, regions, seed, year):  # noqa: ANN001, ANN201
+def seed_national(gemeenten, rounds, regions, seed, year):
     """Vul een lege database met synthetische landelijke gegevens (voor metingen: make bench)."""
     import time
 

@@ -33,7 +33,7 @@ THROTTLED = {
 DATABASE_UNAVAILABLE = _l("De database is even niet bereikbaar. Er is niets opgeslagen van deze laatste actie. Probeer het over een minuut opnieuw; blijft het probleem bestaan, meld het dan aan de beheerder.")
 
 
-def render_error(code: int, message: str | None = None):  # noqa: ANN201
+def render_error(code: int, message: str | None = None):
     title, default = MESSAGES.get(code, MESSAGES[500])
     default = str(default)
     if code == 413:
@@ -44,7 +44,7 @@ def render_error(code: int, message: str | None = None):  # noqa: ANN201
     return page, code
 
 
-def _throttled(error: RateLimitExceeded):  # noqa: ANN202
+def _throttled(error: RateLimitExceeded):
     seconds = error.limit.limit.get_expiry() if error.limit is not None else 60
     minutes = max(1, -(-seconds // 60))
     message = THROTTLED.get(request.endpoint or "")
@@ -53,7 +53,7 @@ def _throttled(error: RateLimitExceeded):  # noqa: ANN202
     return response
 
 
-def _database_unavailable(error: Exception):  # noqa: ANN202
+def _database_unavailable(error: Exception):
     """The database refused or dropped the connection: say so (503) instead of crashing, keep nothing."""
     current_app.logger.error("Database unavailable on %s %s: %s", request.method, request.path, error)
     try:
@@ -85,13 +85,13 @@ def init_errors(app: Flask) -> None:
     app.register_error_handler(PoolTimeout, _database_unavailable)
 
     @app.errorhandler(DBAPIError)
-    def dbapi_error(error: DBAPIError):  # noqa: ANN202
+    def dbapi_error(error: DBAPIError):
         if error.connection_invalidated:  # a disconnect seen mid-request
             return _database_unavailable(error)
         raise error
 
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # noqa: ANN202
+    def csrf_error(error: CSRFError):
         return render_error(
             400,
             _("Het formulier is verlopen of ongeldig (beveiligingscode ontbreekt). "
@@ -99,7 +99,7 @@ def init_errors(app: Flask) -> None:
         )
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # noqa: ANN202
+    def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
         if error.code == 403:
@@ -110,7 +110,7 @@ def init_errors(app: Flask) -> None:
                                message=error.description), error.code
 
     @app.errorhandler(500)
-    def unexpected(error: Exception):  # noqa: ANN202
+    def unexpected(error: Exception):
         # Reached for unhandled exceptions outside testing (in tests they propagate, so a bug fails loudly).
         db.session.rollback()
         return render_error(500)

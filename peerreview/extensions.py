@@ -34,7 +34,7 @@ babel = Babel()
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:  # noqa: ANN001
+def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record) -> None:
     """SQLite ignores foreign keys unless asked, per connection; PostgreSQL always enforces them. Asking makes
     both databases refuse the same things (a dangling region id, a deleted user still named by an answer)."""
     if isinstance(dbapi_connection, sqlite3.Connection):

@@ -29,7 +29,7 @@ def strip_spaces(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def email_field(label: str | None = None, *, own: bool = False, **kwargs) -> EmailField:  # noqa: ANN003
+def email_field(label: str | None = None, *, own: bool = False, **kwargs) -> EmailField:
     """An e-mail field, spaces around the address ignored; ``own`` when users type their own address."""
     return EmailField(
         label or (_l("Uw e-mailadres") if own else _l("E-mailadres")),

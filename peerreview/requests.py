@@ -22,12 +22,12 @@ def form_id(value: object) -> int | None:
 class IdConverter(IntegerConverter):
     """``<int:...>`` that never matches a number the database cannot hold: such a URL is a 404, not a 500."""
 
-    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,  # noqa: A002, ANN001
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = None,
                  signed: bool = False) -> None:
         super().__init__(map, fixed_digits, min, MAX_ID if max is None else max, signed)
 
 
-def _has_nul(values) -> bool:  # noqa: ANN001
+def _has_nul(values) -> bool:
     return any("\x00" in key or any("\x00" in v for v in values.getlist(key)) for key in values)
 
 
@@ -36,7 +36,7 @@ def init_requests(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
 
     @app.before_request
-    def refuse_nul_bytes():  # noqa: ANN202
+    def refuse_nul_bytes():
         # No text a person types contains a NUL character, and PostgreSQL refuses to store one.
         if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
             from .errors import render_error

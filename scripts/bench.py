@@ -113,7 +113,7 @@ def log(message: str = "") -> None:
     print(message, flush=True)
 
 
-def _dispose(app) -> None:  # noqa: ANN001
+def _dispose(app) -> None:
     from peerreview.extensions import db
 
     with app.app_context():
@@ -121,11 +121,11 @@ def _dispose(app) -> None:  # noqa: ANN001
         db.engine.dispose()
 
 
-def _step(run: DatabaseRun, what: str, action) -> object:  # noqa: ANN001
+def _step(run: DatabaseRun, what: str, action) -> object:
     """Run one measurement; a failure is recorded (the report shows it, the exit code is 1) and the rest goes on."""
     try:
         return action()
-    except Exception as error:  # noqa: BLE001 (every failure ends up in the report)
+    except Exception as error:
         run.errors.append(f"{what}: {type(error).__name__}: {error}")
         log(f"  ! {what} failed: {type(error).__name__}: {error}")
         traceback.print_exc()
@@ -201,7 +201,7 @@ def run_sqlite(settings: Settings, work: Path) -> DatabaseRun:
     try:
         run.sets = [bench_data.sqlite_dataset(spec, work, rebuild=settings.rebuild, log=log) for spec in settings.specs]
         measure(run, settings, work)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         run.errors.append(f"{type(error).__name__}: {error}")
         traceback.print_exc()
     run.seconds = time.perf_counter() - started
@@ -222,7 +222,7 @@ def run_postgres(settings: Settings, work: Path) -> DatabaseRun:
         run.version = _postgres_version(server)
         run.sets = [bench_data.postgres_dataset(server, spec, work, log=log) for spec in settings.specs]
         measure(run, settings, work)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         run.errors.append(f"{type(error).__name__}: {error}")
         traceback.print_exc()
     finally:
@@ -232,7 +232,7 @@ def run_postgres(settings: Settings, work: Path) -> DatabaseRun:
     return run
 
 
-def _postgres_version(server) -> str:  # noqa: ANN001
+def _postgres_version(server) -> str:
     from sqlalchemy import create_engine, text
 
     engine = create_engine(server.url("postgres"))
@@ -302,7 +302,7 @@ def _throughput_ok(run: DatabaseRun) -> bool | None:
 
 def target_lines(runs: list[DatabaseRun]) -> list[str]:
     """One line per target: met or missed, per database."""
-    def per_db(check) -> str:  # noqa: ANN001
+    def per_db(check) -> str:
         return ", ".join(f"{run.name} {mark(check(run))}" for run in runs)
 
     lines = []

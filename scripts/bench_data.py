@@ -77,7 +77,7 @@ def cache_name(spec: Spec, year: int, head: str, source: str) -> str:
     return f"{cache_stem(spec)}-y{year}-{head}-{source}"
 
 
-def _summary_dict(summary) -> dict:  # noqa: ANN001
+def _summary_dict(summary) -> dict:
     return {"seed": summary.seed, "years": list(summary.years), "counts": dict(summary.counts),
             "statuses": dict(summary.statuses), "largest_region": summary.largest_region,
             "largest_region_size": summary.largest_region_size, "inhabitants": list(summary.inhabitants)}
@@ -99,7 +99,7 @@ def load_into(url: str, spec: Spec, year: int, instance_path: str) -> dict:
     return _summary_dict(summary)
 
 
-def sqlite_dataset(spec: Spec, work: Path, *, rebuild: bool, log=print) -> DataSet:  # noqa: ANN001
+def sqlite_dataset(spec: Spec, work: Path, *, rebuild: bool, log=print) -> DataSet:
     """The cached SQLite file (built when missing or ``rebuild``), copied into ``work`` for measuring."""
     year = latest_year()
     name = cache_name(spec, year, alembic_head(), source_hash())
@@ -128,7 +128,7 @@ def sqlite_dataset(spec: Spec, work: Path, *, rebuild: bool, log=print) -> DataS
                    cache_file=cached)
 
 
-def postgres_dataset(server, spec: Spec, work: Path, log=print) -> DataSet:  # noqa: ANN001
+def postgres_dataset(server, spec: Spec, work: Path, log=print) -> DataSet:
     """A fresh database on the throwaway server, filled by the same function, then ``VACUUM ANALYZE``d.
 
     Without that the measurements race autovacuum: right after the bulk load PostgreSQL has no statistics yet and
@@ -187,7 +187,7 @@ class Targets:
                 f"{self.section_id!r}")
 
 
-def wizard_statuses(app) -> set[str]:  # noqa: ANN001
+def wizard_statuses(app) -> set[str]:
     """The stages an evaluation of the latest rounds is in (to choose a wizard stage both data sets have)."""
     from sqlalchemy import func, select
 
@@ -202,7 +202,7 @@ def wizard_statuses(app) -> set[str]:  # noqa: ANN001
     return {getattr(status, "value", status) for status in found}
 
 
-def pick_targets(app, wizard_status: str) -> Targets:  # noqa: ANN001
+def pick_targets(app, wizard_status: str) -> Targets:
     """The largest region (most members; the lowest id on a tie), its latest round, the first published
     evaluation of that round (lowest id) and the first in ``wizard_status`` (that round, else the latest round of
     the next-largest region that has one), with the users who see each page."""

@@ -176,7 +176,7 @@ def combine(runs: list[LoadResult]) -> LoadResult:
 
 def throughput(database_url: str, secret_key: str, instance_path: str, work: Path, *, lead: str, password: str,
                result_path: str, duration: int, connections: int = 8, threads: int = 2, rounds: int = 2,
-               log=print) -> dict[str, LoadResult]:  # noqa: ANN001
+               log=print) -> dict[str, LoadResult]:
     """wrk against the floor page and the result page of one gunicorn, in ``rounds`` alternating runs of
     ``duration / rounds`` seconds each (so a passing burst of other work on the machine does not fall on one page
     only); checks first that both answer 200."""

@@ -25,7 +25,7 @@ class PageError(RuntimeError):
     """A measured request did not answer as it should (a 500, a 403, a redirect to the log-in page …)."""
 
 
-def login(app, email: str, password: str):  # noqa: ANN001, ANN201
+def login(app, email: str, password: str):
     """A test client logged in through the real log-in form (CSRF token included)."""
     client = app.test_client()
     client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
@@ -39,7 +39,7 @@ def login(app, email: str, password: str):  # noqa: ANN001, ANN201
     return client
 
 
-def anonymous(app):  # noqa: ANN001, ANN201
+def anonymous(app):
     client = app.test_client()
     client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     return client
@@ -70,17 +70,17 @@ def key_pages(targets: Targets) -> list[Page]:
 class Clients:
     """One logged-in test client per viewer, made on first use."""
 
-    def __init__(self, app, targets: Targets) -> None:  # noqa: ANN001
+    def __init__(self, app, targets: Targets) -> None:
         self.app, self.targets, self._clients = app, targets, {}
 
-    def __call__(self, viewer: str):  # noqa: ANN204
+    def __call__(self, viewer: str):
         if viewer not in self._clients:
             self._clients[viewer] = anonymous(self.app) if viewer == "anonymous" else \
                 login(self.app, getattr(self.targets, viewer), self.targets.password)
         return self._clients[viewer]
 
 
-def fetch(client, url: str) -> bytes:  # noqa: ANN001
+def fetch(client, url: str) -> bytes:
     response = client.get(url)
     body = response.get_data()
     status = response.status_code
@@ -97,7 +97,7 @@ def fetch(client, url: str) -> bytes:  # noqa: ANN001
 class QueryCounter:
     """Counts the statements sent to the database (``before_cursor_execute`` on the app's engine)."""
 
-    def __init__(self, app) -> None:  # noqa: ANN001
+    def __init__(self, app) -> None:
         from sqlalchemy import event
 
         from peerreview.extensions import db
@@ -108,7 +108,7 @@ class QueryCounter:
         self.statements: list[str] = []
         event.listen(self.engine, "before_cursor_execute", self._seen)
 
-    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:  # noqa: ANN001
+    def _seen(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if self.active:
             self.statements.append(statement)
 
@@ -127,7 +127,7 @@ class QueryCounter:
         event.remove(self.engine, "before_cursor_execute", self._seen)
 
 
-def count_queries(app, targets: Targets, clients: Clients | None = None,  # noqa: ANN001
+def count_queries(app, targets: Targets, clients: Clients | None = None,
                   statements: dict[str, list[str]] | None = None) -> dict[str, int]:
     """Statements per key page: one request after two warm-up requests (the statements themselves go into
     ``statements`` when given)."""
@@ -171,8 +171,8 @@ class Timing:
         return percentile(self.samples, 0.95)
 
 
-def time_pages(app, targets: Targets, requests: int, warmup: int, clients: Clients | None = None,  # noqa: ANN001
-               log=print) -> dict[str, Timing]:  # noqa: ANN001
+def time_pages(app, targets: Targets, requests: int, warmup: int, clients: Clients | None = None,
+               log=print) -> dict[str, Timing]:
     """``requests`` timed GETs of each key page (after ``warmup`` untimed ones), every one a 200."""
     clients = clients or Clients(app, targets)
     timings = {}
@@ -207,7 +207,7 @@ class ExportResult:
     note: str = ""
 
 
-def national_export_url(app) -> str | None:  # noqa: ANN001
+def national_export_url(app) -> str | None:
     """The admin's national Excel, when the app has one: a GET rule without arguments whose endpoint names it."""
     for rule in app.url_map.iter_rules():
         if "national" in rule.endpoint and not rule.arguments and "GET" in (rule.methods or ()):
@@ -238,7 +238,7 @@ def _peak_rss() -> int:
     return _status("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kB on Linux
 
 
-def measure_export(client, key: str, title: str, url: str, *, runs: int, budget: float) -> ExportResult:  # noqa: ANN001
+def measure_export(client, key: str, title: str, url: str, *, runs: int, budget: float) -> ExportResult:
     """Median and slowest of up to ``runs`` downloads (at least three, fewer than ``runs`` once ``budget`` seconds
     are spent), after one warm-up; then one more under tracemalloc for the peak of Python's memory."""
     result = ExportResult(key, title, url)
@@ -265,8 +265,8 @@ def measure_export(client, key: str, title: str, url: str, *, runs: int, budget:
     return result
 
 
-def measure_exports(app, targets: Targets, *, runs: int, budget: float, clients: Clients | None = None,  # noqa: ANN001
-                    log=print) -> list[ExportResult]:  # noqa: ANN001
+def measure_exports(app, targets: Targets, *, runs: int, budget: float, clients: Clients | None = None,
+                    log=print) -> list[ExportResult]:
     clients = clients or Clients(app, targets)
     plan = [("pdf", "PDF report of one gemeente (lead)", f"/evaluations/{targets.published_id}/results/report.pdf",
              "lead"),

@@ -139,7 +139,7 @@ def _end_transaction(sender: Flask, **extra: object) -> None:
 
 
 @pytest.fixture
-def app(database_url: str, app_config: dict):  # noqa: ANN201
+def app(database_url: str, app_config: dict):
     """The app, with an app context open for the whole test (so tests can use ``db.session``).
 
     The test client reuses that context for every request. So that each request starts as a real one
@@ -161,12 +161,12 @@ def app(database_url: str, app_config: dict):  # noqa: ANN201
 
 
 @pytest.fixture
-def client(app):  # noqa: ANN001, ANN201
+def client(app):
     return app.test_client()
 
 
 @pytest.fixture
-def runner(app):  # noqa: ANN001, ANN201
+def runner(app):
     return app.test_cli_runner()
 
 
@@ -176,7 +176,7 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-def create_region(app) -> Callable[..., Region]:  # noqa: ANN001
+def create_region(app) -> Callable[..., Region]:
     def _create(name: str | None = None, *, members: list[Municipality] = ()) -> Region:
         region = Region(name=name or f"Regio {next(_seq)}", description="")
         for municipality in members:
@@ -188,7 +188,7 @@ def create_region(app) -> Callable[..., Region]:  # noqa: ANN001
 
 
 @pytest.fixture
-def create_municipality(app) -> Callable[..., Municipality]:  # noqa: ANN001
+def create_municipality(app) -> Callable[..., Municipality]:
     def _create(name: str | None = None, *, cbs_code: str | None = None, inhabitants: int = 30_000,
                 region: Region | None = None) -> Municipality:
         n = next(_seq)
@@ -205,7 +205,7 @@ def create_municipality(app) -> Callable[..., Municipality]:  # noqa: ANN001
 
 
 @pytest.fixture
-def create_user(app, create_municipality, create_region) -> Callable[..., User]:  # noqa: ANN001
+def create_user(app, create_municipality, create_region) -> Callable[..., User]:
     def _create(role: Role = Role.municipal_lead, *, email: str | None = None, name: str | None = None,
                 password: str | None = PASSWORD, municipality: Municipality | None = None,
                 region: Region | None = None, is_active: bool = True) -> User:
@@ -229,24 +229,24 @@ def create_user(app, create_municipality, create_region) -> Callable[..., User]:
 
 
 class AuthActions:
-    def __init__(self, client) -> None:  # noqa: ANN001
+    def __init__(self, client) -> None:
         self.client = client
 
-    def login(self, user_or_email: User | str, password: str = PASSWORD):  # noqa: ANN201
+    def login(self, user_or_email: User | str, password: str = PASSWORD):
         email = user_or_email if isinstance(user_or_email, str) else user_or_email.email
         return self.client.post("/auth/login", data={"email": email, "password": password})
 
-    def logout(self):  # noqa: ANN201
+    def logout(self):
         return self.client.post("/auth/logout")
 
 
 @pytest.fixture
-def auth(client) -> AuthActions:  # noqa: ANN001
+def auth(client) -> AuthActions:
     return AuthActions(client)
 
 
 @pytest.fixture
-def login_as(client, create_user, auth) -> Callable[..., User]:  # noqa: ANN001
+def login_as(client, create_user, auth) -> Callable[..., User]:
     """Create a user with ``role`` (and any factory arguments), log them in and return them."""
     def _login(role: Role = Role.municipal_lead, **kwargs: object) -> User:
         user = create_user(role, **kwargs)
@@ -266,17 +266,17 @@ class QueryCounter:
 
 
 @pytest.fixture
-def count_queries(app):  # noqa: ANN001, ANN201
+def count_queries(app):
     """``with count_queries() as counter:`` records every SQL statement sent while the block runs."""
     from contextlib import contextmanager
 
     from sqlalchemy import event
 
     @contextmanager
-    def _count():  # noqa: ANN202
+    def _count():
         counter = QueryCounter()
 
-        def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+        def before(conn, cursor, statement, parameters, context, executemany):
             counter.statements.append(statement)
 
         event.listen(db.engine, "before_cursor_execute", before)
@@ -287,7 +287,7 @@ def count_queries(app):  # noqa: ANN001, ANN201
     return _count
 
 
-def raw_engine(url: str):  # noqa: ANN201
+def raw_engine(url: str):
     """An engine outside the app, for checks on what is really stored."""
     return create_engine(url)
 

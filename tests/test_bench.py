@@ -11,7 +11,7 @@ import pytest
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "bench_report.py"
 
 
-def _load():  # noqa: ANN202
+def _load():
     spec = importlib.util.spec_from_file_location("bench_report", SCRIPT)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

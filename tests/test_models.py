@@ -60,7 +60,7 @@ def test_timestamps_come_back_timezone_aware_utc(create_user):
 
 def test_naive_datetimes_are_refused(create_user):
     user = create_user(Role.admin)
-    user.last_login_at = datetime(2026, 11, 23, 10, 30)  # noqa: DTZ001
+    user.last_login_at = datetime(2026, 11, 23, 10, 30)
     with pytest.raises(Exception, match="naive datetime"):
         db.session.commit()
     db.session.rollback()

@@ -47,7 +47,7 @@ def _digest() -> str:
     sequences go on counting after the tables are emptied."""
     place = (Municipality.cbs_code, Round.year)
 
-    def of(model, *columns):  # noqa: ANN001, ANN202
+    def of(model, *columns):
         return (select(*place, *columns).select_from(model).join(Evaluation, Evaluation.id == model.evaluation_id)
                 .join(Round, Round.id == Evaluation.round_id)
                 .join(Municipality, Municipality.id == Evaluation.municipality_id).order_by(*place, *columns))

@@ -56,7 +56,7 @@ class ChoiceField(SelectField):
     POST cannot pick a role, gemeente or region the user was not shown.
     """
 
-    def __init__(self, label: str, *, invalid_message: str, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, label: str, *, invalid_message: str, **kwargs) -> None:
         super().__init__(label, invalid_choice_message=invalid_message, invalid_value_message=invalid_message,
                          **kwargs)
 
@@ -70,7 +70,7 @@ class WholeNumberField(IntegerField):
 
     widget = TextInput()
 
-    def __init__(self, label: str, *, invalid_message: str, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, label: str, *, invalid_message: str, **kwargs) -> None:
         super().__init__(label, **kwargs)
         self.invalid_message = invalid_message
 
@@ -119,7 +119,7 @@ class MemberForm(FlaskForm):
     )
     submit = SubmitField(_l("Lid toevoegen"))
 
-    def set_choices(self, municipalities: Iterable) -> None:  # noqa: ANN001
+    def set_choices(self, municipalities: Iterable) -> None:
         self.municipality_id.choices = _with_empty(
             ((m.id, f"{m.name} ({m.cbs_code})") for m in municipalities), _l("Kies een gemeente")
         )
@@ -183,7 +183,7 @@ class MunicipalityFilterForm(FlaskForm):
     )
     submit = SubmitField(_l("Filteren"))
 
-    def set_choices(self, regions: Iterable) -> None:  # noqa: ANN001
+    def set_choices(self, regions: Iterable) -> None:
         self.region_id.choices = _with_empty(((r.id, r.name) for r in regions), _l("Alle regio's"))
 
 
@@ -224,7 +224,7 @@ class _AssignmentChoices:
     municipality_id: ChoiceField
     region_id: ChoiceField
 
-    def set_choices(self, roles: Iterable[Role], municipalities: Iterable, regions: Iterable) -> None:  # noqa: ANN001
+    def set_choices(self, roles: Iterable[Role], municipalities: Iterable, regions: Iterable) -> None:
         if "role" in self:  # absent when someone edits their own account
             self.role.choices = _with_empty(((r.value, r.label) for r in roles), _l("Kies een rol"))
         self.municipality_id.choices = _with_empty(
@@ -256,7 +256,7 @@ class EditUserForm(_AssignmentChoices, FlaskForm):
     is_active = BooleanField(_l("Account is actief (de gebruiker kan inloggen)"))
     submit = SubmitField(_l("Wijzigingen opslaan"))
 
-    def __init__(self, *args, own_account: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, own_account: bool = False, **kwargs) -> None:
         """On one's own account the role and the active switch are not offered (nobody demotes themselves)."""
         super().__init__(*args, **kwargs)
         if own_account:
@@ -290,7 +290,7 @@ class UserFilterForm(FlaskForm):
     )
     submit = SubmitField(_l("Filteren"))
 
-    def set_choices(self, roles: Iterable[Role], municipalities: Iterable) -> None:  # noqa: ANN001
+    def set_choices(self, roles: Iterable[Role], municipalities: Iterable) -> None:
         self.role.choices = _with_empty(((r.value, r.label) for r in roles), _l("Alle rollen"))
         self.municipality_id.choices = _with_empty(
             ((m.id, f"{m.name} ({m.cbs_code})") for m in municipalities), _l("Alle gemeenten")
@@ -305,7 +305,7 @@ class DayField(DateField):
 
     FIRST, LAST = date(2000, 1, 1), date(2999, 12, 31)
 
-    def __init__(self, label: str, **kwargs) -> None:  # noqa: ANN003
+    def __init__(self, label: str, **kwargs) -> None:
         super().__init__(label, format="%Y-%m-%d", validators=[Optional()], **kwargs)
 
     def process_formdata(self, valuelist: list[str]) -> None:

@@ -39,7 +39,7 @@ T = TypeVar("T")
 
 @bp.before_request
 @login_required
-def require_administration():  # noqa: ANN201
+def require_administration():
     if not permissions.can_open_administration(current_user):
         abort(403)
 
@@ -103,7 +103,7 @@ def _user(user_id: int) -> User:
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     region = None if permissions.is_admin(current_user) else current_user.region
     return render_template("admin/index.html", region=region,
                            can_read_audit=permissions.can_read_audit(current_user),
@@ -114,7 +114,7 @@ def index():  # noqa: ANN201
 
 
 @bp.route("/regions")
-def regions():  # noqa: ANN201
+def regions():
     return render_template(
         "admin/regions.html", regions=services.list_regions(current_user),
         can_create=permissions.can_create_region(current_user),
@@ -122,7 +122,7 @@ def regions():  # noqa: ANN201
 
 
 @bp.route("/regions/new", methods=["GET", "POST"])
-def create_region():  # noqa: ANN201
+def create_region():
     _require(permissions.can_create_region(current_user))
     form = RegionForm()
     if form.validate_on_submit():
@@ -134,7 +134,7 @@ def create_region():  # noqa: ANN201
     return render_template("admin/region_form.html", form=form, region=None)
 
 
-def _render_region(region: Region, member_form: MemberForm, status: int = 200):  # noqa: ANN202
+def _render_region(region: Region, member_form: MemberForm, status: int = 200):
     member_form.set_choices(services.non_members(current_user, region.id))
     return render_template(
         "admin/region.html", region=region, member_form=member_form,
@@ -144,13 +144,13 @@ def _render_region(region: Region, member_form: MemberForm, status: int = 200): 
 
 
 @bp.route("/regions/<int:region_id>")
-def region(region_id: int):  # noqa: ANN201
+def region(region_id: int):
     obj = _region(region_id, permissions.can_view_region)
     return _render_region(obj, MemberForm(formdata=None))
 
 
 @bp.route("/regions/<int:region_id>/edit", methods=["GET", "POST"])
-def edit_region(region_id: int):  # noqa: ANN201
+def edit_region(region_id: int):
     obj = _region(region_id, permissions.can_edit_region)
     form = RegionForm(obj=obj)
     if form.validate_on_submit():
@@ -163,7 +163,7 @@ def edit_region(region_id: int):  # noqa: ANN201
 
 
 @bp.route("/regions/<int:region_id>/delete", methods=["GET", "POST"])
-def delete_region(region_id: int):  # noqa: ANN201
+def delete_region(region_id: int):
     obj = _region(region_id, permissions.can_edit_region)
     form = EmptyForm()
     if form.validate_on_submit():
@@ -177,7 +177,7 @@ def delete_region(region_id: int):  # noqa: ANN201
 
 
 @bp.route("/regions/<int:region_id>/members", methods=["POST"])
-def add_member(region_id: int):  # noqa: ANN201
+def add_member(region_id: int):
     obj = _region(region_id, permissions.can_manage_members)
     form = MemberForm()
     form.set_choices(services.non_members(current_user, obj.id))
@@ -190,7 +190,7 @@ def add_member(region_id: int):  # noqa: ANN201
 
 
 @bp.route("/regions/<int:region_id>/members/<int:municipality_id>/remove", methods=["POST"])
-def remove_member(region_id: int, municipality_id: int):  # noqa: ANN201
+def remove_member(region_id: int, municipality_id: int):
     obj = _region(region_id, permissions.can_manage_members)
     municipality = db.get_or_404(Municipality, municipality_id)
     done, _removed = _post_action(lambda: services.remove_member(obj, municipality))
@@ -203,7 +203,7 @@ def remove_member(region_id: int, municipality_id: int):  # noqa: ANN201
 
 
 @bp.route("/municipalities")
-def municipalities():  # noqa: ANN201
+def municipalities():
     form = MunicipalityFilterForm(formdata=request.args)
     form.set_choices(db.session.scalars(services.visible_regions(current_user)))
     valid = form.validate()
@@ -218,7 +218,7 @@ def municipalities():  # noqa: ANN201
 
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
-def create_municipality():  # noqa: ANN201
+def create_municipality():
     _require(permissions.can_create_municipality(current_user))
     form = MunicipalityForm()
     if form.validate_on_submit():
@@ -230,7 +230,7 @@ def create_municipality():  # noqa: ANN201
 
 
 @bp.route("/municipalities/<int:municipality_id>")
-def municipality(municipality_id: int):  # noqa: ANN201
+def municipality(municipality_id: int):
     obj = db.get_or_404(Municipality, municipality_id)
     _require(services.may_view_municipality(current_user, obj))
     return render_template(
@@ -240,7 +240,7 @@ def municipality(municipality_id: int):  # noqa: ANN201
 
 
 @bp.route("/municipalities/<int:municipality_id>/edit", methods=["GET", "POST"])
-def edit_municipality(municipality_id: int):  # noqa: ANN201
+def edit_municipality(municipality_id: int):
     obj = db.get_or_404(Municipality, municipality_id)
     _require(permissions.can_edit_municipality(current_user))
     form = MunicipalityForm(obj=obj)
@@ -257,7 +257,7 @@ def edit_municipality(municipality_id: int):  # noqa: ANN201
 
 
 @bp.route("/users")
-def users():  # noqa: ANN201
+def users():
     options = services.assignment_options(current_user)
     form = UserFilterForm(formdata=request.args)
     form.set_choices(options.roles, options.municipalities)
@@ -272,7 +272,7 @@ def users():  # noqa: ANN201
 
 
 @bp.route("/users/invite", methods=["GET", "POST"])
-def invite_user():  # noqa: ANN201
+def invite_user():
     form = InviteUserForm()
     form.set_choices(*_options())
     if form.validate_on_submit():
@@ -289,7 +289,7 @@ def _options() -> tuple:
 
 
 @bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
-def edit_user(user_id: int):  # noqa: ANN201
+def edit_user(user_id: int):
     user = _user(user_id)
     actions = services.user_actions(current_user, user)
     form = EditUserForm(obj=user, own_account=not actions.edit_role)
@@ -303,7 +303,7 @@ def edit_user(user_id: int):  # noqa: ANN201
 
 
 @bp.route("/users/<int:user_id>/resend-invitation", methods=["POST"])
-def resend_invitation(user_id: int):  # noqa: ANN201
+def resend_invitation(user_id: int):
     user = _user(user_id)
     done, link = _post_action(lambda: services.resend_invitation(current_user, user))
     if done:
@@ -312,7 +312,7 @@ def resend_invitation(user_id: int):  # noqa: ANN201
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
-def deactivate_user(user_id: int):  # noqa: ANN201
+def deactivate_user(user_id: int):
     user = _user(user_id)
     done, _saved = _post_action(lambda: services.set_active(current_user, user, False))
     if done:
@@ -321,7 +321,7 @@ def deactivate_user(user_id: int):  # noqa: ANN201
 
 
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
-def reactivate_user(user_id: int):  # noqa: ANN201
+def reactivate_user(user_id: int):
     user = _user(user_id)
     done, _saved = _post_action(lambda: services.set_active(current_user, user, True))
     if done:
@@ -336,7 +336,7 @@ AUDIT_FILTERS = ("kind", "email", "since", "until")
 
 
 @bp.route("/audit")
-def audit():  # noqa: ANN201
+def audit():
     """The audit log, newest first, filtered by kind, e-mail address and days (Europe/Amsterdam)."""
     _require(permissions.can_read_audit(current_user))
     form = AuditFilterForm(formdata=request.args)

@@ -36,7 +36,7 @@ def _safe_next(target: str | None) -> str | None:
     return target if not parts.scheme and not parts.netloc else None
 
 
-def _start_session(user) -> None:  # noqa: ANN001
+def _start_session(user) -> None:
     session.clear()  # a fresh session at log-in: no fixation, nothing carried over (the CSRF token included)
     session.permanent = True
     mark_login()
@@ -45,7 +45,7 @@ def _start_session(user) -> None:  # noqa: ANN001
 
 @bp.route("/login", methods=["GET", "POST"])
 @throttle_login
-def login():  # noqa: ANN201
+def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.start"))
     form = LoginForm()
@@ -66,7 +66,7 @@ def login():  # noqa: ANN201
 
 
 @bp.route("/logout", methods=["POST"])
-def logout():  # noqa: ANN201
+def logout():
     form = EmptyForm()
     if form.validate_on_submit():
         if current_user.is_authenticated:
@@ -80,7 +80,7 @@ def logout():  # noqa: ANN201
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @throttle_password_reset
-def forgot_password():  # noqa: ANN201
+def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
@@ -95,7 +95,7 @@ def forgot_password():  # noqa: ANN201
 _AUDIT_KINDS = {Purpose.reset_password: "password_reset", Purpose.activate: "account_activated"}
 
 
-def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, done_message):  # noqa: ANN001, ANN202
+def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, done_message):
     try:
         user = services.user_for_token(token, purpose)
     except AccountError as error:
@@ -121,7 +121,7 @@ def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, 
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # noqa: ANN201
+def reset_password(token: str):
     return _token_form(
         token, Purpose.reset_password, SetPasswordForm, "auth/reset_password.html",
         services.reset_password, _l("Uw nieuwe wachtwoord is opgeslagen. U bent ingelogd."),
@@ -129,7 +129,7 @@ def reset_password(token: str):  # noqa: ANN201
 
 
 @bp.route("/activate/<token>", methods=["GET", "POST"])
-def activate(token: str):  # noqa: ANN201
+def activate(token: str):
     return _token_form(
         token, Purpose.activate, ActivateForm, "auth/activate.html",
         services.activate, _l("Welkom! Uw account is geactiveerd en u bent ingelogd."),
@@ -138,7 +138,7 @@ def activate(token: str):  # noqa: ANN201
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
-def change_password():  # noqa: ANN201
+def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:

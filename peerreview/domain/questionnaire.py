@@ -547,7 +547,7 @@ def parse(raw: Any, source: str = "") -> Questionnaire:
     _check_content(parsed, problems, raw, source)
     if problems:
         raise QuestionnaireError(sorted(problems, key=lambda problem: problem.order))
-    assert parsed.header is not None and parsed.scale is not None  # noqa: S101 (no problems: everything parsed)
+    assert parsed.header is not None and parsed.scale is not None
     return _build(parsed, content_hash(raw), source)
 
 
@@ -647,7 +647,7 @@ def _question(spec: _QuestionSpec, number: str, section_id: str, element_id: str
 
 def _build(parsed: _Parsed, digest: str, source: str) -> Questionnaire:
     header, scale = parsed.header, parsed.scale
-    assert header is not None and scale is not None  # noqa: S101
+    assert header is not None and scale is not None
     questions_by_list: dict[tuple[Any, ...], list[_QuestionSpec]] = {}
     for loc, question, _prefix in parsed.questions:
         questions_by_list.setdefault(loc[:-1], []).append(question)

@@ -216,7 +216,7 @@ def build_workbook(questionnaire: Questionnaire, *, answers: Mapping[str, Answer
     workbook.properties.creator = "Peerreview"
     workbook.properties.title = clean(f"Zelfevaluatie {meta.municipality} – {questionnaire.title}")
     intro = workbook.active
-    assert intro is not None  # noqa: S101 (a new workbook has one sheet)
+    assert intro is not None
     _write_intro(intro, questionnaire, meta)
 
     entries = choices(questionnaire.scale)
@@ -500,13 +500,13 @@ def read_workbook(data: bytes, questionnaire: Questionnaire, *, evaluation_id: i
         try:
             workbook = load_workbook(io.BytesIO(data), read_only=False, data_only=False, keep_links=False,
                                      keep_vba=False, rich_text=False)
-        except Exception:  # noqa: BLE001 (a hostile or broken file may make openpyxl raise anything)
+        except Exception:
             raise _whole(DAMAGED) from None
         try:
             return _Reader(workbook, questionnaire, evaluation_id).read()
         except UploadRejected:
             raise
-        except Exception:  # noqa: BLE001 (never crash on a file; but log it, it is a bug to fix)
+        except Exception:
             logger.exception("unexpected error reading an uploaded workbook")
             raise _whole(DAMAGED) from None
 
@@ -533,7 +533,7 @@ def _check_archive(data: bytes) -> None:
             _scan_xml(archive, infos)
     except UploadRejected:
         raise
-    except Exception:  # noqa: BLE001 (zipfile raises BadZipFile, but also ValueError, EOFError, zlib.error, ...)
+    except Exception:
         raise _whole(NOT_XLSX if not zipfile.is_zipfile(io.BytesIO(data)) else DAMAGED) from None
 
 
@@ -579,7 +579,7 @@ class _Counter(ContentHandler):
         self.cells = 0
         self.covered = 0
 
-    def startElementNS(self, name, qname, attrs):  # noqa: N802 (SAX's name)
+    def startElementNS(self, name, qname, attrs):
         self.elements += 1
         if self.elements > MAX_ELEMENTS:
             raise _TooMuch
@@ -599,7 +599,7 @@ class _Counter(ContentHandler):
 def _area(ref: str) -> int:
     try:
         min_col, min_row, max_col, max_row = range_boundaries(ref)
-    except Exception:  # noqa: BLE001 (unreadable: count it as too big)
+    except Exception:
         return MAX_RANGE_CELLS + 1
     min_col, min_row = min_col or 1, min_row or 1
     max_col, max_row = max_col or 16384, max_row or 1048576
@@ -764,7 +764,7 @@ class _Reader:
     def _meta(self) -> dict[str, object]:
         if META_SHEET not in self.workbook.sheetnames or not isinstance(self.workbook[META_SHEET], Worksheet):
             raise _whole(NOT_OURS)
-        cells = self.workbook[META_SHEET]._cells  # noqa: SLF001 (sparse: never creates cells)
+        cells = self.workbook[META_SHEET]._cells
         meta: dict[str, object] = {}
         for (row, column), cell in sorted(cells.items()):
             if column == 1 and isinstance(cell.value, str) and not _is_formula(cell):
@@ -815,7 +815,7 @@ class _Reader:
                                    "download de werkmap opnieuw en neem uw antwoorden over.")
             self.problems += report.sorted()
             return
-        cells = found._cells  # noqa: SLF001 (sparse: a cell in row 1048576 must not create a million rows)
+        cells = found._cells
         if self._header_changed(cells, report):
             self.problems += report.sorted()
             return

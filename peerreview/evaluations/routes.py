@@ -46,7 +46,7 @@ from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_
 
 @bp.before_request
 @login_required
-def require_login():  # noqa: ANN201
+def require_login():
     return None
 
 
@@ -76,7 +76,7 @@ def _neighbours(questionnaire: Questionnaire, section: Section) -> tuple[Section
             sections[index + 1] if index + 1 < len(sections) else None)
 
 
-def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict | None = None) -> dict:  # noqa: ANN001
+def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict | None = None) -> dict:
     """What each item's fields show: the user's input after a refused save, else what is stored (or the
     consensus proposal), with the version and digest the next save is checked against."""
     result = {}
@@ -102,7 +102,7 @@ def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict
     return result
 
 
-def _page_fields(section: Section, stored: dict, note, page, conflicts: dict,  # noqa: ANN001
+def _page_fields(section: Section, stored: dict, note, page, conflicts: dict,
                  prefill: dict | None = None) -> dict:
     items = [q.id for q in section.questions] + ["notes"]
     named = {("notes" if k.startswith(services.NOTE_PREFIX) else k): v for k, v in conflicts.items()}
@@ -122,7 +122,7 @@ def _prefill(proposals: dict, contributed: dict) -> dict:
     return result
 
 
-def _raw(data) -> dict[str, str]:  # noqa: ANN001
+def _raw(data) -> dict[str, str]:
     if data is None:
         return {}
     if isinstance(data, AnswerData):
@@ -136,14 +136,14 @@ def _raw(data) -> dict[str, str]:  # noqa: ANN001
 
 
 @bp.route("/rounds/")
-def rounds():  # noqa: ANN201
+def rounds():
     _require(permissions.can_view_rounds(current_user, current_user.region_id))
     return render_template("evaluations/rounds.html", rounds=services.visible_rounds(current_user),
                            can_open=permissions.can_open_round(current_user, current_user.region_id))
 
 
 @bp.route("/rounds/new", methods=["GET", "POST"])
-def new_round():  # noqa: ANN201
+def new_round():
     region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
     _require(region is not None and permissions.can_open_round(current_user, region.id))
     members = services.region_members(region.id)
@@ -173,7 +173,7 @@ def new_round():  # noqa: ANN201
 
 
 @bp.route("/rounds/<int:round_id>")
-def round_detail(round_id: int):  # noqa: ANN201
+def round_detail(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     _require(permissions.can_view_rounds(current_user, round_.region_id))
     rows = services.round_overview(round_, today=today())
@@ -188,7 +188,7 @@ def round_detail(round_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>")
-def evaluation(evaluation_id: int):  # noqa: ANN201
+def evaluation(evaluation_id: int):
     evaluation, questionnaire = _evaluation(evaluation_id)
     own = permissions.is_own_gemeente(current_user, evaluation)
     sections = services.progress(evaluation, questionnaire, current_user) if own else []
@@ -234,7 +234,7 @@ class WizardPage:
     check: Callable[[str, AnswerData], list[FieldProblem]] | None = None
 
 
-def _rule_problems(page, wizard: WizardPage, untouched: set[str]) -> dict[str, list[FieldProblem]]:  # noqa: ANN001
+def _rule_problems(page, wizard: WizardPage, untouched: set[str]) -> dict[str, list[FieldProblem]]:
     if wizard.check is None:
         return {}
     found = {}
@@ -248,7 +248,7 @@ def _rule_problems(page, wizard: WizardPage, untouched: set[str]) -> dict[str, l
     return found
 
 
-def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Section, wizard: WizardPage):  # noqa: ANN202
+def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Section, wizard: WizardPage):
     stored, note = wizard.load()
     page = None
     conflicts: dict = {}
@@ -328,7 +328,7 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
     return html, status
 
 
-def _autosaved(section: Section, wizard: WizardPage, changed: list[str]):  # noqa: ANN202
+def _autosaved(section: Section, wizard: WizardPage, changed: list[str]):
     """The answer to a save sent by the page's script: the new version and digest of the items this save wrote
     (and only those: an item the user did not touch keeps the version the page was loaded with, so that a
     later save can still tell that someone else changed it)."""
@@ -352,7 +352,7 @@ def _require_csrf() -> None:
 
 
 @bp.route("/evaluations/<int:evaluation_id>/sections/<section_id>", methods=["GET", "POST"])
-def answer_section(evaluation_id: int, section_id: str):  # noqa: ANN201
+def answer_section(evaluation_id: int, section_id: str):
     """A contributor's (or the lead's) own answers to one section."""
     evaluation, questionnaire = _evaluation(evaluation_id)
     _require(permissions.is_own_gemeente(current_user, evaluation))
@@ -375,7 +375,7 @@ def answer_section(evaluation_id: int, section_id: str):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/consensus/<section_id>", methods=["GET", "POST"])
-def consensus_section(evaluation_id: int, section_id: str):  # noqa: ANN201
+def consensus_section(evaluation_id: int, section_id: str):
     """Every colleague's answer with the spread, and the gemeente's consensus (set by the lead)."""
     evaluation, questionnaire = _evaluation(evaluation_id)
     _require(permissions.can_see_individual_answers(current_user, evaluation))
@@ -412,7 +412,7 @@ def consensus_section(evaluation_id: int, section_id: str):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/self-evaluation")
-def submitted_view(evaluation_id: int):  # noqa: ANN201
+def submitted_view(evaluation_id: int):
     """The gemeente's answers as one read-only page: for its own users, and for the region and the peer team
     after submission (never the individual contributors' answers)."""
     evaluation = services.load_evaluation(evaluation_id)
@@ -435,7 +435,7 @@ def submitted_view(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/submit", methods=["GET", "POST"])
-def submit(evaluation_id: int):  # noqa: ANN201
+def submit(evaluation_id: int):
     evaluation, questionnaire = _evaluation(evaluation_id)
     _require(permissions.is_own_gemeente(current_user, evaluation))
     form = EmptyForm()
@@ -462,7 +462,7 @@ def submit(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/reopen", methods=["GET", "POST"])
-def reopen(evaluation_id: int):  # noqa: ANN201
+def reopen(evaluation_id: int):
     evaluation, _questionnaire = _evaluation(evaluation_id)
     _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
     form = ReopenForm()
@@ -490,7 +490,7 @@ def reopen(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/history")
-def history(evaluation_id: int):  # noqa: ANN201
+def history(evaluation_id: int):
     evaluation, questionnaire = _evaluation(evaluation_id)
     _require(permissions.can_view_history(current_user, evaluation))
     page = request.args.get("page", 1, type=int) or 1
@@ -503,7 +503,7 @@ def history(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/colleagues", methods=["GET", "POST"])
-def colleagues():  # noqa: ANN201
+def colleagues():
     _require(permissions.can_invite_colleague(current_user, current_user.municipality_id))
     form = InviteColleagueForm()
     if form.validate_on_submit():
@@ -535,7 +535,7 @@ def _excel_evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
     return evaluation, questionnaire
 
 
-def _excel_page(evaluation: Evaluation, questionnaire: Questionnaire, problems=(), status: int = 200):  # noqa: ANN001, ANN202
+def _excel_page(evaluation: Evaluation, questionnaire: Questionnaire, problems=(), status: int = 200):
     return render_template("evaluations/excel.html", evaluation=evaluation, questionnaire=questionnaire,
                            form=UploadForm(formdata=None), problems=list(problems),
                            can_upload=permissions.can_answer(current_user, evaluation),
@@ -543,13 +543,13 @@ def _excel_page(evaluation: Evaluation, questionnaire: Questionnaire, problems=(
 
 
 @bp.route("/evaluations/<int:evaluation_id>/excel")
-def excel_page(evaluation_id: int):  # noqa: ANN201
+def excel_page(evaluation_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     return _excel_page(evaluation, questionnaire)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/excel/download")
-def excel_download(evaluation_id: int):  # noqa: ANN201
+def excel_download(evaluation_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     content = services.export_workbook(evaluation, questionnaire, current_user)
     filename = services.export_filename(evaluation, current_user)
@@ -578,7 +578,7 @@ def _too_big() -> excel.UploadProblem:
 
 
 @bp.errorhandler(RequestEntityTooLarge)
-def upload_too_large(error: RequestEntityTooLarge):  # noqa: ANN201
+def upload_too_large(error: RequestEntityTooLarge):
     if request.endpoint == "evaluations.excel_upload" and current_user.is_authenticated:
         evaluation = services.load_evaluation(int((request.view_args or {}).get("evaluation_id", 0)))
         if evaluation is not None and permissions.is_own_gemeente(current_user, evaluation):
@@ -591,7 +591,7 @@ def upload_too_large(error: RequestEntityTooLarge):  # noqa: ANN201
 
 @bp.errorhandler(QuestionnaireChanged)
 @bp.errorhandler(UnknownQuestionnaire)
-def questionnaire_unavailable(error: Exception):  # noqa: ANN201
+def questionnaire_unavailable(error: Exception):
     """The round's questionnaire file is missing or no longer what the round was opened with: nothing may be
     shown or saved against it. The start-up check normally refuses to start in this case."""
     current_app.logger.error("Questionnaire of %s unavailable: %s", request.path, error)
@@ -601,7 +601,7 @@ def questionnaire_unavailable(error: Exception):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/excel", methods=["POST"])
-def excel_upload(evaluation_id: int):  # noqa: ANN201
+def excel_upload(evaluation_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     form = UploadForm()
     if not form.validate_on_submit():
@@ -631,7 +631,7 @@ def excel_upload(evaluation_id: int):  # noqa: ANN201
     return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=pending.id))
 
 
-def _pending(evaluation: Evaluation, import_id: int):  # noqa: ANN202
+def _pending(evaluation: Evaluation, import_id: int):
     pending = services.pending_import(current_user, evaluation, import_id)
     if pending is None:
         abort(404)
@@ -639,7 +639,7 @@ def _pending(evaluation: Evaluation, import_id: int):  # noqa: ANN202
 
 
 @bp.route("/evaluations/<int:evaluation_id>/excel/<int:import_id>")
-def excel_preview(evaluation_id: int, import_id: int):  # noqa: ANN201
+def excel_preview(evaluation_id: int, import_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     pending = _pending(evaluation, import_id)
     changes = services.describe_import(pending, questionnaire, current_user, evaluation)
@@ -651,7 +651,7 @@ def excel_preview(evaluation_id: int, import_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/excel/<int:import_id>/apply", methods=["POST"])
-def excel_apply(evaluation_id: int, import_id: int):  # noqa: ANN201
+def excel_apply(evaluation_id: int, import_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     pending = _pending(evaluation, import_id)
     _require_csrf()

@@ -447,7 +447,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
             SectionNote.section_id == section.id).options(joinedload(SectionNote.author)))
         return rows, note
 
-    def write(rows: dict[str, Answer], note: SectionNote | None, check) -> None:  # noqa: ANN001
+    def write(rows: dict[str, Answer], note: SectionNote | None, check) -> None:
         _check_items(questionnaire, page, check.changed)
         for qid in check.changed:
             if qid.startswith(NOTE_PREFIX):
@@ -475,7 +475,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
 
 
 def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, section: Section,
-                   page: PageInput, problems_for) -> list[str]:  # noqa: ANN001
+                   page: PageInput, problems_for) -> list[str]:
     """Save the gemeente's consensus answers and notes for one section (lead only). ``problems_for(qid, data)``
     checks one consensus answer against its proposal."""
     if not permissions.can_set_consensus(actor, evaluation):
@@ -492,7 +492,7 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
             .options(joinedload(ConsensusNote.updated_by)))
         return rows, note
 
-    def write(rows: dict[str, ConsensusAnswer], note: ConsensusNote | None, check) -> None:  # noqa: ANN001
+    def write(rows: dict[str, ConsensusAnswer], note: ConsensusNote | None, check) -> None:
         _check_items(questionnaire, page, check.changed, problems_for)
         for qid in check.changed:
             if qid.startswith(NOTE_PREFIX):
@@ -522,7 +522,7 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
 
 
 def _check_items(questionnaire: Questionnaire, page: PageInput, items: Iterable[str],
-                 problems_for=None) -> None:  # noqa: ANN001
+                 problems_for=None) -> None:
     """Every rule on the items about to be saved; raises :class:`InvalidItems` naming each problem."""
     invalid: dict[str, list[FieldProblem]] = {}
     for item in items:
@@ -538,7 +538,7 @@ def _check_items(questionnaire: Questionnaire, page: PageInput, items: Iterable[
         raise InvalidItems(invalid)
 
 
-def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, load, write) -> list[str]:  # noqa: ANN001
+def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, load, write) -> list[str]:
     """Compare with what is stored, write what changed, flush; a race lost at flush becomes an EditConflict.
     Returns the items written."""
     rows, note = load()
@@ -803,7 +803,7 @@ def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> Hist
     return HistoryEntry(event, label, subject, before, after)
 
 
-def describe_answer(data: AnswerData, scale) -> str:  # noqa: ANN001
+def describe_answer(data: AnswerData, scale) -> str:
     parts = [data.value_label(scale)]
     if data.explanation:
         parts.append(_("toelichting: %(text)s", text=_clip(data.explanation)))

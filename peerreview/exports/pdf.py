@@ -257,7 +257,7 @@ class _Document(BaseDocTemplate):
         self.addPageTemplates([PageTemplate("page", [frame])])
         self._chapter = 0
 
-    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab's name)
+    def afterFlowable(self, flowable: Flowable) -> None:
         if isinstance(flowable, KeepTogether):  # a chapter heading kept with its first block
             content = getattr(flowable, "_content", [])
             flowable = content[0] if content else flowable
@@ -282,7 +282,7 @@ def _canvas_maker(export: EvaluationExport) -> type[canvas.Canvas]:
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 
-        def showPage(self) -> None:  # noqa: N802 (reportlab's name)
+        def showPage(self) -> None:
             self._pages.append(dict(self.__dict__))
             self._startPage()
 

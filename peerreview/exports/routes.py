@@ -35,13 +35,13 @@ def _record(kind: ExportKind, filename: str, **subject: object) -> None:
         db.session.commit()
 
 
-def _send(content: bytes, filename: str, mimetype: str):  # noqa: ANN202
+def _send(content: bytes, filename: str, mimetype: str):
     return send_file(BytesIO(content), as_attachment=True, download_name=filename, mimetype=mimetype, max_age=0)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/results/report.pdf")
 @login_required
-def report_pdf(evaluation_id: int):  # noqa: ANN201
+def report_pdf(evaluation_id: int):
     evaluation = _published(evaluation_id)
     content = pdf.report_pdf(services.evaluation_export(evaluation, current_user))
     filename = services.report_filename(evaluation, "pdf")
@@ -51,7 +51,7 @@ def report_pdf(evaluation_id: int):  # noqa: ANN201
 
 @bp.route("/evaluations/<int:evaluation_id>/results/data.xlsx")
 @login_required
-def report_xlsx(evaluation_id: int):  # noqa: ANN201
+def report_xlsx(evaluation_id: int):
     evaluation = _published(evaluation_id)
     content = workbooks.evaluation_workbook(services.evaluation_export(evaluation, current_user))
     filename = services.report_filename(evaluation, "xlsx")
@@ -61,7 +61,7 @@ def report_xlsx(evaluation_id: int):  # noqa: ANN201
 
 @bp.route("/rounds/<int:round_id>/results/region.xlsx")
 @login_required
-def region_xlsx(round_id: int):  # noqa: ANN201
+def region_xlsx(round_id: int):
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         abort(404)
@@ -75,7 +75,7 @@ def region_xlsx(round_id: int):  # noqa: ANN201
 
 @bp.route("/admin/national.xlsx")
 @login_required
-def national_xlsx():  # noqa: ANN201
+def national_xlsx():
     if not permissions.can_export_national(current_user):
         abort(403)
     content = national_workbook.national_workbook(national.national_export())

@@ -8,7 +8,7 @@ from .services import start_page_for
 
 
 @bp.route("/")
-def index():  # noqa: ANN201
+def index():
     if current_user.is_authenticated:
         return redirect(url_for("main.start"))
     return redirect(url_for("auth.login"))
@@ -16,6 +16,6 @@ def index():  # noqa: ANN201
 
 @bp.route("/start")
 @login_required
-def start():  # noqa: ANN201
+def start():
     page = start_page_for(current_user)
     return render_template(page.template, **page.context)

@@ -115,11 +115,11 @@ class _AnswerColumns:
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @declared_attr
-    def evaluation_id(cls) -> Mapped[int]:  # noqa: N805
+    def evaluation_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}
 
     @property
@@ -174,11 +174,11 @@ class _NoteColumns:
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     @declared_attr
-    def evaluation_id(cls) -> Mapped[int]:  # noqa: N805
+    def evaluation_id(cls) -> Mapped[int]:
         return mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
 
     @declared_attr.directive
-    def __mapper_args__(cls) -> dict[str, Any]:  # noqa: N805
+    def __mapper_args__(cls) -> dict[str, Any]:
         return {"version_id_col": cls.__table__.c.version}
 
     @property

@@ -70,7 +70,7 @@ class Municipality(db.Model):
 
     @size_class_key.inplace.expression
     @classmethod
-    def _size_class_key_expression(cls):  # noqa: ANN206
+    def _size_class_key_expression(cls):
         # Constants inlined (not bound parameters), so PostgreSQL sees the same expression in
         # SELECT and GROUP BY. The keys and bounds are our own constants, never user input.
         whens = [

@@ -12,7 +12,7 @@ from ..domain.plans import MAX_DESCRIPTION, MAX_NOTE, MAX_OWNER, MAX_REASON, MAX
 from ..evaluations.forms import MultiCheckboxField
 
 
-def _choices(enum_class) -> list[SelectChoice]:  # noqa: ANN001
+def _choices(enum_class) -> list[SelectChoice]:
     return [SelectChoice(member.value, member.label) for member in enum_class]
 
 

@@ -35,7 +35,7 @@ from .forms import ActionForm, FilterForm, NoteForm, StatusForm
 
 @bp.before_request
 @login_required
-def require_login():  # noqa: ANN201
+def require_login():
     return None
 
 
@@ -88,7 +88,7 @@ def _not_now(loaded: Loaded) -> str:
     return _("Het verbeterplan kan nu niet worden gewijzigd.")
 
 
-def _csrf_or_400(form) -> None:  # noqa: ANN001
+def _csrf_or_400(form) -> None:
     form.validate_on_submit()
     if "csrf_token" in form.errors:
         abort(400)
@@ -103,7 +103,7 @@ def _short(text: str, limit: int = 160) -> str:
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan")
-def plan(evaluation_id: int):  # noqa: ANN201
+def plan(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     page = services.plan_page(current_user, evaluation, questionnaire, request.args)
@@ -122,7 +122,7 @@ def plan(evaluation_id: int):  # noqa: ANN201
         can_record=permissions.can_record_verdicts(current_user, evaluation, loaded.team, loaded.stage))
 
 
-def _action_form(loaded: Loaded, row: ImprovementAction | None = None):  # noqa: ANN202
+def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     recommendations = reviews.recommendations(evaluation)
     form = ActionForm()
@@ -177,7 +177,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):  # noqa:
                            loaded=loaded, form=form, row=row, recommendations=recommendations), status
 
 
-def _editing_only(loaded: Loaded):  # noqa: ANN202
+def _editing_only(loaded: Loaded):
     """Forms of the gemeente: others get a 403; outside the plan period the gemeente is told why on opening, and a
     form that was already open is posted on (the service refuses it and what was typed is shown again)."""
     _require(loaded.is_own)
@@ -188,14 +188,14 @@ def _editing_only(loaded: Loaded):  # noqa: ANN202
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/actions/new", methods=["GET", "POST"])
-def new_action(evaluation_id: int):  # noqa: ANN201
+def new_action(evaluation_id: int):
     loaded = _load(evaluation_id)
     refusal = _editing_only(loaded)
     return refusal if refusal is not None else _action_form(loaded)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>/edit", methods=["GET", "POST"])
-def edit_action(evaluation_id: int, action_id: int):  # noqa: ANN201
+def edit_action(evaluation_id: int, action_id: int):
     loaded = _load(evaluation_id)
     row = _action(loaded, action_id)
     refusal = _editing_only(loaded)
@@ -203,7 +203,7 @@ def edit_action(evaluation_id: int, action_id: int):  # noqa: ANN201
 
 
 def _render_action(loaded: Loaded, row: ImprovementAction, *, status_form: StatusForm | None = None,
-                   note_form: NoteForm | None = None, status: int = 200):  # noqa: ANN202
+                   note_form: NoteForm | None = None, status: int = 200):
     if status_form is None:
         status_form = StatusForm(formdata=None)
         status_form.status.data = row.status.value
@@ -225,13 +225,13 @@ def _render_action(loaded: Loaded, row: ImprovementAction, *, status_form: Statu
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>")
-def action(evaluation_id: int, action_id: int):  # noqa: ANN201
+def action(evaluation_id: int, action_id: int):
     loaded = _load(evaluation_id)
     return _render_action(loaded, _action(loaded, action_id))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>/status", methods=["POST"])
-def set_status(evaluation_id: int, action_id: int):  # noqa: ANN201
+def set_status(evaluation_id: int, action_id: int):
     loaded = _load(evaluation_id)
     row = _action(loaded, action_id)
     _require(loaded.is_own)
@@ -254,7 +254,7 @@ def set_status(evaluation_id: int, action_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/actions/<int:action_id>/notes", methods=["POST"])
-def add_note(evaluation_id: int, action_id: int):  # noqa: ANN201
+def add_note(evaluation_id: int, action_id: int):
     loaded = _load(evaluation_id)
     row = _action(loaded, action_id)
     _require(loaded.is_own)
@@ -277,7 +277,7 @@ def add_note(evaluation_id: int, action_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/targets", methods=["GET", "POST"])
-def targets(evaluation_id: int):  # noqa: ANN201
+def targets(evaluation_id: int):
     loaded = _load(evaluation_id)
     refusal = _editing_only(loaded)
     if refusal is not None:
@@ -318,7 +318,7 @@ def targets(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/plan/review", methods=["GET", "POST"])
-def progress_review(evaluation_id: int):  # noqa: ANN201
+def progress_review(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.is_chair(current_user, loaded.team))

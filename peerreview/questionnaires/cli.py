@@ -74,7 +74,7 @@ def _compare_with_database(info: ScriptInfo, questionnaires: list[Questionnaire]
     """Versions in ``questionnaires`` that evaluations used must have the recorded content."""
     try:
         app: Flask = info.load_app()
-    except Exception as error:  # noqa: BLE001 (any reason the app cannot start: say so and go on)
+    except Exception as error:
         click.echo(f"Let op: niet vergeleken met de database ({error.__class__.__name__}).", err=True)
         return []
     from .services import recorded_if_available

@@ -152,7 +152,7 @@ class QuestionnaireRegistry:
         ordered = tuple(sorted(self.questionnaires, key=lambda q: (q.key, q.version_key)))
         object.__setattr__(self, "questionnaires", ordered)
 
-    def __iter__(self):  # noqa: ANN204
+    def __iter__(self):
         return iter(self.questionnaires)
 
     def __len__(self) -> int:

@@ -13,7 +13,7 @@ from .services import registry, usage_if_available
 
 @bp.route("/")
 @login_required
-def index():  # noqa: ANN201
+def index():
     include_drafts = can_view_questionnaire(current_user, is_draft=True)
     questionnaires = registry().visible(include_drafts=include_drafts)
     show_usage = can_see_questionnaire_fingerprints(current_user)
@@ -23,7 +23,7 @@ def index():  # noqa: ANN201
 
 @bp.route("/<key>/<version>")
 @login_required
-def show(key: str, version: str):  # noqa: ANN201
+def show(key: str, version: str):
     questionnaire = registry().find(key, version)
     if questionnaire is None or not can_view_questionnaire(
             current_user, is_draft=questionnaire.status is QuestionnaireStatus.DRAFT):

@@ -43,7 +43,7 @@ def _published(evaluation_id: int) -> Evaluation:
 @bp.route("/evaluations/<int:evaluation_id>/results")
 @login_required
 @allow_inline_styles
-def results(evaluation_id: int):  # noqa: ANN201
+def results(evaluation_id: int):
     evaluation = _published(evaluation_id)
     key, report = services.report_for(evaluation, current_user)
     body = cached(("results page", *key), lambda: Markup(render_template(  # noqa: S704 (rendered by Jinja)
@@ -66,7 +66,7 @@ def _result_figures(report: Report) -> dict[str, Markup]:
 @bp.route("/evaluations/<int:evaluation_id>/benchmark")
 @login_required
 @allow_inline_styles
-def benchmark(evaluation_id: int):  # noqa: ANN201
+def benchmark(evaluation_id: int):
     evaluation = _published(evaluation_id)
     key, report = services.report_for(evaluation, current_user)
 
@@ -83,7 +83,7 @@ def benchmark(evaluation_id: int):  # noqa: ANN201
 @bp.route("/rounds/<int:round_id>/results")
 @login_required
 @allow_inline_styles
-def region(round_id: int):  # noqa: ANN201
+def region(round_id: int):
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         abort(404)
@@ -105,6 +105,6 @@ def region(round_id: int):  # noqa: ANN201
 
 
 @bp.route(f"/vendor/plotly-{PLOTLY_VERSION}.min.js")
-def plotly_js():  # noqa: ANN201
+def plotly_js():
     """plotly.js from the installed plotly package (the version the figures are made for), never from a CDN."""
     return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)

@@ -23,7 +23,7 @@ from ..domain.reviews import (
 from ..evaluations.forms import MultiCheckboxField
 
 
-def _choices(enum_class) -> list[SelectChoice]:  # noqa: ANN001
+def _choices(enum_class) -> list[SelectChoice]:
     return [SelectChoice(member.value, member.label) for member in enum_class]
 
 

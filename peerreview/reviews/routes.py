@@ -50,7 +50,7 @@ from .forms import (
 
 @bp.before_request
 @login_required
-def require_login():  # noqa: ANN201
+def require_login():
     return None
 
 
@@ -79,7 +79,7 @@ def _load(evaluation_id: int) -> Loaded:
     return Loaded(evaluation, evaluation_services.questionnaire_of(evaluation), members, services.facts(members))
 
 
-def _not_now(message: str, back: str):  # noqa: ANN202
+def _not_now(message: str, back: str):
     """A team member's form that cannot be used in this stage: on opening, say so and go back; a form that was
     already open is posted on, so the service refuses it and what was typed is shown again."""
     if request.method == "GET":
@@ -103,7 +103,7 @@ def _theme_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
 
 
 @bp.route("/evaluations/<int:evaluation_id>/team", methods=["GET", "POST"])
-def team(evaluation_id: int):  # noqa: ANN201
+def team(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_team(current_user, evaluation, loaded.team))
@@ -152,7 +152,7 @@ def team(evaluation_id: int):  # noqa: ANN201
         policy=evaluation.round.region.reciprocal_review), status
 
 
-def _team_action(evaluation_id: int, action, then=None) -> object:  # noqa: ANN001
+def _team_action(evaluation_id: int, action, then=None) -> object:
     """A coordinator's button on the team page: ``action`` changes, ``then`` (optional) runs after the commit."""
     loaded = _load(evaluation_id)
     _require(permissions.is_coordinator_of(current_user, loaded.evaluation.region_id))
@@ -171,19 +171,19 @@ def _team_action(evaluation_id: int, action, then=None) -> object:  # noqa: ANN0
 
 
 @bp.route("/evaluations/<int:evaluation_id>/team/<int:member_id>/remove", methods=["POST"])
-def remove_member(evaluation_id: int, member_id: int):  # noqa: ANN201
+def remove_member(evaluation_id: int, member_id: int):
     return _team_action(evaluation_id, lambda e: _("%(name)s is uit het peer team gehaald.",
                                                    name=services.remove_member(current_user, e, member_id)))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/team/<int:member_id>/chair", methods=["POST"])
-def make_chair(evaluation_id: int, member_id: int):  # noqa: ANN201
+def make_chair(evaluation_id: int, member_id: int):
     return _team_action(evaluation_id, lambda e: _("%(name)s is nu voorzitter van het peer team.",
                                                    name=services.set_chair(current_user, e, member_id)))
 
 
 @bp.route("/evaluations/<int:evaluation_id>/team/start", methods=["POST"])
-def start_review(evaluation_id: int):  # noqa: ANN201
+def start_review(evaluation_id: int):
     def start(evaluation: Evaluation) -> str:
         services.start_review(current_user, evaluation)
         return _("De collegiale toetsing van %(m)s is gestart. Het peer team kan aan de slag.",
@@ -197,7 +197,7 @@ def start_review(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review")
-def review(evaluation_id: int):  # noqa: ANN201
+def review(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
@@ -217,7 +217,7 @@ def review(evaluation_id: int):  # noqa: ANN201
         can_read_findings=permissions.can_read_team_findings(current_user, evaluation, loaded.team))
 
 
-def _read_scores(items, second: str) -> dict[str, tuple[object, str | None]]:  # noqa: ANN001
+def _read_scores(items, second: str) -> dict[str, tuple[object, str | None]]:
     return {item.id: (request.form.get(f"{item.id}-value"), request.form.get(f"{item.id}-{second}"))
             for item in items if f"{item.id}-value" in request.form or f"{item.id}-{second}" in request.form}
 
@@ -234,7 +234,7 @@ def _field_errors(error: DomainError) -> tuple[dict[str, list[str]], list[str]]:
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/scores", methods=["GET", "POST"])
-def scores(evaluation_id: int):  # noqa: ANN201
+def scores(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
@@ -283,7 +283,7 @@ def scores(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/consensus", methods=["GET", "POST"])
-def consensus(evaluation_id: int):  # noqa: ANN201
+def consensus(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
@@ -326,7 +326,7 @@ def consensus(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/entries")
-def entries(evaluation_id: int):  # noqa: ANN201
+def entries(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
@@ -342,7 +342,7 @@ def entries(evaluation_id: int):  # noqa: ANN201
         can_log=permissions.can_log_entries(current_user, evaluation, loaded.team))
 
 
-def _entry_form(loaded: Loaded, kind: EntryKind, row=None):  # noqa: ANN001, ANN202
+def _entry_form(loaded: Loaded, kind: EntryKind, row=None):
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     form = EntryForm(obj=None)
     form.themes.choices = _theme_choices(questionnaire)
@@ -389,7 +389,7 @@ def _entry_form(loaded: Loaded, kind: EntryKind, row=None):  # noqa: ANN001, ANN
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/entries/new/<kind>", methods=["GET", "POST"])
-def new_entry(evaluation_id: int, kind: str):  # noqa: ANN201
+def new_entry(evaluation_id: int, kind: str):
     loaded = _load(evaluation_id)
     try:
         entry_kind = EntryKind(kind)
@@ -405,7 +405,7 @@ def new_entry(evaluation_id: int, kind: str):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>", methods=["GET", "POST"])
-def edit_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
+def edit_entry(evaluation_id: int, entry_id: int):
     loaded = _load(evaluation_id)
     _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
     row = services.entry(loaded.evaluation, entry_id)
@@ -420,7 +420,7 @@ def edit_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
     return _entry_form(loaded, row.kind, row)
 
 
-def _delete(evaluation_id: int, object_id: int, find, remove, done: str, back: str):  # noqa: ANN001, ANN202
+def _delete(evaluation_id: int, object_id: int, find, remove, done: str, back: str):
     """A delete button of the team's pages: the object must belong to this evaluation (else 404)."""
     loaded = _load(evaluation_id)
     _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
@@ -440,7 +440,7 @@ def _delete(evaluation_id: int, object_id: int, find, remove, done: str, back: s
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>/delete", methods=["POST"])
-def delete_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
+def delete_entry(evaluation_id: int, entry_id: int):
     return _delete(evaluation_id, entry_id, services.entry, services.delete_entry, _("Verwijderd."),
                    url_for(".entries", evaluation_id=evaluation_id))
 
@@ -449,7 +449,7 @@ def delete_entry(evaluation_id: int, entry_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/report", methods=["GET", "POST"])
-def report_draft(evaluation_id: int):  # noqa: ANN201
+def report_draft(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
@@ -480,7 +480,7 @@ def report_draft(evaluation_id: int):  # noqa: ANN201
         can_write=permissions.can_write_report(current_user, evaluation, loaded.team)), status
 
 
-def _recommendation_form(loaded: Loaded, row=None):  # noqa: ANN001, ANN202
+def _recommendation_form(loaded: Loaded, row=None):
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     form = RecommendationForm()
     form.themes.choices = _theme_choices(questionnaire)
@@ -513,7 +513,7 @@ def _recommendation_form(loaded: Loaded, row=None):  # noqa: ANN001, ANN202
                            loaded=loaded, form=form, row=row, external=external), status
 
 
-def _chair_only_now(loaded: Loaded):  # noqa: ANN202
+def _chair_only_now(loaded: Loaded):
     """Recommendation forms: the chair only (others 403); outside the review the chair is told why."""
     _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team) and loaded.is_chair)
     if permissions.can_write_report(current_user, loaded.evaluation, loaded.team):
@@ -523,7 +523,7 @@ def _chair_only_now(loaded: Loaded):  # noqa: ANN202
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/new", methods=["GET", "POST"])
-def new_recommendation(evaluation_id: int):  # noqa: ANN201
+def new_recommendation(evaluation_id: int):
     loaded = _load(evaluation_id)
     refusal = _chair_only_now(loaded)
     return refusal if refusal is not None else _recommendation_form(loaded)
@@ -531,7 +531,7 @@ def new_recommendation(evaluation_id: int):  # noqa: ANN201
 
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>",
           methods=["GET", "POST"])
-def edit_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: ANN201
+def edit_recommendation(evaluation_id: int, recommendation_id: int):
     loaded = _load(evaluation_id)
     refusal = _chair_only_now(loaded)
     if refusal is not None:
@@ -544,14 +544,14 @@ def edit_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: AN
 
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>/delete",
           methods=["POST"])
-def delete_recommendation(evaluation_id: int, recommendation_id: int):  # noqa: ANN201
+def delete_recommendation(evaluation_id: int, recommendation_id: int):
     return _delete(evaluation_id, recommendation_id, services.recommendation, services.delete_recommendation,
                    _("De aanbeveling is verwijderd."),
                    url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
 
 
 @bp.route("/evaluations/<int:evaluation_id>/review/publish", methods=["GET", "POST"])
-def publish(evaluation_id: int):  # noqa: ANN201
+def publish(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_review(current_user, evaluation, loaded.team))
@@ -591,7 +591,7 @@ def publish(evaluation_id: int):  # noqa: ANN201
 # ---------------------------------------------------------------- the published report
 
 
-def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, status: int = 200):  # noqa: ANN202
+def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, status: int = 200):
     """The report page; the reaction form shows what is stored unless a refused reaction is passed back."""
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     peer_report = services.report_of(evaluation)
@@ -609,14 +609,14 @@ def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, st
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report")
-def report(evaluation_id: int):  # noqa: ANN201
+def report(evaluation_id: int):
     loaded = _load(evaluation_id)
     _require(permissions.can_view_report(current_user, loaded.evaluation, loaded.team))
     return _render_report(loaded)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/report/reaction", methods=["POST"])
-def reaction(evaluation_id: int):  # noqa: ANN201
+def reaction(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.can_view_report(current_user, evaluation, loaded.team))
@@ -638,7 +638,7 @@ def reaction(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/evaluations/<int:evaluation_id>/close", methods=["POST"])
-def close(evaluation_id: int):  # noqa: ANN201
+def close(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
     _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
@@ -658,7 +658,7 @@ def close(evaluation_id: int):  # noqa: ANN201
 
 
 @bp.route("/conflicts", methods=["GET", "POST"])
-def conflicts():  # noqa: ANN201
+def conflicts():
     _require(permissions.can_declare_conflicts(current_user))
     form = DeclarationForm()
     options = services.declarable_municipalities(current_user)
@@ -689,7 +689,7 @@ def conflicts():  # noqa: ANN201
 
 
 @bp.route("/conflicts/<int:declaration_id>/withdraw", methods=["POST"])
-def withdraw_conflict(declaration_id: int):  # noqa: ANN201
+def withdraw_conflict(declaration_id: int):
     _require(permissions.can_declare_conflicts(current_user))
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -707,7 +707,7 @@ def withdraw_conflict(declaration_id: int):  # noqa: ANN201
 
 
 @bp.route("/regions/<int:region_id>/review-rules", methods=["GET", "POST"])
-def review_rules(region_id: int):  # noqa: ANN201
+def review_rules(region_id: int):
     region = db.session.get(Region, region_id)
     if region is None:
         abort(404)

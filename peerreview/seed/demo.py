@@ -154,7 +154,7 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
     load_history(region, by_code, users, questionnaire, today.year - 1)
 
 
-def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnaire, today) -> None:  # noqa: ANN001
+def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnaire, today) -> None:
     """Havenstede in peer review (one member has scored, the chair is busy); Molenwaard-Oost published."""
     from datetime import timedelta
 
@@ -180,14 +180,14 @@ def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnai
         """The id of the knelpunt at this place (0-based), or the last one of a shorter questionnaire."""
         return knelpunten[min(number, len(knelpunten) - 1)].id
 
-    def team(evaluation, chair, member) -> None:  # noqa: ANN001
+    def team(evaluation, chair, member) -> None:
         reviews.add_member(coordinator, evaluation, chair.id, capacity=Capacity.administrator, as_chair=True,
                            confirmed=True)
         reviews.add_member(coordinator, evaluation, member.id, capacity=Capacity.official, as_chair=False,
                            confirmed=True)
         reviews.start_review(coordinator, evaluation)
 
-    def score(evaluation, reviewer, offset: int, submit: bool = True) -> None:  # noqa: ANN001
+    def score(evaluation, reviewer, offset: int, submit: bool = True) -> None:
         raw = {item.id: (scale[(i + offset) % len(scale)], f"Gezien de gesprekken en de stukken: {item.title.lower()}.")
                for i, item in enumerate(items)}
         reviews.save_own_scores(reviewer, evaluation, questionnaire, raw)

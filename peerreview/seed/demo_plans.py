@@ -36,7 +36,7 @@ def load_demo_plan() -> None:
     themes = services.recommendation_themes(recommendations)
     on = today()
 
-    def action(title: str, description: str, owner: str, kind: str, recommendation: int, start: int, due: int):  # noqa: ANN202
+    def action(title: str, description: str, owner: str, kind: str, recommendation: int, start: int, due: int):
         data = check_action(questionnaire, title=title, description=description, owner=owner, owner_kind=kind,
                             start_on=on + timedelta(days=start), due_on=on + timedelta(days=due),
                             recommendation_ids=[str(recommendations[recommendation].id)], section_ids=[],

@@ -52,7 +52,7 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     """Serve ``app`` on a free local port from a thread; yields the base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server",
@@ -101,7 +101,7 @@ def screenshot() -> Callable[..., Path]:
     """``screenshot(page, "name")`` saves a full-page PNG in test-artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
-    def _shoot(page, name: str, *, full_page: bool = True) -> Path:  # noqa: ANN001
+    def _shoot(page, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOTS / (re.sub(r"[^a-z0-9_-]+", "-", name.lower()).strip("-") + ".png")
         page.screenshot(path=str(path), full_page=full_page)
         return path
@@ -110,7 +110,7 @@ def screenshot() -> Callable[..., Path]:
 
 
 @pytest.fixture
-def log_in(page) -> Callable[..., None]:  # noqa: ANN001
+def log_in(page) -> Callable[..., None]:
     """Log in through the form, as a person would, and wait for the start page."""
     def _log_in(email: str, password: str = PASSWORD) -> None:
         page.goto("/auth/login")

@@ -50,9 +50,9 @@ def assert_no_horizontal_scroll(page: Page) -> None:
 # ----------------------------------------------------------------- people and their data
 
 @pytest.fixture
-def person(create_user, create_region, create_municipality) -> Callable[[Role], object]:  # noqa: ANN001
+def person(create_user, create_region, create_municipality) -> Callable[[Role], object]:
     """A user of ``role`` with realistic surroundings, so each start page shows its full content."""
-    def _make(role: Role):  # noqa: ANN202
+    def _make(role: Role):
         if role is Role.region_coordinator:
             region = create_region("Veiligheidsregio Zaanstreek-Waterland")
             for name, code, inhabitants in [("Zaanstad", "GM0479", 158_000), ("Purmerend", "GM0439", 93_000),
@@ -74,14 +74,14 @@ def person(create_user, create_region, create_municipality) -> Callable[[Role], 
 
 # ----------------------------------------------------------------- pages before log-in
 
-def test_login_page(page: Page, screenshot):  # noqa: ANN001
+def test_login_page(page: Page, screenshot):
     page.goto("/auth/login")
     expect(page.get_by_role("heading", level=1)).to_have_text("Inloggen")
     screenshot(page, "login")
     assert_accessible(page)
 
 
-def test_login_page_with_errors(page: Page, screenshot):  # noqa: ANN001
+def test_login_page_with_errors(page: Page, screenshot):
     page.goto("/auth/login")
     page.get_by_label("Uw e-mailadres").fill("geen-adres")
     page.get_by_role("button", name="Inloggen").click()
@@ -90,7 +90,7 @@ def test_login_page_with_errors(page: Page, screenshot):  # noqa: ANN001
     assert_accessible(page)
 
 
-def test_login_page_with_unknown_combination(page: Page, screenshot):  # noqa: ANN001
+def test_login_page_with_unknown_combination(page: Page, screenshot):
     page.goto("/auth/login")
     page.get_by_label("Uw e-mailadres").fill("onbekend@gemeente.nl")
     page.get_by_label("Wachtwoord", exact=True).fill("Iets-verkeerds-12")
@@ -100,14 +100,14 @@ def test_login_page_with_unknown_combination(page: Page, screenshot):  # noqa: A
     assert_accessible(page)
 
 
-def test_forgot_password_page(page: Page, screenshot):  # noqa: ANN001
+def test_forgot_password_page(page: Page, screenshot):
     page.goto("/auth/forgot-password")
     expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord vergeten")
     screenshot(page, "forgot-password")
     assert_accessible(page)
 
 
-def test_not_found_page(page: Page, screenshot):  # noqa: ANN001
+def test_not_found_page(page: Page, screenshot):
     response = page.goto("/bestaat-niet")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Pagina niet gevonden")
@@ -118,7 +118,7 @@ def test_not_found_page(page: Page, screenshot):  # noqa: ANN001
 # ----------------------------------------------------------------- pages after log-in
 
 @pytest.mark.parametrize("role", list(Role), ids=[r.value for r in Role])
-def test_start_page(page: Page, person, log_in, screenshot, role: Role):  # noqa: ANN001
+def test_start_page(page: Page, person, log_in, screenshot, role: Role):
     user = person(role)
     log_in(user.email)
     expect(page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Start")).to_have_attribute(
@@ -128,7 +128,7 @@ def test_start_page(page: Page, person, log_in, screenshot, role: Role):  # noqa
     assert_accessible(page)
 
 
-def test_change_password_page(page: Page, person, log_in, screenshot):  # noqa: ANN001
+def test_change_password_page(page: Page, person, log_in, screenshot):
     log_in(person(Role.municipal_lead).email)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Wachtwoord wijzigen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Wachtwoord wijzigen")
@@ -147,7 +147,7 @@ def test_change_password_page(page: Page, person, log_in, screenshot):  # noqa: 
 
 # ----------------------------------------------------------------- a phone: 390 CSS pixels wide
 
-def test_login_page_on_a_phone(page: Page, screenshot):  # noqa: ANN001
+def test_login_page_on_a_phone(page: Page, screenshot):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/auth/login")
     screenshot(page, "mobile-login")
@@ -157,7 +157,7 @@ def test_login_page_on_a_phone(page: Page, screenshot):  # noqa: ANN001
 
 @pytest.mark.parametrize("role", [Role.region_coordinator, Role.municipal_lead],
                          ids=["region_coordinator", "municipal_lead"])
-def test_start_page_on_a_phone(page: Page, person, log_in, screenshot, role: Role):  # noqa: ANN001
+def test_start_page_on_a_phone(page: Page, person, log_in, screenshot, role: Role):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(person(role).email)
     screenshot(page, f"mobile-start-{role.value}")

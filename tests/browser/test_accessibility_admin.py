@@ -11,7 +11,7 @@ from tests.browser.test_accessibility import axe_violations, describe
 
 
 @pytest.fixture
-def world(create_region, create_municipality, create_user):  # noqa: ANN001, ANN201
+def world(create_region, create_municipality, create_user):
     north = create_region("Veiligheidsregio Noord")
     create_region("Regio Zuid")
     zaanstad = create_municipality("Zaanstad", cbs_code="GM0479", inhabitants=158_000, region=north)
@@ -25,7 +25,7 @@ def world(create_region, create_municipality, create_user):  # noqa: ANN001, ANN
     return {"north": north, "zaanstad": zaanstad, "lead": lead, "admin": admin, "coordinator": coordinator}
 
 
-def check_pages(page: Page, screenshot, prefix: str, paths: list[str], forms: list[str]) -> None:  # noqa: ANN001
+def check_pages(page: Page, screenshot, prefix: str, paths: list[str], forms: list[str]) -> None:
     """Open every path (and submit every form path empty, to see its errors); collect all violations."""
     found: dict[str, str] = {}
     for path in paths:
@@ -47,7 +47,7 @@ def check_pages(page: Page, screenshot, prefix: str, paths: list[str], forms: li
     assert not found, "\n\n".join(f"{path}:\n{text}" for path, text in found.items())
 
 
-def test_admin_pages(page: Page, world, log_in, screenshot):  # noqa: ANN001
+def test_admin_pages(page: Page, world, log_in, screenshot):
     log_in(world["admin"].email)
     north, zaanstad, lead = world["north"].id, world["zaanstad"].id, world["lead"].id
     check_pages(page, screenshot, "admin-", [
@@ -60,7 +60,7 @@ def test_admin_pages(page: Page, world, log_in, screenshot):  # noqa: ANN001
     ], forms=["/admin/regions/new", "/admin/municipalities/new", "/admin/users/invite"])
 
 
-def test_coordinator_pages(page: Page, world, log_in, screenshot):  # noqa: ANN001
+def test_coordinator_pages(page: Page, world, log_in, screenshot):
     log_in(world["coordinator"].email)
     north, zaanstad, lead = world["north"].id, world["zaanstad"].id, world["lead"].id
     check_pages(page, screenshot, "coordinator-", [

@@ -22,7 +22,7 @@ LOGIN_FAILED = "Deze combinatie van e-mailadres en wachtwoord is onbekend."
     ],
     ids=["admin", "municipal_lead"],
 )
-def test_log_in_and_out(page: Page, create_user, create_municipality, role, name, heading, welcome):  # noqa: ANN001
+def test_log_in_and_out(page: Page, create_user, create_municipality, role, name, heading, welcome):
     municipality = create_municipality("Zaanstad") if role.needs_municipality else None
     user = create_user(role, name=name, email=f"{role.value}@gemeente.nl", municipality=municipality)
 
@@ -57,7 +57,7 @@ def test_log_in_and_out(page: Page, create_user, create_municipality, role, name
     expect(page).to_have_url(re.compile(r"/auth/login\?next=%2Fstart$"))
 
 
-def test_wrong_password_shows_error_summary_with_focus(page: Page, create_user):  # noqa: ANN001
+def test_wrong_password_shows_error_summary_with_focus(page: Page, create_user):
     user = create_user(Role.admin)
 
     page.goto("/auth/login")

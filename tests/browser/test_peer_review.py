@@ -87,7 +87,7 @@ def score_everything(page: Page, levels: dict[str, str], who: str) -> None:
 
 
 def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_report(
-        page: Page, review: Review, log_in, shoot):  # noqa: ANN001, F811
+        page: Page, review: Review, log_in, shoot):  # noqa: F811
     page.on("dialog", lambda dialog: dialog.accept())  # app.js asks window.confirm on data-confirm buttons
     s = review.setting
     evaluation_id = review.evaluation.id

@@ -24,13 +24,13 @@ SHOTS = Path("/tmp/shots-plans")
 TODAY = plans.TODAY
 
 
-def shot(page: Page, name: str, screenshot) -> None:  # noqa: ANN001
+def shot(page: Page, name: str, screenshot) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     screenshot(page, f"plans-{name}")
 
 
-def progress(page: Page):  # noqa: ANN201
+def progress(page: Page):
     return page.locator(".plan-total")
 
 
@@ -46,7 +46,7 @@ def add_action_for(page: Page, recommendation: int, title: str, owner: str, days
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
-def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: Page, log_in, plan, screenshot):  # noqa: ANN001
+def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: Page, log_in, plan, screenshot):
     log_in(plan.lead.email)
     own = page.get_by_role("region", name="Zelfevaluatie")
     own.get_by_role("link", name=f"Verbeterplan {plan.evaluation.round.name}", exact=True).click()
@@ -115,7 +115,7 @@ def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: 
     shot(page, "06-plan-narrow", screenshot)
 
 
-def test_the_region_follows_plans_and_the_chair_gives_the_verdict(page: Page, log_in, plan, screenshot):  # noqa: ANN001
+def test_the_region_follows_plans_and_the_chair_gives_the_verdict(page: Page, log_in, plan, screenshot):
     plans.add_action(plan, "Veiligheidsplan opstellen")
     plans.add_action(plan, "Te laat", recommendation=1, start_on=TODAY - timedelta(days=30),
                      due_on=TODAY - timedelta(days=2))

@@ -17,7 +17,7 @@ def app_config() -> dict:
     return {"WTF_CSRF_ENABLED": True, "QUESTIONNAIRES_PATH": str(REAL_QUESTIONNAIRES)}
 
 
-def test_a_contributor_finds_and_reads_the_questionnaire(page: Page, create_user, log_in, screenshot):  # noqa: ANN001
+def test_a_contributor_finds_and_reads_the_questionnaire(page: Page, create_user, log_in, screenshot):
     user = create_user(Role.municipal_contributor, name="Karel Collega")
     log_in(user.email)
     page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Vragenlijst").click()
@@ -41,7 +41,7 @@ def test_a_contributor_finds_and_reads_the_questionnaire(page: Page, create_user
     assert_accessible(page)
 
 
-def test_the_questionnaire_on_a_phone_and_in_print(page: Page, create_user, log_in, screenshot):  # noqa: ANN001
+def test_the_questionnaire_on_a_phone_and_in_print(page: Page, create_user, log_in, screenshot):
     user = create_user(Role.peer_reviewer, name="Peter Peer")
     log_in(user.email)
     page.set_viewport_size({"width": 390, "height": 844})

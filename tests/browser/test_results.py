@@ -83,7 +83,7 @@ def test_region_coordinator_opens_the_overview(page: Page, log_in, screenshot, b
     screenshot(page, "results-region")
 
 
-def test_without_javascript_the_tables_carry_the_numbers(browser, live_server, build_region):  # noqa: F811, ANN001
+def test_without_javascript_the_tables_carry_the_numbers(browser, live_server, build_region):  # noqa: F811
     built = build_region(6)
     context = browser.new_context(base_url=live_server, java_script_enabled=False, locale="nl-NL")
     page = context.new_page()

@@ -88,7 +88,7 @@ def missing_list(page: Page) -> Locator:
 
 
 @pytest.fixture
-def shoot(screenshot):  # noqa: ANN001, ANN201
+def shoot(screenshot):
     """``screenshot``, with the window as tall as the page first: in a plain full-page shot the sticky save bar
     stays where the 800-pixel window ended and covers the middle of the page, which it never does on screen."""
     def _shoot(page: Page, name: str) -> None:
@@ -129,7 +129,7 @@ def submit_everything(setting: Setting) -> None:
 
 
 def test_contributors_answer_the_lead_agrees_and_submits(page: Page, setting: Setting, log_in,
-                                                          shoot):  # noqa: ANN001
+                                                          shoot):
     # --- Bram, a contributor, finds the evaluation from his start page and answers theme 1
     log_in(setting.contributor.email)
     open_evaluation_from_start(page)
@@ -367,9 +367,9 @@ def test_contributors_answer_the_lead_agrees_and_submits(page: Page, setting: Se
 # ----------------------------------------------------------------- 2. no lost updates
 
 
-def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, browser: Browser,  # noqa: ANN001
+def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, browser: Browser,
                                                         browser_context_args: dict, setting: Setting,
-                                                        log_in, shoot):  # noqa: ANN001
+                                                        log_in, shoot):
     url = f"/evaluations/{setting.evaluation.id}/consensus/analyse"
     log_in(setting.lead.email)
     page.goto(url)
@@ -423,7 +423,7 @@ def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, browser: Bro
 
 
 def test_the_coordinator_opens_a_round_and_reopens_a_submitted_evaluation(page: Page, setting: Setting,
-                                                                          log_in, shoot):  # noqa: ANN001
+                                                                          log_in, shoot):
     submit_everything(setting)
     log_in(setting.coordinator.email)
 
@@ -505,7 +505,7 @@ def test_the_coordinator_opens_a_round_and_reopens_a_submitted_evaluation(page: 
 
 
 @pytest.mark.parametrize("who", ["contributor", "lead"])
-def test_the_wizard_on_a_phone(page: Page, setting: Setting, log_in, shoot, who: str):  # noqa: ANN001
+def test_the_wizard_on_a_phone(page: Page, setting: Setting, log_in, shoot, who: str):
     save_own(setting.contributor, setting, "analyse", {
         "analyse.cijfers": AnswerData(value=3, explanation="Cijfers per wijk.",
                                       links=("https://www.aadorp.nl/een/heel/lang/pad/naar/de/veiligheidsanalyse-2026"

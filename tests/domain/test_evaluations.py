@@ -118,7 +118,7 @@ def test_links_one_per_line() -> None:
     ((2, UNKNOWN, UNKNOWN), 2, False, Decimal(2), False),  # "weet niet" does not pull the median
     ((UNKNOWN, UNKNOWN), None, True, None, False),
 ])
-def test_the_proposal_is_the_median_rounded_down(values, value, unknown, median, large) -> None:  # noqa: ANN001
+def test_the_proposal_is_the_median_rounded_down(values, value, unknown, median, large) -> None:
     proposal = consensus_proposal(answers(*values))
     assert (proposal.value, proposal.unknown, proposal.median, proposal.is_large) == (value, unknown, median, large)
     assert proposal.count == len(values)

@@ -47,7 +47,7 @@ MATRIX = {
 
 @pytest.mark.parametrize("rule", list(MATRIX), ids=lambda rule: rule.__name__)
 @pytest.mark.parametrize("evaluation", [DRAFT, SUBMITTED], ids=["draft", "submitted"])
-def test_the_matrix(rule, evaluation) -> None:  # noqa: ANN001
+def test_the_matrix(rule, evaluation) -> None:
     allowed = MATRIX[rule][0 if evaluation is DRAFT else 1]
     granted = {name for name, person in PEOPLE.items() if rule(person, evaluation)}
     assert granted == allowed

@@ -48,12 +48,12 @@ GEMEENTE = {"lead", "contributor"}
 READERS = GEMEENTE | {"admin", "coordinator", "chair", "member"}
 
 
-def who(rule) -> set[str]:  # noqa: ANN001
+def who(rule) -> set[str]:
     return {name for name, user in PEOPLE.items() if rule(user)}
 
 
 @pytest.mark.parametrize("status", list(S))
-def test_who_reads_the_plan(status):  # noqa: ANN001
+def test_who_reads_the_plan(status):
     expected = READERS if status.is_report_published else set()
     assert who(lambda u: p.can_view_plan(u, at(status), TEAM)) == expected
 
@@ -67,7 +67,7 @@ def test_without_a_team_the_peers_read_nothing():
     (PlanStage.running, GEMEENTE),
     (PlanStage.progress_review, set()),  # the period is over: the plan is read-only for everyone
 ])
-def test_only_the_gemeentes_lead_and_contributors_edit_while_the_plan_runs(stage, expected):  # noqa: ANN001
+def test_only_the_gemeentes_lead_and_contributors_edit_while_the_plan_runs(stage, expected):
     for status in (S.published, S.closed):
         assert who(lambda u: p.can_edit_plan(u, at(status), stage)) == expected  # noqa: B023
 
@@ -79,7 +79,7 @@ def test_only_the_gemeentes_lead_and_contributors_edit_while_the_plan_runs(stage
     (PlanStage.progress_review, S.in_peer_review, set()),
     (PlanStage.not_started, S.in_peer_review, set()),
 ])
-def test_only_the_chair_judges_after_the_plan_period(stage, status, expected):  # noqa: ANN001
+def test_only_the_chair_judges_after_the_plan_period(stage, status, expected):
     assert who(lambda u: p.can_record_verdicts(u, at(status), TEAM, stage)) == expected
 
 

@@ -102,14 +102,14 @@ EVALUATION_RULES = {
 
 @pytest.mark.parametrize("status", list(S), ids=str)
 @pytest.mark.parametrize("rule", list(TEAM_RULES), ids=lambda rule: rule.__name__)
-def test_the_team_matrix(rule, status) -> None:  # noqa: ANN001
+def test_the_team_matrix(rule, status) -> None:
     granted = {name for name, person in PEOPLE.items() if rule(person, at(status), TEAM)}
     assert granted == TEAM_RULES[rule][status]
 
 
 @pytest.mark.parametrize("status", list(S), ids=str)
 @pytest.mark.parametrize("rule", list(EVALUATION_RULES), ids=lambda rule: rule.__name__)
-def test_the_evaluation_matrix(rule, status) -> None:  # noqa: ANN001
+def test_the_evaluation_matrix(rule, status) -> None:
     granted = {name for name, person in PEOPLE.items() if rule(person, at(status))}
     assert granted == EVALUATION_RULES[rule][status]
 
@@ -140,7 +140,7 @@ def test_the_chair() -> None:
 
 @pytest.mark.parametrize("person", [PEER, PEER_FROM_A, INACTIVE_MEMBER, LEAD_IN_TEAM],
                          ids=["outside peer", "peer from A", "inactive member", "lead in team"])
-def test_nobody_outside_the_team_gets_any_team_right(person) -> None:  # noqa: ANN001
+def test_nobody_outside_the_team_gets_any_team_right(person) -> None:
     for status in S:
         evaluation = at(status)
         for rule in TEAM_RULES:
@@ -184,7 +184,7 @@ def test_the_whole_team_sees_member_scores_once_the_report_is_out() -> None:
 
 
 @pytest.mark.parametrize("status", list(S), ids=str)
-def test_the_region_and_the_gemeente_never_see_member_scores(status) -> None:  # noqa: ANN001
+def test_the_region_and_the_gemeente_never_see_member_scores(status) -> None:
     for person in (ADMIN, COORD_NORTH, COORD_SOUTH, LEAD, CONTRIBUTOR, PEER_FROM_A):
         assert not p.can_see_member_scores(person, at(status), TEAM)
 
@@ -336,7 +336,7 @@ def test_can_view_consensus_without_a_team_keeps_its_old_behaviour() -> None:
 
 
 @pytest.mark.parametrize("status", list(S), ids=str)
-def test_the_coordinator_reopens_in_every_stage_but_the_draft(status) -> None:  # noqa: ANN001
+def test_the_coordinator_reopens_in_every_stage_but_the_draft(status) -> None:
     assert p.can_reopen(COORD_NORTH, at(status)) is (status is not S.draft)
     for person in (COORD_SOUTH, INACTIVE_COORD, ADMIN, LEAD, CHAIR):
         assert not p.can_reopen(person, at(status))

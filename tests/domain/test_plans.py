@@ -40,11 +40,11 @@ A = ActionStatus
 
 
 @pytest.fixture(scope="module")
-def questionnaire():  # noqa: ANN201
+def questionnaire():
     return MINIMAL
 
 
-def fact(n: int, status: ActionStatus = A.planned, due: date = TODAY, themes=("analyse",), owner="Coördinator",  # noqa: ANN001
+def fact(n: int, status: ActionStatus = A.planned, due: date = TODAY, themes=("analyse",), owner="Coördinator",
          recommendations=(1,)) -> ActionFacts:
     return ActionFacts(n, status, due, tuple(themes), owner, tuple(recommendations))
 
@@ -62,7 +62,7 @@ def fact(n: int, status: ActionStatus = A.planned, due: date = TODAY, themes=("a
     (S.published, TODAY + timedelta(days=1), PlanStage.progress_review),
     (S.closed, TODAY + timedelta(days=1), PlanStage.progress_review),
 ])
-def test_plan_stage(status, today, stage):  # noqa: ANN001
+def test_plan_stage(status, today, stage):
     assert plan_stage(status, TODAY, today) is stage
 
 
@@ -77,7 +77,7 @@ def test_plan_stage(status, today, stage):  # noqa: ANN001
     (A.done, TODAY - timedelta(days=30), False),
     (A.dropped, TODAY - timedelta(days=30), False),
 ])
-def test_overdue_around_today(status, due, overdue):  # noqa: ANN001
+def test_overdue_around_today(status, due, overdue):
     assert is_overdue(status, due, TODAY) is overdue
     assert days_overdue(status, due, TODAY) == ((TODAY - due).days if overdue else 0)
 
@@ -86,7 +86,7 @@ class _Frozen(datetime):
     instant = datetime(2027, 3, 31, 22, 30, tzinfo=UTC)  # 00:30 on 1 April in Amsterdam (summer time)
 
     @classmethod
-    def now(cls, tz=None):  # noqa: ANN001, ANN206
+    def now(cls, tz=None):
         return cls.instant.astimezone(tz) if tz else cls.instant.replace(tzinfo=None)
 
 
@@ -160,7 +160,7 @@ def test_a_recommendation_answered_only_by_dropped_actions_is_open():
 RECOMMENDATIONS = {10: ("analyse",), 11: ("keten", "profiel")}
 
 
-def action(questionnaire, **overrides):  # noqa: ANN001, ANN003, ANN201
+def action(questionnaire, **overrides):
     values = {"title": "  Plan   schrijven ", "description": "Met de raad.\r\n", "owner": "Coördinator",
               "owner_kind": "partner", "start_on": TODAY, "due_on": TODAY + timedelta(days=30),
               "recommendation_ids": ["10"], "section_ids": [], "recommendations": RECOMMENDATIONS}
@@ -214,7 +214,7 @@ def test_every_problem_of_an_action_is_reported_at_once(questionnaire):
     ("in_progress", "", (A.in_progress, "")),
     ("dropped", "  Overgenomen door de regio.  ", (A.dropped, "Overgenomen door de regio.")),
 ])
-def test_status_changes(status, reason, expected):  # noqa: ANN001
+def test_status_changes(status, reason, expected):
     assert check_status(status, reason) == expected
 
 
@@ -224,7 +224,7 @@ def test_status_changes(status, reason, expected):  # noqa: ANN001
     ("klaar", "", "Kies een status"),
     (None, "", "Kies een status"),
 ])
-def test_bad_status_changes(status, reason, message):  # noqa: ANN001
+def test_bad_status_changes(status, reason, message):
     with pytest.raises(InvalidValue, match=message):
         check_status(status, reason)
 

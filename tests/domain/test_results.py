@@ -25,7 +25,7 @@ from peerreview.domain.scoring import UNKNOWN, GapDirection
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "questionnaires" / "minimal" / "1.yaml"
 
 
-def D(text):  # noqa: N802
+def D(text):
     return Decimal(text)
 
 

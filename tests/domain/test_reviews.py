@@ -89,7 +89,7 @@ def messages_of(error: InvalidValue) -> list[str]:
     (Priority, {"high": "Hoog", "medium": "Middel", "low": "Laag"}),
     (Addressee, {"municipality": "Gemeente", "region": "Regio", "national": "Rijk"}),
 ])
-def test_choice_labels_are_dutch(enum_class, expected) -> None:  # noqa: ANN001
+def test_choice_labels_are_dutch(enum_class, expected) -> None:
     assert {member.value: member.label for member in enum_class} == expected
 
 
@@ -262,12 +262,12 @@ def test_review_items_of_the_minimal_questionnaire() -> None:
 @pytest.mark.parametrize(("raw", "expected"), [
     (None, None), ("", None), ("   ", None), ("0", 0), (" 4 ", 4), (2, 2), ("3", 3),
 ])
-def test_parse_level_accepts_levels_and_empty(raw, expected) -> None:  # noqa: ANN001
+def test_parse_level_accepts_levels_and_empty(raw, expected) -> None:
     assert parse_level(SCALE, raw, "items-1-value") == expected
 
 
 @pytest.mark.parametrize("raw", ["5", "-1", 5, "2.5", "twee", "3a", 2.0, True, "1 2"])
-def test_parse_level_refuses_anything_off_the_scale(raw) -> None:  # noqa: ANN001
+def test_parse_level_refuses_anything_off_the_scale(raw) -> None:
     with pytest.raises(InvalidValue) as caught:
         parse_level(SCALE, raw, "items-1-value")
     assert caught.value.message == "Kies een score van 0 tot en met 4."
@@ -365,7 +365,7 @@ def test_the_team_score_reports_both_problems_at_once() -> None:
     ([2, None, 5], 3),  # 3.5
     ([5, 5, 1], 5),
 ])
-def test_the_team_proposal_is_the_median_rounded_down(values, expected) -> None:  # noqa: ANN001
+def test_the_team_proposal_is_the_median_rounded_down(values, expected) -> None:
     result = team_proposal(values)
     assert result == expected
     assert result is None or type(result) is int
@@ -399,7 +399,7 @@ def test_themes_follow_the_numbering_beyond_nine() -> None:
     assert check_themes(REAL, [ids[10], ids[1], ids[9]]) == (ids[1], ids[9], ids[10])
 
 
-def entry(**overrides: object):  # noqa: ANN201
+def entry(**overrides: object):
     values: dict[str, object] = {
         "kind": EntryKind.interview, "held_on": date(2026, 11, 20), "notes": "Gesprek over de analyse.",
         "section_ids": ["keten", "analyse"], "confidentiality": "team",
@@ -441,7 +441,7 @@ def test_an_observation_needs_no_interviewees_and_may_be_held_today() -> None:
      f"hoogstens {MAX_INTERVIEWEES} gesprekspartners"),
     ({"interviewees": "Wethouder\n" + "x" * (MAX_INTERVIEWEE + 1)}, "interviewees", "korter dan"),
 ])
-def test_entry_rules(overrides, field, fragment) -> None:  # noqa: ANN001
+def test_entry_rules(overrides, field, fragment) -> None:
     with pytest.raises(InvalidValue) as caught:
         entry(**overrides)
     assert type(caught.value) is InvalidValue
@@ -465,7 +465,7 @@ def test_an_entry_reports_every_problem_at_once() -> None:
 # ---------------------------------------------------------------- recommendations and the report
 
 
-def recommendation(**overrides: object):  # noqa: ANN201
+def recommendation(**overrides: object):
     values: dict[str, object] = {"text": "  Stel een veiligheidsanalyse op.  ", "section_ids": ["analyse"],
                                  "priority": "high", "addressee": "municipality"}
     values.update(overrides)
@@ -497,7 +497,7 @@ def test_a_recommendation_to_region_or_rijk_is_allowed_on_any_theme() -> None:
     ({"priority": "Hoog"}, "priority", "hoog, middel of laag"),  # the label is not the value
     ({"addressee": "provincie"}, "addressee", "gemeente, regio of Rijk"),
 ])
-def test_recommendation_rules(overrides, field, fragment) -> None:  # noqa: ANN001
+def test_recommendation_rules(overrides, field, fragment) -> None:
     with pytest.raises(InvalidValue) as caught:
         recommendation(**overrides)
     assert caught.value.field == field
@@ -572,7 +572,7 @@ def test_a_missing_score_an_empty_judgement_and_no_recommendations_are_three_pro
     ({"judgement": ""}, "Het oordeel over de regie ontbreekt."),
     ({"recommendations": 0}, "Er is nog geen aanbeveling."),
 ])
-def test_each_problem_alone_blocks(kwargs, problem) -> None:  # noqa: ANN001
+def test_each_problem_alone_blocks(kwargs, problem) -> None:
     result = check(**kwargs)
     assert result.problems == (problem,) and not result.can_publish
     with pytest.raises(NotAllowed, match="kan nog niet worden gepubliceerd"):
@@ -594,7 +594,7 @@ def test_missing_members_do_not_block_but_need_confirmation_by_name() -> None:
 
 
 @pytest.mark.parametrize("token", [None, "", "2", "5", "5,2", "2,5,9", "2, 5", "2,6", "ja"])
-def test_a_confirmation_for_another_set_of_members_does_not_count(token) -> None:  # noqa: ANN001
+def test_a_confirmation_for_another_set_of_members_does_not_count(token) -> None:
     result = check(members=(BRAM, EVA, NOOR), submitted={9})
     with pytest.raises(NeedsConfirmation, match="Bram, Eva"):
         confirm_publication(result, token)
@@ -641,7 +641,7 @@ REFUSAL_FRAGMENTS = {
 
 @pytest.mark.parametrize("transition", list(Transition), ids=str)
 @pytest.mark.parametrize("status", list(EvaluationStatus), ids=str)
-def test_every_status_and_transition(status, transition) -> None:  # noqa: ANN001
+def test_every_status_and_transition(status, transition) -> None:
     expected = EXPECTED_TRANSITIONS.get((status, transition))
     if expected is not None:
         assert next_status(status, transition) is expected
@@ -664,7 +664,7 @@ def test_the_table_has_exactly_the_expected_transitions() -> None:
     (S.published, (T.close, T.reopen)),
     (S.closed, (T.reopen,)),
 ])
-def test_allowed_transitions(status, expected) -> None:  # noqa: ANN001
+def test_allowed_transitions(status, expected) -> None:
     assert set(allowed_transitions(status)) == set(expected)
     assert len(allowed_transitions(status)) == len(expected)
     for transition in allowed_transitions(status):
@@ -690,7 +690,7 @@ def test_the_happy_path_and_reopening_one_stage_back() -> None:
     (S.published, False, True, True, 4),
     (S.closed, False, True, True, 5),
 ])
-def test_status_properties(status, editable, done, published, step) -> None:  # noqa: ANN001
+def test_status_properties(status, editable, done, published, step) -> None:
     assert status.is_editable is editable
     assert status.is_self_evaluation_done is done
     assert status.is_report_published is published

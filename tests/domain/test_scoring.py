@@ -35,7 +35,7 @@ def minimal():
     return parse(yaml.safe_load(FIXTURE.read_text(encoding="utf-8")), source="minimal/1.yaml")
 
 
-def D(text):  # noqa: N802
+def D(text):
     return Decimal(text)
 
 

@@ -46,7 +46,7 @@ def open_test_round(coordinator: User, region: Region, municipalities: list[Muni
 
 
 @pytest.fixture
-def setting(app, create_region, create_municipality, create_user) -> Setting:  # noqa: ANN001
+def setting(app, create_region, create_municipality, create_user) -> Setting:
     region = create_region("Regio Test")
     a = create_municipality("Aadorp", region=region)
     b = create_municipality("Beekdal", region=region)

@@ -14,11 +14,11 @@ from peerreview.models import Answer, ConsensusAnswer, ConsensusNote, Evaluation
 from tests.evaluations.test_wizard import QUESTIONS, hidden, page_state
 
 
-def consensus_url(evaluation, section: str = "analyse") -> str:  # noqa: ANN001
+def consensus_url(evaluation, section: str = "analyse") -> str:
     return f"/evaluations/{evaluation.id}/consensus/{section}"
 
 
-def give(evaluation, user, **values) -> None:  # noqa: ANN001, ANN003
+def give(evaluation, user, **values) -> None:
     for qid, value in values.items():
         qid = qid.replace("__", ".")
         data = (AnswerData(unknown=True) if value == "unknown"
@@ -29,7 +29,7 @@ def give(evaluation, user, **values) -> None:  # noqa: ANN001, ANN003
     db.session.commit()
 
 
-def test_the_lead_sees_every_answer_the_spread_and_the_median_proposal(client, auth, setting):  # noqa: ANN001
+def test_the_lead_sees_every_answer_the_spread_and_the_median_proposal(client, auth, setting):
     e = setting.evaluation
     give(e, setting.contributor, analyse__cijfers=1, analyse__gebruik=2)
     give(e, setting.contributor2, analyse__cijfers=4, analyse__gebruik=3)
@@ -50,7 +50,7 @@ def test_the_lead_sees_every_answer_the_spread_and_the_median_proposal(client, a
     assert stored == {"analyse.cijfers": (2, setting.lead.id), "analyse.gebruik": (2, setting.lead.id)}
 
 
-def test_a_departure_from_the_proposal_needs_a_reason(client, auth, setting):  # noqa: ANN001
+def test_a_departure_from_the_proposal_needs_a_reason(client, auth, setting):
     e = setting.evaluation
     give(e, setting.contributor, analyse__cijfers=1)
     auth.login(setting.lead)
@@ -67,7 +67,7 @@ def test_a_departure_from_the_proposal_needs_a_reason(client, auth, setting):  #
     assert db.session.scalar(select(ConsensusAnswer.explanation)) == "Besproken in het MT"
 
 
-def test_only_the_lead_sets_consensus_and_contributors_may_read_it(client, auth, setting):  # noqa: ANN001
+def test_only_the_lead_sets_consensus_and_contributors_may_read_it(client, auth, setting):
     e = setting.evaluation
     give(e, setting.contributor2, analyse__cijfers=3)
     auth.login(setting.contributor)
@@ -87,11 +87,11 @@ def test_only_the_lead_sets_consensus_and_contributors_may_read_it(client, auth,
 
 
 @pytest.fixture
-def second_lead(setting, create_user):  # noqa: ANN001, ANN201
+def second_lead(setting, create_user):
     return create_user(Role.municipal_lead, municipality=setting.a, name="Ruud Tweede Trekker")
 
 
-def test_two_leads_save_the_same_answer_and_the_second_is_shown_the_first(  # noqa: ANN001
+def test_two_leads_save_the_same_answer_and_the_second_is_shown_the_first(
         app, setting, second_lead, auth):
     e = setting.evaluation
     first, second = app.test_client(), app.test_client()
@@ -131,7 +131,7 @@ def test_two_leads_save_the_same_answer_and_the_second_is_shown_the_first(  # no
     assert rows == {"analyse.cijfers": (4, 2), "analyse.gebruik": (2, 1)}
 
 
-def test_different_questions_of_one_section_do_not_conflict(app, setting, second_lead):  # noqa: ANN001
+def test_different_questions_of_one_section_do_not_conflict(app, setting, second_lead):
     from tests.conftest import AuthActions
 
     first, second = app.test_client(), app.test_client()
@@ -146,7 +146,7 @@ def test_different_questions_of_one_section_do_not_conflict(app, setting, second
     assert rows == {"analyse.cijfers": 1, "analyse.gebruik": 3}
 
 
-def test_the_section_notes_conflict_too(app, setting, second_lead):  # noqa: ANN001
+def test_the_section_notes_conflict_too(app, setting, second_lead):
     from tests.conftest import AuthActions
 
     first, second = app.test_client(), app.test_client()
@@ -162,7 +162,7 @@ def test_the_section_notes_conflict_too(app, setting, second_lead):  # noqa: ANN
     assert db.session.scalar(select(ConsensusNote.strengths)) == "Goede driehoek"
 
 
-def test_one_contributor_in_two_tabs(client, auth, setting):  # noqa: ANN001
+def test_one_contributor_in_two_tabs(client, auth, setting):
     auth.login(setting.contributor)
     url = f"/evaluations/{setting.evaluation.id}/sections/analyse"
     tab1, tab2 = page_state(client, url, QUESTIONS), page_state(client, url, QUESTIONS)
@@ -173,7 +173,7 @@ def test_one_contributor_in_two_tabs(client, auth, setting):  # noqa: ANN001
     assert db.session.scalar(select(Answer.value)) == 1
 
 
-def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch):  # noqa: ANN001
+def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch):
     """Two saves that both pass the version check: the UPDATE ... WHERE version = n of the second finds no row."""
     e = setting.evaluation
     questionnaire = services.questionnaire_of(e)
@@ -188,7 +188,7 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch
     real_load = services.consensus_answers
     calls = {"n": 0}
 
-    def load_then_someone_else_saves(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def load_then_someone_else_saves(*args, **kwargs):
         result = real_load(*args, **kwargs)
         calls["n"] += 1
         if calls["n"] == 1:  # between our read and our write, another request commits
@@ -208,7 +208,7 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch
         EvaluationEvent.kind == "consensus")) == 0
 
 
-def test_every_problem_is_shown_at_once(client, auth, setting):  # noqa: ANN001
+def test_every_problem_is_shown_at_once(client, auth, setting):
     give(setting.evaluation, setting.contributor, analyse__gebruik=1)
     auth.login(setting.lead)
     url = consensus_url(setting.evaluation)
@@ -219,7 +219,7 @@ def test_every_problem_is_shown_at_once(client, auth, setting):  # noqa: ANN001
     assert "geen webadres" in body and "Licht toe waarom u afwijkt" in body
 
 
-def test_the_same_person_in_two_windows_is_told_so(client, auth, setting):  # noqa: ANN001
+def test_the_same_person_in_two_windows_is_told_so(client, auth, setting):
     auth.login(setting.lead)
     url = consensus_url(setting.evaluation)
     window1, window2 = page_state(client, url, QUESTIONS), page_state(client, url, QUESTIONS)

@@ -18,14 +18,14 @@ from tests.evaluations.test_submission import ALL, agree
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(client, evaluation) -> bytes:  # noqa: ANN001
+def download(client, evaluation) -> bytes:
     response = client.get(f"/evaluations/{evaluation.id}/excel/download")
     assert response.status_code == 200, response.status_code
     assert response.mimetype == XLSX
     return response.data
 
 
-def cell_of(workbook, question_id: str, header: str) -> tuple[str, str]:  # noqa: ANN001
+def cell_of(workbook, question_id: str, header: str) -> tuple[str, str]:
     """The sheet and cell where a question's ``header`` column is, found as a user would: by reading."""
     for sheet in workbook.worksheets:
         if sheet.sheet_state != "visible":
@@ -49,12 +49,12 @@ def fill(data: bytes, values: dict[tuple[str, str], object]) -> bytes:
     return out.getvalue()
 
 
-def upload(client, evaluation, data: bytes, name: str = "ingevuld.xlsx"):  # noqa: ANN001, ANN201
+def upload(client, evaluation, data: bytes, name: str = "ingevuld.xlsx"):
     return client.post(f"/evaluations/{evaluation.id}/excel", data={"file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
 
 
-def test_download_fill_in_upload_preview_and_confirm(client, auth, setting):  # noqa: ANN001
+def test_download_fill_in_upload_preview_and_confirm(client, auth, setting):
     e = setting.evaluation
     auth.login(setting.contributor)
     url = f"/evaluations/{e.id}/sections/analyse"
@@ -95,7 +95,7 @@ def test_download_fill_in_upload_preview_and_confirm(client, auth, setting):  # 
     assert "Eigen antwoord (via Excel)" in history and "Excel-bestand verwerkt" in history
 
 
-def test_hostile_files_are_refused_in_dutch_and_nothing_changes(client, auth, setting):  # noqa: ANN001
+def test_hostile_files_are_refused_in_dutch_and_nothing_changes(client, auth, setting):
     e = setting.evaluation
     auth.login(setting.contributor)
     good = download(client, e)
@@ -118,7 +118,7 @@ def test_hostile_files_are_refused_in_dutch_and_nothing_changes(client, auth, se
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_a_file_of_another_evaluation_is_refused(client, auth, setting):  # noqa: ANN001
+def test_a_file_of_another_evaluation_is_refused(client, auth, setting):
     questionnaire = services.questionnaire_of(setting.evaluation)
     other = excel.build_workbook(questionnaire, answers={}, notes={}, meta=excel.ExportMeta(
         setting.evaluation_b.id, "Beekdal", "Ronde 2027", setting.lead_b.id, "Bert", datetime.now(UTC)))
@@ -128,7 +128,7 @@ def test_a_file_of_another_evaluation_is_refused(client, auth, setting):  # noqa
     assert "andere zelfevaluatie" in response.get_data(as_text=True)
 
 
-def test_a_file_over_the_limit_gets_a_dutch_message(client, auth, setting, app):  # noqa: ANN001
+def test_a_file_over_the_limit_gets_a_dutch_message(client, auth, setting, app):
     auth.login(setting.contributor)
     for size in (excel.MAX_UPLOAD_BYTES + 10, 50 * 1024 * 1024):  # just over the limit, and a 50 MB file
         # the body is built here: werkzeug's test client would spool a large one to a file it never closes
@@ -144,7 +144,7 @@ def test_a_file_over_the_limit_gets_a_dutch_message(client, auth, setting, app):
     assert db.session.scalar(select(func.count()).select_from(ExcelImport)) == 0
 
 
-def test_a_change_online_after_the_preview_refuses_the_whole_file(client, auth, setting):  # noqa: ANN001
+def test_a_change_online_after_the_preview_refuses_the_whole_file(client, auth, setting):
     e = setting.evaluation
     auth.login(setting.contributor)
     filled = fill(download(client, e), {("analyse.cijfers", "Antwoord"): "3 – Veel",
@@ -158,7 +158,7 @@ def test_a_change_online_after_the_preview_refuses_the_whole_file(client, auth, 
     assert {a.question_id: a.value for a in db.session.scalars(select(Answer))} == {"analyse.cijfers": 0}
 
 
-def test_who_may_download_upload_and_preview(client, auth, setting, create_user):  # noqa: ANN001
+def test_who_may_download_upload_and_preview(client, auth, setting, create_user):
     e = setting.evaluation
     auth.login(setting.contributor)
     preview_url = upload(client, e, fill(download(client, e), {("analyse.cijfers", "Antwoord"): "2 – Deels"})
@@ -177,7 +177,7 @@ def test_who_may_download_upload_and_preview(client, auth, setting, create_user)
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_after_submission_download_still_works_but_upload_does_not(client, auth, setting):  # noqa: ANN001
+def test_after_submission_download_still_works_but_upload_does_not(client, auth, setting):
     e = setting.evaluation
     agree(e, setting.lead, ALL)
     auth.login(setting.lead)

@@ -21,7 +21,7 @@ from tests.evaluations.test_wizard import QUESTIONS, page_state, section_url
 AUTOSAVE = {"X-Autosave": "1"}
 
 
-def test_autosave_never_overwrites_what_another_window_saved(app, setting):  # noqa: ANN001
+def test_autosave_never_overwrites_what_another_window_saved(app, setting):
     window_a, window_b = app.test_client(), app.test_client()
     AuthActions(window_a).login(setting.contributor)
     AuthActions(window_b).login(setting.contributor)
@@ -44,7 +44,7 @@ def test_autosave_never_overwrites_what_another_window_saved(app, setting):  # n
     assert rows["analyse.cijfers"].value == 2
 
 
-def test_a_save_racing_a_submission_is_refused(app, setting):  # noqa: ANN001
+def test_a_save_racing_a_submission_is_refused(app, setting):
     e = setting.evaluation
     questionnaire = services.questionnaire_of(e)
     section = questionnaire.section("analyse")
@@ -58,7 +58,7 @@ def test_a_save_racing_a_submission_is_refused(app, setting):  # noqa: ANN001
     assert db.session.scalar(select(func.count()).select_from(ConsensusAnswer)) == 0
 
 
-def test_two_tabs_recording_the_first_visit_at_once(app, setting, monkeypatch):  # noqa: ANN001
+def test_two_tabs_recording_the_first_visit_at_once(app, setting, monkeypatch):
     db.session.add(Visit(evaluation_id=setting.evaluation.id, user_id=setting.contributor.id, place="answers:keten"))
     db.session.commit()
     db.session.expire_all()
@@ -73,7 +73,7 @@ def test_two_tabs_recording_the_first_visit_at_once(app, setting, monkeypatch): 
     assert db.session.scalar(select(Answer.value)) == 2
 
 
-def test_untouched_proposals_do_not_clash_or_need_a_reason(app, setting, create_user):  # noqa: ANN001
+def test_untouched_proposals_do_not_clash_or_need_a_reason(app, setting, create_user):
     e = setting.evaluation
     give(e, setting.contributor, analyse__cijfers=1, analyse__gebruik=2)
     second = create_user(Role.municipal_lead, municipality=setting.a, name="Ruud Tweede")
@@ -85,7 +85,7 @@ def test_untouched_proposals_do_not_clash_or_need_a_reason(app, setting, create_
     assert 'name="q-analyse.cijfers-prefill"' in body
     from tests.evaluations.test_wizard import hidden
 
-    def form_of(client) -> dict:  # noqa: ANN001
+    def form_of(client) -> dict:
         page = client.get(url).get_data(as_text=True)
         data = {}
         for name in ("q-analyse.cijfers", "q-analyse.gebruik"):
@@ -111,7 +111,7 @@ def test_untouched_proposals_do_not_clash_or_need_a_reason(app, setting, create_
     assert rows == {"analyse.cijfers": 1, "analyse.gebruik": 4}
 
 
-def test_a_changed_questionnaire_file_gives_a_dutch_page_not_a_crash(client, auth, setting):  # noqa: ANN001
+def test_a_changed_questionnaire_file_gives_a_dutch_page_not_a_crash(client, auth, setting):
     db.session.execute(update(Round).values(questionnaire_hash="0" * 64))
     db.session.commit()
     auth.login(setting.lead)
@@ -124,7 +124,7 @@ def test_a_changed_questionnaire_file_gives_a_dutch_page_not_a_crash(client, aut
     assert client.get(f"/rounds/{setting.round.id}").status_code == 503
 
 
-def test_a_file_name_with_control_characters(client, auth, setting):  # noqa: ANN001
+def test_a_file_name_with_control_characters(client, auth, setting):
     auth.login(setting.contributor)
     data = client.get(f"/evaluations/{setting.evaluation.id}/excel/download").data
     response = client.post(f"/evaluations/{setting.evaluation.id}/excel",
@@ -143,7 +143,7 @@ class TestWithCsrf:
     def app_config(self) -> dict:
         return {"WTF_CSRF_ENABLED": True}
 
-    def test_an_oversized_upload_elsewhere_is_a_413_not_a_crash(self, client, auth, setting):  # noqa: ANN001
+    def test_an_oversized_upload_elsewhere_is_a_413_not_a_crash(self, client, auth, setting):
         auth.login(setting.lead_b)
         boundary = "grens"
         body = (f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="groot.xlsx"\r\n\r\n'
@@ -155,7 +155,7 @@ class TestWithCsrf:
             assert "Bestand te groot" in response.get_data(as_text=True)
 
 
-def test_the_rounds_list_has_a_constant_query_count(client, auth, setting, count_queries):  # noqa: ANN001
+def test_the_rounds_list_has_a_constant_query_count(client, auth, setting, count_queries):
     from tests.evaluations.conftest import open_test_round
 
     auth.login(setting.coordinator)

@@ -13,7 +13,7 @@ from peerreview.models import Evaluation, EvaluationEvent, QuestionnaireVersion,
 from tests.evaluations.conftest import TODAY
 
 
-def form(municipalities, **overrides) -> dict:  # noqa: ANN001
+def form(municipalities, **overrides) -> dict:
     data = {
         "name": "Collegiale toets 2027", "year": str(TODAY.year + 1), "questionnaire": "minimal/1",
         "self_evaluation_due": (TODAY + timedelta(days=60)).isoformat(),
@@ -25,7 +25,7 @@ def form(municipalities, **overrides) -> dict:  # noqa: ANN001
     return data
 
 
-def test_a_coordinator_opens_a_round_for_chosen_members(client, login_as, create_region, create_municipality):  # noqa: ANN001
+def test_a_coordinator_opens_a_round_for_chosen_members(client, login_as, create_region, create_municipality):
     region = create_region("Regio Noord")
     a = create_municipality("Aadorp", region=region)
     b = create_municipality("Beekdal", region=region)
@@ -54,7 +54,7 @@ def test_a_coordinator_opens_a_round_for_chosen_members(client, login_as, create
     assert "Collegiale toets 2027" in client.get("/start").get_data(as_text=True)
 
 
-def test_the_round_form_explains_every_problem_and_saves_nothing(client, login_as, create_region,  # noqa: ANN001
+def test_the_round_form_explains_every_problem_and_saves_nothing(client, login_as, create_region,
                                                                   create_municipality):
     region = create_region()
     a = create_municipality(region=region)
@@ -82,7 +82,7 @@ def test_the_round_form_explains_every_problem_and_saves_nothing(client, login_a
     assert db.session.scalar(select(func.count()).select_from(QuestionnaireVersion)) == 0
 
 
-def test_round_names_are_unique_within_a_region(client, login_as, create_region, create_municipality):  # noqa: ANN001
+def test_round_names_are_unique_within_a_region(client, login_as, create_region, create_municipality):
     region = create_region()
     a = create_municipality(region=region)
     login_as(Role.region_coordinator, region=region)
@@ -92,7 +92,7 @@ def test_round_names_are_unique_within_a_region(client, login_as, create_region,
     assert "al een ronde met deze naam" in response.get_data(as_text=True)
 
 
-def test_who_may_open_and_see_rounds(client, auth, setting, create_user, create_region):  # noqa: ANN001
+def test_who_may_open_and_see_rounds(client, auth, setting, create_user, create_region):
     other_coordinator = create_user(Role.region_coordinator, region=create_region("Regio Zuid"))
     admin = create_user(Role.admin)
     round_url = f"/rounds/{setting.round.id}"
@@ -113,14 +113,14 @@ def test_who_may_open_and_see_rounds(client, auth, setting, create_user, create_
     assert client.get("/rounds/999999").status_code in (302, 404)
 
 
-def _rounds_page(client, auth, user) -> str:  # noqa: ANN001
+def _rounds_page(client, auth, user) -> str:
     auth.login(user)
     body = client.get("/rounds/").get_data(as_text=True)
     auth.logout()
     return body
 
 
-def test_the_round_page_marks_overdue_members_and_its_query_count_is_constant(  # noqa: ANN001
+def test_the_round_page_marks_overdue_members_and_its_query_count_is_constant(
         client, auth, setting, create_municipality, count_queries):
     auth.login(setting.coordinator)
     setting.round.self_evaluation_due = TODAY - timedelta(days=1)
@@ -140,7 +140,7 @@ def test_the_round_page_marks_overdue_members_and_its_query_count_is_constant(  
     assert many.count == few.count
 
 
-def test_a_region_that_ran_a_round_cannot_be_deleted(client, auth, setting, create_user):  # noqa: ANN001
+def test_a_region_that_ran_a_round_cannot_be_deleted(client, auth, setting, create_user):
     from peerreview.models import Region
 
     db.session.delete(setting.coordinator)  # coordinators no longer block; the round does

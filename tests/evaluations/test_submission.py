@@ -17,7 +17,7 @@ ALL = ["analyse.cijfers", "analyse.gebruik", "keten.capaciteit", "keten.signalen
        "profiel.bestuur.toegang", "profiel.bestuur.druk"]
 
 
-def agree(evaluation, lead, question_ids, data: AnswerData | None = None) -> None:  # noqa: ANN001
+def agree(evaluation, lead, question_ids, data: AnswerData | None = None) -> None:
     for qid in question_ids:
         row = ConsensusAnswer(evaluation_id=evaluation.id, question_id=qid, updated_by_id=lead.id)
         row.set_data(data or AnswerData(unknown=True))
@@ -25,7 +25,7 @@ def agree(evaluation, lead, question_ids, data: AnswerData | None = None) -> Non
     db.session.commit()
 
 
-def test_the_submit_page_lists_exactly_what_is_missing(client, auth, setting):  # noqa: ANN001
+def test_the_submit_page_lists_exactly_what_is_missing(client, auth, setting):
     e = setting.evaluation
     agree(e, setting.lead, ALL[:5])
     auth.login(setting.lead)
@@ -39,7 +39,7 @@ def test_the_submit_page_lists_exactly_what_is_missing(client, auth, setting):  
     assert e.status is EvaluationStatus.draft
 
 
-def test_the_lead_submits_and_everything_becomes_read_only(client, auth, setting):  # noqa: ANN001
+def test_the_lead_submits_and_everything_becomes_read_only(client, auth, setting):
     e = setting.evaluation
     agree(e, setting.lead, ALL[:-1], AnswerData(value=2))
     agree(e, setting.lead, ALL[-1:])  # an explicit "weet niet" counts
@@ -72,7 +72,7 @@ def test_the_lead_submits_and_everything_becomes_read_only(client, auth, setting
     assert client.get(f"/evaluations/{e.id}/consensus/analyse").status_code == 403
 
 
-def test_a_contributor_cannot_submit(client, auth, setting):  # noqa: ANN001
+def test_a_contributor_cannot_submit(client, auth, setting):
     agree(setting.evaluation, setting.lead, ALL)
     auth.login(setting.contributor)
     assert client.post(f"/evaluations/{setting.evaluation.id}/submit").status_code == 403
@@ -80,7 +80,7 @@ def test_a_contributor_cannot_submit(client, auth, setting):  # noqa: ANN001
         f"/evaluations/{setting.evaluation.id}/submit").get_data(as_text=True)
 
 
-def test_only_the_coordinator_reopens_with_a_reason_kept_in_the_history(client, auth, setting):  # noqa: ANN001
+def test_only_the_coordinator_reopens_with_a_reason_kept_in_the_history(client, auth, setting):
     e = setting.evaluation
     agree(e, setting.lead, ALL)
     auth.login(setting.lead)
@@ -109,7 +109,7 @@ def test_only_the_coordinator_reopens_with_a_reason_kept_in_the_history(client, 
     assert kinds[-2:] == ["submitted", "reopened"]
 
 
-def test_the_history_shows_every_change_with_before_and_after(client, auth, setting):  # noqa: ANN001
+def test_the_history_shows_every_change_with_before_and_after(client, auth, setting):
     auth.login(setting.contributor)
     url = f"/evaluations/{setting.evaluation.id}/sections/analyse"
     client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.cijfers-value": "1"})
@@ -127,7 +127,7 @@ def test_the_history_shows_every_change_with_before_and_after(client, auth, sett
     assert "1.1 " in body
 
 
-def test_quick_successive_saves_are_one_history_entry(client, auth, setting):  # noqa: ANN001
+def test_quick_successive_saves_are_one_history_entry(client, auth, setting):
     """Autosave saves at every pause in typing; the history keeps one entry per person, item and sitting."""
     auth.login(setting.contributor)
     url = f"/evaluations/{setting.evaluation.id}/sections/analyse"
@@ -143,7 +143,7 @@ def test_quick_successive_saves_are_one_history_entry(client, auth, setting):  #
         EvaluationEvent.kind == "answer")) == 2
 
 
-def test_the_history_is_paged(client, auth, setting):  # noqa: ANN001
+def test_the_history_is_paged(client, auth, setting):
     for n in range(120):
         db.session.add(EvaluationEvent(evaluation_id=setting.evaluation.id, actor_id=setting.contributor.id,
                                        kind="answer", subject="analyse.cijfers",
@@ -157,7 +157,7 @@ def test_the_history_is_paged(client, auth, setting):  # noqa: ANN001
     assert client.get(url + "?page=abc").status_code == 200
 
 
-def test_the_lead_invites_a_colleague(client, auth, setting, app):  # noqa: ANN001
+def test_the_lead_invites_a_colleague(client, auth, setting, app):
     auth.login(setting.lead)
     assert "Bram Bijdrager" in client.get("/colleagues").get_data(as_text=True)
     response = client.post("/colleagues", data={"name": "Nina Nieuw", "email": " Nina@Aadorp.nl "})

@@ -10,7 +10,7 @@ from peerreview.extensions import db
 from peerreview.models import Answer, EvaluationEvent, SectionNote, Visit
 
 
-def section_url(evaluation, section: str = "analyse") -> str:  # noqa: ANN001
+def section_url(evaluation, section: str = "analyse") -> str:
     return f"/evaluations/{evaluation.id}/sections/{section}"
 
 
@@ -20,7 +20,7 @@ def hidden(body: str, name: str) -> str:
     return match.group(1)
 
 
-def page_state(client, url: str, names: list[str]) -> dict[str, str]:  # noqa: ANN001
+def page_state(client, url: str, names: list[str]) -> dict[str, str]:
     """The hidden version and digest fields of a page, as a browser would send them back."""
     body = client.get(url).get_data(as_text=True)
     state = {}
@@ -34,7 +34,7 @@ def page_state(client, url: str, names: list[str]) -> dict[str, str]:  # noqa: A
 QUESTIONS = ["q-analyse.cijfers", "q-analyse.gebruik", "note"]
 
 
-def test_a_contributor_answers_a_section_and_comes_back_to_it(client, auth, setting):  # noqa: ANN001
+def test_a_contributor_answers_a_section_and_comes_back_to_it(client, auth, setting):
     auth.login(setting.contributor)
     url = section_url(setting.evaluation)
     page = client.get(url)
@@ -73,7 +73,7 @@ def test_a_contributor_answers_a_section_and_comes_back_to_it(client, auth, sett
     assert 'value="3" checked' in again and "wijkscan" in again
 
 
-def test_saving_an_unchanged_page_changes_nothing(client, auth, setting):  # noqa: ANN001
+def test_saving_an_unchanged_page_changes_nothing(client, auth, setting):
     auth.login(setting.contributor)
     url = section_url(setting.evaluation)
     client.post(url, data={**page_state(client, url, QUESTIONS), "q-analyse.cijfers-value": "2"})
@@ -84,7 +84,7 @@ def test_saving_an_unchanged_page_changes_nothing(client, auth, setting):  # noq
     assert db.session.scalar(select(func.count()).select_from(EvaluationEvent)) == events
 
 
-def test_bad_input_is_explained_and_nothing_is_lost(client, auth, setting):  # noqa: ANN001
+def test_bad_input_is_explained_and_nothing_is_lost(client, auth, setting):
     auth.login(setting.contributor)
     url = section_url(setting.evaluation)
     state = page_state(client, url, QUESTIONS)
@@ -110,7 +110,7 @@ def test_bad_input_is_explained_and_nothing_is_lost(client, auth, setting):  # n
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_crafted_posts_do_not_break_anything(client, auth, setting):  # noqa: ANN001
+def test_crafted_posts_do_not_break_anything(client, auth, setting):
     auth.login(setting.contributor)
     url = section_url(setting.evaluation)
     for data in ({"q-analyse.cijfers-version": "not-a-number", "q-analyse.cijfers-value": "1"},
@@ -123,7 +123,7 @@ def test_crafted_posts_do_not_break_anything(client, auth, setting):  # noqa: AN
     assert client.get("/evaluations/999999/sections/analyse").status_code == 404
 
 
-def test_resume_is_remembered_per_user(client, auth, setting):  # noqa: ANN001
+def test_resume_is_remembered_per_user(client, auth, setting):
     auth.login(setting.contributor)
     client.get(section_url(setting.evaluation, "profiel"))
     auth.logout()
@@ -133,7 +133,7 @@ def test_resume_is_remembered_per_user(client, auth, setting):  # noqa: ANN001
     assert places == {setting.contributor.id: "answers:profiel", setting.contributor2.id: "answers:keten"}
 
 
-def test_who_sees_what(client, auth, setting, create_user):  # noqa: ANN001
+def test_who_sees_what(client, auth, setting, create_user):
     from peerreview.domain.roles import Role
 
     admin = create_user(Role.admin)
@@ -173,7 +173,7 @@ def test_who_sees_what(client, auth, setting, create_user):  # noqa: ANN001
     assert db.session.scalar(select(func.count()).select_from(Answer)) == 0
 
 
-def test_the_overview_lists_progress_and_last_editor_with_a_constant_query_count(  # noqa: ANN001
+def test_the_overview_lists_progress_and_last_editor_with_a_constant_query_count(
         client, auth, setting, count_queries):
     auth.login(setting.contributor)
     url = section_url(setting.evaluation)
@@ -194,7 +194,7 @@ def test_the_overview_lists_progress_and_last_editor_with_a_constant_query_count
     assert many.count == few.count
 
 
-def test_autosave_answers_with_the_new_versions_so_the_next_save_does_not_clash(client, auth, setting):  # noqa: ANN001
+def test_autosave_answers_with_the_new_versions_so_the_next_save_does_not_clash(client, auth, setting):
     auth.login(setting.contributor)
     url = section_url(setting.evaluation)
     state = page_state(client, url, QUESTIONS)

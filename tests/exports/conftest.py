@@ -55,7 +55,7 @@ class Exported:
 
 
 @pytest.fixture
-def exported(build_region, create_user):  # noqa: ANN001, ANN201, F811
+def exported(build_region, create_user):  # noqa: F811
     """A region of six published members; member 1 has the full export content (see the module's docstring)."""
     built = build_region(6, rounds=1)
     evaluation = built.evaluation(1)

@@ -46,11 +46,11 @@ HOSTILE = ("=cmd|' /C calc'!A0", "+1", "@SUM(A1)", "-2+3", "<script>alert(1)</sc
            "Be\x07l\x1bl")
 
 
-def workbook_of(data: bytes):  # noqa: ANN201
+def workbook_of(data: bytes):
     return load_workbook(io.BytesIO(data))
 
 
-def table(sheet) -> list[dict[str, object]]:  # noqa: ANN001
+def table(sheet) -> list[dict[str, object]]:
     """The sheet's rows as dictionaries keyed by the header row."""
     rows = list(sheet.iter_rows(values_only=True))
     header = rows[0]
@@ -62,12 +62,12 @@ def exported() -> bytes:
 
 
 @pytest.fixture
-def admin(create_user):  # noqa: ANN001, ANN201
+def admin(create_user):
     return create_user(Role.admin, name="Beheerder Landelijk")
 
 
 @pytest.fixture
-def country(build_region):  # noqa: ANN001, ANN201
+def country(build_region):
     """Two regions: Noord (six members, two rounds; member 5 in peer review, in the second round member 4 back to
     draft and member 3 closed) and Groot (three large gemeenten, one round)."""
     north = build_region(6, rounds=2, published=[0, 1, 2, 3, 4], prefix="Noord")

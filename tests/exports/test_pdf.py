@@ -41,12 +41,12 @@ def render(content: bytes, tmp_path: Path, first: int = 1, last: int = 3, name: 
     assert shutil.which("pdftoppm"), "pdftoppm (Debian's poppler-utils) is missing: make test installs it"
     source = tmp_path / f"{name}.pdf"
     source.write_bytes(content)
-    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(first), "-l", str(last), str(source),  # noqa: S603,S607
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", str(first), "-l", str(last), str(source),
                     str(tmp_path / name)], check=True, capture_output=True, timeout=60)
     return sorted(tmp_path.glob(f"{name}-*.png"))
 
 
-def export_for(exported, user):  # noqa: ANN001, ANN201
+def export_for(exported, user):
     return services.evaluation_export(load_evaluation(exported.evaluation.id), user)
 
 

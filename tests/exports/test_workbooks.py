@@ -55,7 +55,7 @@ HEADERS = {
 # ---------------------------------------------------------------- helpers
 
 
-def evaluation_export(exported, user) -> services.EvaluationExport:  # noqa: ANN001
+def evaluation_export(exported, user) -> services.EvaluationExport:
     return services.evaluation_export(load_evaluation(exported.evaluation.id), user)
 
 
@@ -96,7 +96,7 @@ def is_number(value: object) -> bool:
     return isinstance(value, Number) and not isinstance(value, bool)
 
 
-def assert_score(cell: Cell, expected) -> None:  # noqa: ANN001
+def assert_score(cell: Cell, expected) -> None:
     if expected is None:
         assert cell.value is None
     else:

@@ -44,7 +44,7 @@ class Plan:
     recommendations: list[Recommendation]
 
     @property
-    def setting(self):  # noqa: ANN201
+    def setting(self):
         return self.review.setting
 
     @property
@@ -76,7 +76,7 @@ def publish_with_recommendations(review: Review) -> list[Recommendation]:  # noq
 
 
 @pytest.fixture
-def plan(review) -> Plan:  # noqa: ANN001, F811
+def plan(review) -> Plan:  # noqa: F811
     """Aadorp's report published with two recommendations; the plan period runs (until today + 180 days)."""
     return Plan(review, review.evaluation, publish_with_recommendations(review))
 

@@ -29,7 +29,7 @@ def url(plan: Plan, path: str = "") -> str:
     return f"/evaluations/{plan.evaluation.id}/plan{path}"
 
 
-def action_form(plan: Plan, **overrides) -> dict:  # noqa: ANN003
+def action_form(plan: Plan, **overrides) -> dict:
     data = {"title": "Integraal veiligheidsplan vaststellen", "description": "Met de raad en de partners.",
             "recommendations": [str(plan.recommendations[0].id)], "owner": "Veiligheidscoördinator",
             "owner_kind": "internal", "start_on": TODAY.isoformat(),
@@ -229,7 +229,7 @@ def test_an_action_cannot_answer_another_gemeentes_recommendation(client, auth, 
     assert row.recommendation_ids == (plan.recommendations[0].id,)
 
 
-def test_unknown_and_foreign_ids_in_urls_are_404(client, auth, plan, setting):  # noqa: ANN001
+def test_unknown_and_foreign_ids_in_urls_are_404(client, auth, plan, setting):
     row = add_action(plan)
     auth.login(plan.lead)
     assert client.get(f"/evaluations/{'9' * 3000}/plan").status_code == 404
@@ -309,7 +309,7 @@ def test_a_write_after_the_report_was_reopened_meanwhile_is_rolled_back(plan):
     assert count(ImprovementAction) == 0
 
 
-def test_before_publication_there_is_no_plan(client, auth, review):  # noqa: ANN001
+def test_before_publication_there_is_no_plan(client, auth, review):
     auth.login(review.setting.lead)
     assert client.get(f"/evaluations/{review.evaluation.id}/plan").status_code == 403
 

@@ -14,14 +14,14 @@ from tests.reviews.conftest import count
 from .conftest import TODAY, add_action
 
 
-def readers(plan, create_user):  # noqa: ANN001, ANN201
+def readers(plan, create_user):
     s = plan.setting
     admin = create_user(Role.admin, name="Anna Beheer")
     return {"lead": s.lead, "contributor": s.contributor, "chair": plan.chair, "member": plan.review.member,
             "coordinator": s.coordinator, "admin": admin}
 
 
-def outsiders(plan, create_user, create_region):  # noqa: ANN001, ANN201
+def outsiders(plan, create_user, create_region):
     s = plan.setting
     other_coordinator = create_user(Role.region_coordinator, region=create_region("Andere regio"), name="Otto")
     peer_from_aadorp = create_user(Role.peer_reviewer, municipality=s.a, name="Piet Aadorp")

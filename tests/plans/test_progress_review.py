@@ -11,11 +11,11 @@ from tests.reviews.conftest import count, page_text
 from .conftest import add_action, end_plan_period
 
 
-def review_url(plan) -> str:  # noqa: ANN001
+def review_url(plan) -> str:
     return f"/evaluations/{plan.evaluation.id}/plan/review"
 
 
-def verdict_form(plan, **values) -> dict:  # noqa: ANN001, ANN003
+def verdict_form(plan, **values) -> dict:
     first, second = plan.recommendations
     data = {f"r{first.id}-verdict": "followed", f"r{first.id}-note": "Het plan ligt er en is vastgesteld.",
             f"r{second.id}-verdict": "not_followed", f"r{second.id}-note": "Geen afspraken met de keten gemaakt."}

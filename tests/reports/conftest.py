@@ -60,7 +60,7 @@ class Built:
 
 
 @pytest.fixture
-def build_region(app, create_user):  # noqa: ANN001, ANN201
+def build_region(app, create_user):
     """``build_region(members, rounds=1, published=None, inhabitants=...)`` -> :class:`Built`.
 
     ``published`` lists the member indexes whose report is published in every round (default: all); the rest
@@ -136,7 +136,7 @@ def build_region(app, create_user):  # noqa: ANN001, ANN201
     return _build
 
 
-def login(client, user: User):  # noqa: ANN001, ANN201
+def login(client, user: User):
     from tests.conftest import PASSWORD
 
     client.post("/auth/logout")

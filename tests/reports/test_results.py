@@ -157,7 +157,7 @@ def test_no_other_gemeente_is_named_anywhere_a_gemeente_looks(client, build_regi
 
 
 @pytest.fixture
-def people(build_region, create_user):  # noqa: ANN001, ANN201
+def people(build_region, create_user):
     built = build_region(6)
     elsewhere = build_region(6)
     from peerreview.models import User  # noqa: F401

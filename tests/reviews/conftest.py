@@ -47,7 +47,7 @@ def submit_self_evaluation(evaluation: Evaluation, lead: User, value: int = 2) -
 
 
 @pytest.fixture
-def review(setting, create_municipality, create_user) -> Review:  # noqa: ANN001, F811
+def review(setting, create_municipality, create_user) -> Review:  # noqa: F811
     """Aadorp submitted; team: Petra (chair) and Daan; the review started."""
     dijkstad = create_municipality("Dijkstad", region=setting.region)
     eemwoude = create_municipality("Eemwoude", region=setting.region)
@@ -65,7 +65,7 @@ def review(setting, create_municipality, create_user) -> Review:  # noqa: ANN001
     return Review(setting, evaluation, setting.peer, member, outsider, dijkstad, eemwoude)
 
 
-def score_all(client, evaluation: Evaluation, values: dict[str, int], *, submit: bool = True):  # noqa: ANN001, ANN201
+def score_all(client, evaluation: Evaluation, values: dict[str, int], *, submit: bool = True):
     """Post a member's own scores through the page (the client must be logged in as that member)."""
     data = {"csrf_token": "", "action": "submit" if submit else "save"}
     for item, value in values.items():
@@ -80,20 +80,20 @@ def score_all(client, evaluation: Evaluation, values: dict[str, int], *, submit:
 # the pages.
 
 
-def page_text(response) -> str:  # noqa: ANN001
+def page_text(response) -> str:
     """The response body with HTML entities resolved (Jinja escapes ' and ")."""
     import html
 
     return html.unescape(response.get_data(as_text=True))
 
 
-def count(model, *where) -> int:  # noqa: ANN001
+def count(model, *where) -> int:
     from sqlalchemy import func, select
 
     return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def questionnaire_of(evaluation: Evaluation):  # noqa: ANN201
+def questionnaire_of(evaluation: Evaluation):
     return evaluation_services.questionnaire_of(evaluation)
 
 
@@ -129,7 +129,7 @@ def write_report(chair: User, evaluation: Evaluation, *, judgement: str = "De re
 
 
 def add_entry(author: User, evaluation: Evaluation, notes: str, *, confidentiality: str = "team",
-              themes: tuple[str, ...] = ("analyse",), kind: str = "observation"):  # noqa: ANN201
+              themes: tuple[str, ...] = ("analyse",), kind: str = "observation"):
     from peerreview.dates import today
     from peerreview.domain.reviews import EntryKind, check_entry
 

@@ -12,7 +12,7 @@ from tests.evaluations.conftest import TODAY
 from .conftest import ITEMS, score_all
 
 
-def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # noqa: ANN001
+def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):
     e = review.evaluation
     base = f"/evaluations/{e.id}"
     # the member scores independently and submits
@@ -96,7 +96,7 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):  # 
     assert "Motivering analyse" not in history and "Daan Deskundige" not in history
 
 
-def test_the_people_involved_get_a_mail_at_each_step(app, client, auth, setting):  # noqa: ANN001
+def test_the_people_involved_get_a_mail_at_each_step(app, client, auth, setting):
     from peerreview.mail import outbox
 
     from .conftest import submit_self_evaluation
@@ -113,7 +113,7 @@ def test_the_people_involved_get_a_mail_at_each_step(app, client, auth, setting)
     auth.logout()
 
 
-def test_the_team_reads_the_submitted_self_evaluation_but_never_individual_answers(client, auth, review):  # noqa: ANN001
+def test_the_team_reads_the_submitted_self_evaluation_but_never_individual_answers(client, auth, review):
     e = review.evaluation
     auth.login(review.member)
     page = client.get(f"/evaluations/{e.id}/self-evaluation")

@@ -30,7 +30,7 @@ INDIVIDUAL = ("consensus/analyse", "consensus/profiel", "sections/analyse", "sec
 
 
 @pytest.fixture
-def prepared(review):  # noqa: ANN001, ANN201
+def prepared(review):
     """Beekdal submitted, with Petra (chair) and Daan in its team, the review not started yet."""
     setting = review.setting
     b = setting.evaluation_b
@@ -45,14 +45,14 @@ def prepared(review):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def other_coordinator(create_user, create_region):  # noqa: ANN001, ANN201
+def other_coordinator(create_user, create_region):
     return create_user(Role.region_coordinator, region=create_region("Regio Anders"), name="Otto Anders")
 
 
 # ---------------------------------------------------------------- preparation
 
 
-def test_team_members_read_the_submitted_self_evaluation(client, auth, review, prepared):  # noqa: ANN001
+def test_team_members_read_the_submitted_self_evaluation(client, auth, review, prepared):
     for user in (review.chair, review.member):
         auth.login(user)
         for evaluation in (review.evaluation, prepared):  # during the review and before it starts
@@ -62,7 +62,7 @@ def test_team_members_read_the_submitted_self_evaluation(client, auth, review, p
         auth.logout()
 
 
-def test_team_members_never_see_individual_answers_nor_the_overview(client, auth, review, prepared):  # noqa: ANN001
+def test_team_members_never_see_individual_answers_nor_the_overview(client, auth, review, prepared):
     for user in (review.chair, review.member):
         auth.login(user)
         for evaluation in (review.evaluation, prepared):
@@ -74,7 +74,7 @@ def test_team_members_never_see_individual_answers_nor_the_overview(client, auth
         auth.logout()
 
 
-def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, review, prepared):  # noqa: ANN001
+def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, review, prepared):
     base = f"/evaluations/{prepared.id}"
     auth.login(review.member)
     page = client.get(f"{base}/review")
@@ -91,7 +91,7 @@ def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, rev
     assert count(ReviewEntry, ReviewEntry.evaluation_id == prepared.id) == 0
 
 
-def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review):  # noqa: ANN001
+def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review):
     e = review.evaluation
     entry = add_entry(review.chair, e, "Een aantekening van het team.")
     write_report(review.chair, e, judgement="Oordeel")
@@ -136,7 +136,7 @@ def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review):  
     assert e.status is EvaluationStatus.in_peer_review
 
 
-def test_the_gemeente_and_the_region_do_not_reach_the_teams_working_pages(client, auth, review,  # noqa: ANN001
+def test_the_gemeente_and_the_region_do_not_reach_the_teams_working_pages(client, auth, review,
                                                                           other_coordinator):
     setting = review.setting
     base = f"/evaluations/{review.evaluation.id}"
@@ -151,14 +151,14 @@ def test_the_gemeente_and_the_region_do_not_reach_the_teams_working_pages(client
 # ---------------------------------------------------------------- the published report
 
 
-def test_the_report_is_for_the_gemeente_and_its_region_once_published(client, auth, review,  # noqa: ANN001
+def test_the_report_is_for_the_gemeente_and_its_region_once_published(client, auth, review,
                                                                       other_coordinator):
     setting, e = review.setting, review.evaluation
     url = f"/evaluations/{e.id}/report"
     readers = (setting.lead, setting.contributor, setting.contributor2, setting.coordinator)
     never = (other_coordinator, review.outsider, setting.lead_b, setting.contributor_b)
 
-    def expect(users, status: int) -> None:  # noqa: ANN001
+    def expect(users, status: int) -> None:
         for user in users:
             auth.login(user)
             assert client.get(url).status_code == status, (user.name, e.status)
@@ -178,7 +178,7 @@ def test_the_report_is_for_the_gemeente_and_its_region_once_published(client, au
     expect(never, 403)
 
 
-def test_only_the_regions_coordinator_closes(client, auth, review, other_coordinator):  # noqa: ANN001
+def test_only_the_regions_coordinator_closes(client, auth, review, other_coordinator):
     setting, e = review.setting, review.evaluation
     url = f"/evaluations/{e.id}/close"
     # before publication even the coordinator cannot close
@@ -203,7 +203,7 @@ def test_only_the_regions_coordinator_closes(client, auth, review, other_coordin
     assert e.status is EvaluationStatus.closed
 
 
-def test_only_the_regions_coordinator_reopens(client, auth, review, other_coordinator):  # noqa: ANN001
+def test_only_the_regions_coordinator_reopens(client, auth, review, other_coordinator):
     e = review.evaluation
     publish_report(review)
     for user in (review.setting.lead, review.chair, other_coordinator):
@@ -216,7 +216,7 @@ def test_only_the_regions_coordinator_reopens(client, auth, review, other_coordi
     assert e.status is EvaluationStatus.published
 
 
-def test_conflict_declarations_are_for_peer_reviewers_only(client, auth, review):  # noqa: ANN001
+def test_conflict_declarations_are_for_peer_reviewers_only(client, auth, review):
     for user in (review.setting.lead, review.setting.coordinator):
         auth.login(user)
         assert client.get("/conflicts").status_code == 403

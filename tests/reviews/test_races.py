@@ -40,11 +40,11 @@ def meanwhile(database_url: str, evaluation_id: int, status: str) -> None:
         engine.dispose()
 
 
-def questionnaire(review):  # noqa: ANN001, ANN201
+def questionnaire(review):
     return evaluation_services.questionnaire_of(review.evaluation)
 
 
-def stored(model, **where) -> int:  # noqa: ANN001, ANN003
+def stored(model, **where) -> int:
     return len(db.session.scalars(select(model).filter_by(**where)).all())
 
 
@@ -59,7 +59,7 @@ WRITES = {
 
 
 @pytest.mark.parametrize("what", list(WRITES))
-def test_a_write_that_races_a_publication_is_refused_and_stores_nothing(review, database_url, what):  # noqa: ANN001
+def test_a_write_that_races_a_publication_is_refused_and_stores_nothing(review, database_url, what):
     q = questionnaire(review)
     assert review.evaluation.status is EvaluationStatus.in_peer_review  # what this session believes
     counts = (stored(Recommendation), stored(ReviewEntry), stored(PeerScore), stored(PeerReport))
@@ -70,7 +70,7 @@ def test_a_write_that_races_a_publication_is_refused_and_stores_nothing(review, 
     assert (stored(Recommendation), stored(ReviewEntry), stored(PeerScore), stored(PeerReport)) == counts
 
 
-def test_team_scores_that_race_a_publication_are_refused(review, database_url):  # noqa: ANN001
+def test_team_scores_that_race_a_publication_are_refused(review, database_url):
     q = questionnaire(review)
     services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
     services.submit_own_scores(review.chair, review.evaluation, q)
@@ -82,7 +82,7 @@ def test_team_scores_that_race_a_publication_are_refused(review, database_url): 
     assert stored(TeamScore) == 0
 
 
-def test_a_reaction_that_races_the_closing_is_refused(review, database_url):  # noqa: ANN001
+def test_a_reaction_that_races_the_closing_is_refused(review, database_url):
     from .conftest import publish_report
 
     publish_report(review)
@@ -96,7 +96,7 @@ def test_a_reaction_that_races_the_closing_is_refused(review, database_url):  # 
     assert (db.session.get(PeerReport, evaluation.id).reaction or "") == ""
 
 
-def test_scores_submitted_in_another_window_cannot_be_changed_from_this_one(review, database_url):  # noqa: ANN001
+def test_scores_submitted_in_another_window_cannot_be_changed_from_this_one(review, database_url):
     q = questionnaire(review)
     services.save_own_scores(review.member, review.evaluation, q, {i: ("2", "eerste") for i in ITEMS})
     db.session.commit()
@@ -115,7 +115,7 @@ def test_scores_submitted_in_another_window_cannot_be_changed_from_this_one(revi
     assert (row.value, row.rationale) == (2, "eerste")
 
 
-def test_reopening_a_review_to_draft_reopens_the_members_scores(client, auth, review):  # noqa: ANN001
+def test_reopening_a_review_to_draft_reopens_the_members_scores(client, auth, review):
     q = questionnaire(review)
     services.save_own_scores(review.member, review.evaluation, q, {i: ("2", "eerste") for i in ITEMS})
     services.submit_own_scores(review.member, review.evaluation, q)
@@ -131,7 +131,7 @@ def test_reopening_a_review_to_draft_reopens_the_members_scores(client, auth, re
     assert stored(PeerScore, reviewer_id=review.member.id) == len(ITEMS)  # kept as saved drafts
 
 
-def test_an_entry_dated_before_the_round_began_is_refused(client, auth, review):  # noqa: ANN001
+def test_an_entry_dated_before_the_round_began_is_refused(client, auth, review):
     auth.login(review.member)
     before = stored(ReviewEntry)
     for day in ("0001-01-01", (TODAY - timedelta(days=400)).isoformat()):
@@ -142,7 +142,7 @@ def test_an_entry_dated_before_the_round_began_is_refused(client, auth, review):
     assert stored(ReviewEntry) == before
 
 
-def test_a_reviewer_who_declared_a_conflict_since_cannot_be_made_chair(client, auth, review):  # noqa: ANN001
+def test_a_reviewer_who_declared_a_conflict_since_cannot_be_made_chair(client, auth, review):
     from peerreview.models import ConflictDeclaration
 
     db.session.add(ConflictDeclaration(user_id=review.member.id, municipality_id=review.evaluation.municipality_id,
@@ -158,7 +158,7 @@ def test_a_reviewer_who_declared_a_conflict_since_cannot_be_made_chair(client, a
     assert "Heeft een belangenconflict met deze gemeente gemeld" in team
 
 
-def test_a_member_who_has_not_scored_sees_no_team_scores_on_the_overview(client, auth, review):  # noqa: ANN001
+def test_a_member_who_has_not_scored_sees_no_team_scores_on_the_overview(client, auth, review):
     q = questionnaire(review)
     services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
     services.submit_own_scores(review.chair, review.evaluation, q)
@@ -171,7 +171,7 @@ def test_a_member_who_has_not_scored_sees_no_team_scores_on_the_overview(client,
     assert "nadat u uw eigen scores hebt ingediend" in draft
 
 
-def test_ids_and_scores_of_thousands_of_digits_are_refused_not_a_crash(client, auth, review):  # noqa: ANN001
+def test_ids_and_scores_of_thousands_of_digits_are_refused_not_a_crash(client, auth, review):
     huge = "1" * 5000
     auth.login(review.setting.coordinator)
     response = client.post(f"/evaluations/{review.evaluation.id}/team", data={"user_id": huge, "capacity": "official"})
@@ -185,7 +185,7 @@ def test_ids_and_scores_of_thousands_of_digits_are_refused_not_a_crash(client, a
     assert response.status_code == 422 and "Kies een gemeente uit de lijst" in response.get_data(as_text=True)
 
 
-def test_a_chair_named_late_reads_no_findings_before_scoring(client, auth, review):  # noqa: ANN001
+def test_a_chair_named_late_reads_no_findings_before_scoring(client, auth, review):
     q = questionnaire(review)
     services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
     services.submit_own_scores(review.chair, review.evaluation, q)

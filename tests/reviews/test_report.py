@@ -38,30 +38,30 @@ from .conftest import (
 )
 
 
-def url(evaluation, path: str = "") -> str:  # noqa: ANN001
+def url(evaluation, path: str = "") -> str:
     return f"/evaluations/{evaluation.id}{path}"
 
 
-def status_of(evaluation) -> EvaluationStatus:  # noqa: ANN001
+def status_of(evaluation) -> EvaluationStatus:
     db.session.refresh(evaluation)
     return evaluation.status
 
 
-def entry_form(**overrides) -> dict:  # noqa: ANN003
+def entry_form(**overrides) -> dict:
     data = {"held_on": today().isoformat(), "notes": "Het overleg met de politie loopt goed.",
             "themes": ["analyse"], "confidentiality": "team", "interviewees": "Teamchef – politie"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def recommendation_form(**overrides) -> dict:  # noqa: ANN003
+def recommendation_form(**overrides) -> dict:
     data = {"text": "Maak een integraal veiligheidsplan.", "themes": ["analyse"], "priority": "high",
             "addressee": "municipality"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
 
-def publish_token(client, evaluation) -> str:  # noqa: ANN001
+def publish_token(client, evaluation) -> str:
     page = client.get(url(evaluation, "/review/publish"))
     assert page.status_code == 200
     match = re.search(r'<input[^>]*name="token"[^>]*>', page.get_data(as_text=True))
@@ -87,7 +87,7 @@ def publish_token(client, evaluation) -> str:  # noqa: ANN001
     ("observation", {"notes": "   "}, "Schrijf op wat er besproken of waargenomen is."),
     ("interview", {"interviewees": ""}, "Noem met wie het gesprek was"),
 ])
-def test_a_wrong_entry_is_refused_in_dutch_and_nothing_is_stored(client, auth, review, kind, overrides,  # noqa: ANN001
+def test_a_wrong_entry_is_refused_in_dutch_and_nothing_is_stored(client, auth, review, kind, overrides,
                                                                  message):
     e = review.evaluation
     auth.login(review.member)
@@ -99,13 +99,13 @@ def test_a_wrong_entry_is_refused_in_dutch_and_nothing_is_stored(client, auth, r
     assert count(EvaluationEvent, EvaluationEvent.kind.like(f"{kind}%")) == 0
 
 
-def test_an_unknown_entry_kind_is_not_found(client, auth, review):  # noqa: ANN001
+def test_an_unknown_entry_kind_is_not_found(client, auth, review):
     auth.login(review.member)
     assert client.get(url(review.evaluation, "/review/entries/new/roddel")).status_code == 404
     assert client.post(url(review.evaluation, "/review/entries/new/roddel"), data=entry_form()).status_code == 404
 
 
-def test_a_member_logs_an_interview_with_themes(client, auth, review):  # noqa: ANN001
+def test_a_member_logs_an_interview_with_themes(client, auth, review):
     e = review.evaluation
     auth.login(review.member)
     response = client.post(url(e, "/review/entries/new/interview"), data=entry_form(
@@ -120,7 +120,7 @@ def test_a_member_logs_an_interview_with_themes(client, auth, review):  # noqa: 
     assert "Het overleg met de politie" not in page_text(client.get(url(e, "/review/entries?theme=keten")))
 
 
-def test_team_only_notes_never_reach_the_published_report(client, auth, review):  # noqa: ANN001
+def test_team_only_notes_never_reach_the_published_report(client, auth, review):
     e, setting = review.evaluation, review.setting
     add_entry(review.chair, e, "Citeerbaar: het college stuurt actief.", confidentiality="quotable",
               themes=("analyse", "profiel"), kind="interview")
@@ -144,7 +144,7 @@ def test_team_only_notes_never_reach_the_published_report(client, auth, review):
         auth.logout()
 
 
-def test_only_the_author_or_the_chair_changes_an_entry(client, auth, review):  # noqa: ANN001
+def test_only_the_author_or_the_chair_changes_an_entry(client, auth, review):
     e = review.evaluation
     chairs_entry = add_entry(review.chair, e, "Waarneming van de voorzitter.")
     members_entry = add_entry(review.member, e, "Waarneming van Daan.")
@@ -179,7 +179,7 @@ def test_only_the_author_or_the_chair_changes_an_entry(client, auth, review):  #
     assert db.session.get(ReviewEntry, members_entry.id) is None
 
 
-def test_an_entry_of_another_evaluation_is_not_found(client, auth, review):  # noqa: ANN001
+def test_an_entry_of_another_evaluation_is_not_found(client, auth, review):
     row = add_entry(review.chair, review.evaluation, "Waarneming.")
     auth.login(review.chair)
     other = review.setting.evaluation_b
@@ -198,7 +198,7 @@ def test_an_entry_of_another_evaluation_is_not_found(client, auth, review):  # n
     ({"text": "Kort"}, "Schrijf de aanbeveling uit (minstens 5 tekens)."),
     ({"text": "x" * 2001}, "De aanbeveling is te lang: hoogstens 2000 tekens."),
 ])
-def test_a_wrong_recommendation_is_refused_and_nothing_is_saved(client, auth, review, overrides,  # noqa: ANN001
+def test_a_wrong_recommendation_is_refused_and_nothing_is_saved(client, auth, review, overrides,
                                                                 message):
     e = review.evaluation
     auth.login(review.chair)
@@ -209,7 +209,7 @@ def test_a_wrong_recommendation_is_refused_and_nothing_is_saved(client, auth, re
     assert count(Recommendation) == 0 and count(RecommendationTheme) == 0
 
 
-def test_an_edit_that_is_wrong_keeps_the_recommendation_as_it_was(client, auth, review):  # noqa: ANN001
+def test_an_edit_that_is_wrong_keeps_the_recommendation_as_it_was(client, auth, review):
     e = review.evaluation
     write_report(review.chair, e)
     row = db.session.scalar(select(Recommendation))
@@ -229,7 +229,7 @@ def test_an_edit_that_is_wrong_keeps_the_recommendation_as_it_was(client, auth, 
     assert (row.section_ids, row.addressee.value, row.priority.value) == (("keten",), "national", "low")
 
 
-def test_only_the_chair_writes_the_report(client, auth, review):  # noqa: ANN001
+def test_only_the_chair_writes_the_report(client, auth, review):
     e = review.evaluation
     write_report(review.chair, e)
     row = db.session.scalar(select(Recommendation))
@@ -251,7 +251,7 @@ def test_only_the_chair_writes_the_report(client, auth, review):  # noqa: ANN001
 # ---------------------------------------------------------------- publication
 
 
-def test_publishing_without_a_members_scores_needs_a_confirmation_by_name(client, auth, review):  # noqa: ANN001
+def test_publishing_without_a_members_scores_needs_a_confirmation_by_name(client, auth, review):
     e = review.evaluation
     ready_to_publish(review, member_submits=False)
     auth.login(review.chair)
@@ -277,7 +277,7 @@ def test_publishing_without_a_members_scores_needs_a_confirmation_by_name(client
     assert event.actor_id == review.chair.id and event.details["without"] == ["Daan Deskundige"]
 
 
-def test_a_stale_confirmation_is_refused(client, auth, review):  # noqa: ANN001
+def test_a_stale_confirmation_is_refused(client, auth, review):
     e = review.evaluation
     services.add_member(review.setting.coordinator, e, review.outsider.id, capacity=Capacity.official,
                         as_chair=False, confirmed=False)
@@ -304,7 +304,7 @@ def test_a_stale_confirmation_is_refused(client, auth, review):  # noqa: ANN001
     assert status_of(e) is EvaluationStatus.published
 
 
-def test_when_everyone_submitted_no_confirmation_is_needed(client, auth, review):  # noqa: ANN001
+def test_when_everyone_submitted_no_confirmation_is_needed(client, auth, review):
     ready_to_publish(review)
     auth.login(review.chair)
     assert publish_token(client, review.evaluation) == ""
@@ -318,7 +318,7 @@ def test_when_everyone_submitted_no_confirmation_is_needed(client, auth, review)
     ("judgement", "Het oordeel over de regie ontbreekt."),
     ("recommendation", "Er is nog geen aanbeveling."),
 ])
-def test_publishing_an_incomplete_report_is_refused(client, auth, review, missing, message):  # noqa: ANN001
+def test_publishing_an_incomplete_report_is_refused(client, auth, review, missing, message):
     e = review.evaluation
     give_scores(review.member, e, dict.fromkeys(ITEMS, 2))
     give_scores(review.chair, e, dict.fromkeys(ITEMS, 3))
@@ -343,7 +343,7 @@ def test_publishing_an_incomplete_report_is_refused(client, auth, review, missin
 # ---------------------------------------------------------------- after publication
 
 
-def snapshot(evaluation) -> tuple:  # noqa: ANN001
+def snapshot(evaluation) -> tuple:
     db.session.expire_all()
     report = db.session.get(PeerReport, evaluation.id)
     return (
@@ -357,7 +357,7 @@ def snapshot(evaluation) -> tuple:  # noqa: ANN001
     )
 
 
-def test_nothing_changes_after_publication(client, auth, review):  # noqa: ANN001
+def test_nothing_changes_after_publication(client, auth, review):
     e = review.evaluation
     entry = add_entry(review.member, e, "Een waarneming.")
     publish_report(review)
@@ -390,7 +390,7 @@ def test_nothing_changes_after_publication(client, auth, review):  # noqa: ANN00
     assert status_of(e) is EvaluationStatus.published
 
 
-def test_a_refused_judgement_after_publication_says_why(client, auth, review):  # noqa: ANN001
+def test_a_refused_judgement_after_publication_says_why(client, auth, review):
     publish_report(review)
     auth.login(review.chair)
     response = client.post(url(review.evaluation, "/review/report"), data={"judgement": "Anders", "strengths": ""})
@@ -401,7 +401,7 @@ def test_a_refused_judgement_after_publication_says_why(client, auth, review):  
 # ---------------------------------------------------------------- the gemeente's reaction
 
 
-def test_only_the_lead_reacts_within_limits_until_closed(client, auth, review):  # noqa: ANN001
+def test_only_the_lead_reacts_within_limits_until_closed(client, auth, review):
     e, setting = review.evaluation, review.setting
     reaction_url = url(e, "/report/reaction")
     auth.login(setting.lead)
@@ -442,18 +442,18 @@ def test_only_the_lead_reacts_within_limits_until_closed(client, auth, review): 
 # ---------------------------------------------------------------- the state machine, through the pages
 
 
-def reopen(client, evaluation, reason: str = "De gemeente vraagt om een correctie."):  # noqa: ANN001, ANN201
+def reopen(client, evaluation, reason: str = "De gemeente vraagt om een correctie."):
     page = client.get(url(evaluation, "/reopen"))
     assert page.status_code == 200
     return client.post(url(evaluation, "/reopen"), data={"reason": reason})
 
 
-def last_event(evaluation) -> EvaluationEvent:  # noqa: ANN001
+def last_event(evaluation) -> EvaluationEvent:
     return db.session.scalar(select(EvaluationEvent).where(EvaluationEvent.evaluation_id == evaluation.id)
                              .order_by(EvaluationEvent.id.desc()).limit(1))
 
 
-def test_reopening_a_published_report_takes_it_back_to_the_team(client, auth, review):  # noqa: ANN001
+def test_reopening_a_published_report_takes_it_back_to_the_team(client, auth, review):
     e, setting = review.evaluation, review.setting
     publish_report(review)
     auth.login(setting.lead)
@@ -485,7 +485,7 @@ def test_reopening_a_published_report_takes_it_back_to_the_team(client, auth, re
     assert "Bijgesteld" in body
 
 
-def test_a_reopened_report_no_longer_says_it_is_published(client, auth, review):  # noqa: ANN001
+def test_a_reopened_report_no_longer_says_it_is_published(client, auth, review):
     e = review.evaluation
     publish_report(review)
     auth.login(review.setting.coordinator)
@@ -499,7 +499,7 @@ def test_a_reopened_report_no_longer_says_it_is_published(client, auth, review):
     assert "gepubliceerd op" not in body
 
 
-def test_reopening_a_closed_evaluation_allows_a_late_reaction(client, auth, review):  # noqa: ANN001
+def test_reopening_a_closed_evaluation_allows_a_late_reaction(client, auth, review):
     e, setting = review.evaluation, review.setting
     publish_report(review)
     auth.login(setting.coordinator)
@@ -517,7 +517,7 @@ def test_reopening_a_closed_evaluation_allows_a_late_reaction(client, auth, revi
     assert db.session.get(PeerReport, e.id).reaction == "Een late reactie."
 
 
-def test_reopening_a_running_review_gives_it_back_to_the_gemeente(client, auth, review):  # noqa: ANN001
+def test_reopening_a_running_review_gives_it_back_to_the_gemeente(client, auth, review):
     e, setting = review.evaluation, review.setting
     give_scores(review.member, e, dict.fromkeys(ITEMS, 2))
     auth.login(setting.coordinator)
@@ -535,7 +535,7 @@ def test_reopening_a_running_review_gives_it_back_to_the_gemeente(client, auth, 
     assert count(PeerScore, PeerScore.reviewer_id == review.member.id) == len(ITEMS)
 
 
-def test_reopening_needs_a_reason_and_a_draft_cannot_be_reopened(client, auth, review):  # noqa: ANN001
+def test_reopening_needs_a_reason_and_a_draft_cannot_be_reopened(client, auth, review):
     e, setting = review.evaluation, review.setting
     auth.login(setting.coordinator)
     events = count(EvaluationEvent)
@@ -552,7 +552,7 @@ def test_reopening_needs_a_reason_and_a_draft_cannot_be_reopened(client, auth, r
     assert status_of(e) is EvaluationStatus.draft and count(EvaluationEvent) == events
 
 
-def test_every_transition_is_recorded_with_actor_and_time(client, auth, review):  # noqa: ANN001
+def test_every_transition_is_recorded_with_actor_and_time(client, auth, review):
     e, setting = review.evaluation, review.setting
     ready_to_publish(review)
     steps = [
@@ -586,7 +586,7 @@ def test_every_transition_is_recorded_with_actor_and_time(client, auth, review):
 # ---------------------------------------------------------------- query counts
 
 
-def measure(client, count_queries, path: str) -> int:  # noqa: ANN001
+def measure(client, count_queries, path: str) -> int:
     assert client.get(path).status_code == 200  # warm up
     with count_queries() as counter:
         response = client.get(path)
@@ -594,7 +594,7 @@ def measure(client, count_queries, path: str) -> int:  # noqa: ANN001
     return counter.count
 
 
-def test_the_main_pages_run_a_fixed_number_of_queries(client, auth, review, count_queries):  # noqa: ANN001
+def test_the_main_pages_run_a_fixed_number_of_queries(client, auth, review, count_queries):
     e = review.evaluation
     give_scores(review.member, e, {"analyse": 0, "keten": 2, "netwerk": 3, "bestuur": 4})
     give_scores(review.chair, e, dict.fromkeys(ITEMS, 3))
@@ -618,7 +618,7 @@ def test_the_main_pages_run_a_fixed_number_of_queries(client, auth, review, coun
     assert large == small, (small, large)
 
 
-def test_the_published_report_runs_a_fixed_number_of_queries_for_the_gemeente(client, auth, review,  # noqa: ANN001
+def test_the_published_report_runs_a_fixed_number_of_queries_for_the_gemeente(client, auth, review,
                                                                                count_queries):
     from peerreview.domain.reviews import Addressee, Confidentiality, EntryKind, Priority
 

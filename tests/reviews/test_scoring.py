@@ -16,21 +16,21 @@ from .conftest import ITEMS, count, give_scores, page_text, score_all
 SECRET = "Geheime onderbouwing van Petra"
 
 
-def scores_url(evaluation) -> str:  # noqa: ANN001
+def scores_url(evaluation) -> str:
     return f"/evaluations/{evaluation.id}/review/scores"
 
 
-def consensus_url(evaluation) -> str:  # noqa: ANN001
+def consensus_url(evaluation) -> str:
     return f"/evaluations/{evaluation.id}/review/consensus"
 
 
-def stored(evaluation, user) -> dict[str, tuple[int | None, str]]:  # noqa: ANN001
+def stored(evaluation, user) -> dict[str, tuple[int | None, str]]:
     db.session.expire_all()
     return {row.item_id: (row.value, row.rationale) for row in db.session.scalars(
         select(PeerScore).where(PeerScore.evaluation_id == evaluation.id, PeerScore.reviewer_id == user.id))}
 
 
-def submitted_at(evaluation, user):  # noqa: ANN001, ANN201
+def submitted_at(evaluation, user):
     db.session.expire_all()
     return db.session.scalar(select(TeamMember.scores_submitted_at).where(
         TeamMember.evaluation_id == evaluation.id, TeamMember.user_id == user.id))
@@ -47,7 +47,7 @@ def team_form(values: dict[str, object], motivations: dict[str, str] | None = No
 # ---------------------------------------------------------------- independent scores
 
 
-def test_a_member_sees_no_other_scores_until_submitting_their_own(client, auth, review):  # noqa: ANN001
+def test_a_member_sees_no_other_scores_until_submitting_their_own(client, auth, review):
     e = review.evaluation
     give_scores(review.chair, e, dict.fromkeys(ITEMS, 3), rationale=SECRET)
     base = f"/evaluations/{e.id}"
@@ -72,7 +72,7 @@ def test_a_member_sees_no_other_scores_until_submitting_their_own(client, auth, 
 
 
 @pytest.mark.parametrize("bad", ["7", "-1", "abc", "2.5", "5", " ", "1e1"])
-def test_a_score_off_the_scale_is_refused_and_nothing_is_stored(client, auth, review, bad):  # noqa: ANN001
+def test_a_score_off_the_scale_is_refused_and_nothing_is_stored(client, auth, review, bad):
     e = review.evaluation
     auth.login(review.member)
     response = client.post(scores_url(e), data={"action": "save", "analyse-value": "1",
@@ -97,7 +97,7 @@ def test_a_score_off_the_scale_is_refused_and_nothing_is_stored(client, auth, re
     assert submitted_at(e, review.member) is None
 
 
-def test_submitting_with_a_missing_rationale_is_refused_and_names_the_item(client, auth, review):  # noqa: ANN001
+def test_submitting_with_a_missing_rationale_is_refused_and_names_the_item(client, auth, review):
     e = review.evaluation
     auth.login(review.member)
     data = {"action": "submit"}
@@ -122,7 +122,7 @@ def test_submitting_with_a_missing_rationale_is_refused_and_names_the_item(clien
     assert submitted_at(e, review.member) is None
 
 
-def test_submitted_scores_are_final(client, auth, review):  # noqa: ANN001
+def test_submitted_scores_are_final(client, auth, review):
     e = review.evaluation
     auth.login(review.member)
     assert score_all(client, e, dict.fromkeys(ITEMS, 2)).status_code == 302
@@ -150,7 +150,7 @@ def test_submitted_scores_are_final(client, auth, review):  # noqa: ANN001
 # ---------------------------------------------------------------- the team's scores
 
 
-def test_the_chair_sets_team_scores_only_after_submitting_their_own(client, auth, review):  # noqa: ANN001
+def test_the_chair_sets_team_scores_only_after_submitting_their_own(client, auth, review):
     e = review.evaluation
     auth.login(review.chair)
     assert client.get(consensus_url(e)).status_code == 403
@@ -172,7 +172,7 @@ def test_the_chair_sets_team_scores_only_after_submitting_their_own(client, auth
     assert "De scores van het team zijn opgeslagen (4 gewijzigd)." in page_text(client.get(consensus_url(e)))
 
 
-def test_the_consensus_page_shows_the_spread_and_flags_a_large_one(client, auth, review):  # noqa: ANN001
+def test_the_consensus_page_shows_the_spread_and_flags_a_large_one(client, auth, review):
     e = review.evaluation
     give_scores(review.member, e, {"analyse": 1, "keten": 2, "netwerk": 3, "bestuur": 4})
     give_scores(review.chair, e, {"analyse": 3, "keten": 3, "netwerk": 3, "bestuur": 4})
@@ -192,7 +192,7 @@ def test_the_consensus_page_shows_the_spread_and_flags_a_large_one(client, auth,
     assert count(TeamScore) == 0  # the proposal is never filled in by itself
 
 
-def test_a_team_score_without_motivation_is_refused_and_nothing_is_saved(client, auth, review):  # noqa: ANN001
+def test_a_team_score_without_motivation_is_refused_and_nothing_is_saved(client, auth, review):
     e = review.evaluation
     give_scores(review.chair, e, dict.fromkeys(ITEMS, 3))
     auth.login(review.chair)
@@ -211,7 +211,7 @@ def test_a_team_score_without_motivation_is_refused_and_nothing_is_saved(client,
     assert count(TeamScore) == 0
 
 
-def test_a_member_who_is_not_the_chair_cannot_set_team_scores(client, auth, review):  # noqa: ANN001
+def test_a_member_who_is_not_the_chair_cannot_set_team_scores(client, auth, review):
     e = review.evaluation
     give_scores(review.chair, e, dict.fromkeys(ITEMS, 3))
     auth.login(review.chair)

@@ -18,16 +18,16 @@ from peerreview.reviews import services
 from .conftest import count, page_text, submit_self_evaluation
 
 
-def team_url(evaluation) -> str:  # noqa: ANN001
+def team_url(evaluation) -> str:
     return f"/evaluations/{evaluation.id}/team"
 
 
-def add(client, evaluation, user_id, **extra):  # noqa: ANN001, ANN003, ANN201
+def add(client, evaluation, user_id, **extra):
     data = {"user_id": str(user_id), "capacity": "official", **extra}
     return client.post(team_url(evaluation), data=data)
 
 
-def members_of(evaluation) -> int:  # noqa: ANN001
+def members_of(evaluation) -> int:
     return count(TeamMember, TeamMember.evaluation_id == evaluation.id)
 
 
@@ -40,12 +40,12 @@ def offered_ids(body: str) -> set[str]:
     return set(re.findall(r'<option[^>]*value="([^"]*)"', select_html.group(1))) - {""}
 
 
-def membership(evaluation, user) -> TeamMember | None:  # noqa: ANN001
+def membership(evaluation, user) -> TeamMember | None:
     return db.session.scalar(select(TeamMember).where(TeamMember.evaluation_id == evaluation.id,
                                                       TeamMember.user_id == user.id))
 
 
-def chairs(evaluation) -> list[int]:  # noqa: ANN001
+def chairs(evaluation) -> list[int]:
     return list(db.session.scalars(select(TeamMember.user_id).where(TeamMember.evaluation_id == evaluation.id,
                                                                     TeamMember.is_chair.is_(True))))
 
@@ -53,7 +53,7 @@ def chairs(evaluation) -> list[int]:  # noqa: ANN001
 # ---------------------------------------------------------------- adding
 
 
-def test_the_coordinator_adds_a_reviewer_and_it_is_recorded(client, auth, review):  # noqa: ANN001
+def test_the_coordinator_adds_a_reviewer_and_it_is_recorded(client, auth, review):
     e, coordinator = review.evaluation, review.setting.coordinator
     auth.login(coordinator)
     page = client.get(team_url(e))
@@ -76,7 +76,7 @@ def test_the_coordinator_adds_a_reviewer_and_it_is_recorded(client, auth, review
     assert str(review.outsider.id) not in offered_ids(body)  # a member is not offered again
 
 
-def test_a_reviewer_of_the_evaluated_gemeente_itself_is_refused(client, auth, review, create_user):  # noqa: ANN001
+def test_a_reviewer_of_the_evaluated_gemeente_itself_is_refused(client, auth, review, create_user):
     e = review.evaluation
     own = create_user(Role.peer_reviewer, municipality=review.setting.a, name="Eva Eigen")
     auth.login(review.setting.coordinator)
@@ -93,7 +93,7 @@ def test_a_reviewer_of_the_evaluated_gemeente_itself_is_refused(client, auth, re
     assert members_of(e) == before
 
 
-def test_a_declared_conflict_keeps_the_reviewer_out_and_the_page_says_why(client, auth, review):  # noqa: ANN001
+def test_a_declared_conflict_keeps_the_reviewer_out_and_the_page_says_why(client, auth, review):
     e, olaf = review.evaluation, review.outsider
     auth.login(olaf)
     assert client.get("/conflicts").status_code == 200
@@ -117,7 +117,7 @@ def test_a_declared_conflict_keeps_the_reviewer_out_and_the_page_says_why(client
         assert members_of(e) == before and membership(e, olaf) is None
 
 
-def test_only_the_reviewer_withdraws_their_declaration_and_can_then_be_added(client, auth, review):  # noqa: ANN001
+def test_only_the_reviewer_withdraws_their_declaration_and_can_then_be_added(client, auth, review):
     e, olaf = review.evaluation, review.outsider
     auth.login(olaf)
     assert client.post("/conflicts", data={"municipality_id": str(review.setting.a.id), "reason": ""}
@@ -137,7 +137,7 @@ def test_only_the_reviewer_withdraws_their_declaration_and_can_then_be_added(cli
     assert membership(e, olaf) is not None
 
 
-def test_a_reviewer_cannot_declare_a_conflict_with_a_gemeente_outside_their_regions(  # noqa: ANN001
+def test_a_reviewer_cannot_declare_a_conflict_with_a_gemeente_outside_their_regions(
         client, auth, review, create_region, create_municipality):
     other = create_municipality("Verweg", region=create_region("Regio Ver"))
     auth.login(review.outsider)
@@ -147,7 +147,7 @@ def test_a_reviewer_cannot_declare_a_conflict_with_a_gemeente_outside_their_regi
     assert count(ConflictDeclaration) == 0
 
 
-def test_a_member_who_declares_a_conflict_afterwards_is_flagged_to_the_coordinator(client, auth, review):  # noqa: ANN001
+def test_a_member_who_declares_a_conflict_afterwards_is_flagged_to_the_coordinator(client, auth, review):
     auth.login(review.member)
     assert client.post("/conflicts", data={"municipality_id": str(review.setting.a.id), "reason": ""}
                        ).status_code == 302
@@ -162,7 +162,7 @@ def test_a_member_who_declares_a_conflict_afterwards_is_flagged_to_the_coordinat
 
 
 @pytest.fixture
-def reciprocal(review, create_user):  # noqa: ANN001, ANN201
+def reciprocal(review, create_user):
     """Beekdal submitted too, with a peer of Aadorp (Anne) in its team; Bas is a peer of Beekdal."""
     setting = review.setting
     submit_self_evaluation(setting.evaluation_b, setting.lead_b)
@@ -177,7 +177,7 @@ def reciprocal(review, create_user):  # noqa: ANN001, ANN201
 WARNING = "Wederzijdse toetsing: Beekdal wordt in deze ronde getoetst door een team met iemand van Aadorp."
 
 
-def test_reciprocal_review_warns_and_adds_only_after_confirmation(client, auth, review, reciprocal):  # noqa: ANN001
+def test_reciprocal_review_warns_and_adds_only_after_confirmation(client, auth, review, reciprocal):
     e, bas = review.evaluation, reciprocal
     assert review.setting.region.reciprocal_review is ReciprocalPolicy.warn  # the default
     auth.login(review.setting.coordinator)
@@ -200,7 +200,7 @@ def test_reciprocal_review_warns_and_adds_only_after_confirmation(client, auth, 
     assert "Toegevoegd na bevestiging" in page_text(client.get(team_url(e)))
 
 
-def test_reciprocal_review_is_refused_when_the_region_forbids_it(client, auth, review, reciprocal):  # noqa: ANN001
+def test_reciprocal_review_is_refused_when_the_region_forbids_it(client, auth, review, reciprocal):
     e, bas, region = review.evaluation, reciprocal, review.setting.region
     auth.login(review.setting.coordinator)
     assert client.get(f"/regions/{region.id}/review-rules").status_code == 200
@@ -216,7 +216,7 @@ def test_reciprocal_review_is_refused_when_the_region_forbids_it(client, auth, r
         assert members_of(e) == before and membership(e, bas) is None
 
 
-def test_review_rules_refuse_an_unknown_policy_and_outsiders(client, auth, review):  # noqa: ANN001
+def test_review_rules_refuse_an_unknown_policy_and_outsiders(client, auth, review):
     region = review.setting.region
     auth.login(review.setting.coordinator)
     response = client.post(f"/regions/{region.id}/review-rules", data={"reciprocal_review": "sometimes"})
@@ -237,7 +237,7 @@ def test_review_rules_refuse_an_unknown_policy_and_outsiders(client, auth, revie
 # ---------------------------------------------------------------- crafted ids
 
 
-def test_crafted_ids_of_non_peers_outsiders_and_nobody_are_refused(client, auth, review, create_user,  # noqa: ANN001
+def test_crafted_ids_of_non_peers_outsiders_and_nobody_are_refused(client, auth, review, create_user,
                                                                   create_region, create_municipality):
     e, setting = review.evaluation, review.setting
     far_region = create_region("Regio Ver")
@@ -262,7 +262,7 @@ def test_crafted_ids_of_non_peers_outsiders_and_nobody_are_refused(client, auth,
 
 
 @pytest.mark.parametrize("who", ["non_peer", "other_region"])
-def test_the_refusal_of_a_crafted_id_is_explained(client, auth, review, create_user, create_region,  # noqa: ANN001
+def test_the_refusal_of_a_crafted_id_is_explained(client, auth, review, create_user, create_region,
                                                   create_municipality, who):
     e, setting = review.evaluation, review.setting
     if who == "non_peer":
@@ -280,7 +280,7 @@ def test_the_refusal_of_a_crafted_id_is_explained(client, auth, review, create_u
         assert "Vera Verweg" not in page_text(response)
 
 
-def test_only_the_coordinator_of_the_region_forms_the_team(client, auth, review, create_user,  # noqa: ANN001
+def test_only_the_coordinator_of_the_region_forms_the_team(client, auth, review, create_user,
                                                            create_region):
     e = review.evaluation
     other_coordinator = create_user(Role.region_coordinator, region=create_region("Regio Anders"))
@@ -304,7 +304,7 @@ def test_only_the_coordinator_of_the_region_forms_the_team(client, auth, review,
 # ---------------------------------------------------------------- the chair
 
 
-def test_there_is_only_one_chair(client, auth, review):  # noqa: ANN001
+def test_there_is_only_one_chair(client, auth, review):
     e = review.evaluation
     auth.login(review.setting.coordinator)
     assert chairs(e) == [review.chair.id]
@@ -322,7 +322,7 @@ def test_there_is_only_one_chair(client, auth, review):  # noqa: ANN001
     assert "Daan Deskundige is nu voorzitter van het peer team." in page_text(client.get(team_url(e)))
 
 
-def test_a_member_of_another_team_cannot_be_made_chair_here(client, auth, review, reciprocal):  # noqa: ANN001
+def test_a_member_of_another_team_cannot_be_made_chair_here(client, auth, review, reciprocal):
     e = review.evaluation
     foreign = db.session.scalar(select(TeamMember).where(
         TeamMember.evaluation_id == review.setting.evaluation_b.id))
@@ -335,7 +335,7 @@ def test_a_member_of_another_team_cannot_be_made_chair_here(client, auth, review
     assert foreign.evaluation_id == review.setting.evaluation_b.id
 
 
-def test_the_chair_cannot_be_removed_during_the_review_but_a_member_can(client, auth, review):  # noqa: ANN001
+def test_the_chair_cannot_be_removed_during_the_review_but_a_member_can(client, auth, review):
     e = review.evaluation
     auth.login(review.setting.coordinator)
     chair, member = membership(e, review.chair), membership(e, review.member)
@@ -353,7 +353,7 @@ def test_the_chair_cannot_be_removed_during_the_review_but_a_member_can(client, 
 # ---------------------------------------------------------------- starting
 
 
-def test_starting_the_review_needs_a_chair(client, auth, review):  # noqa: ANN001
+def test_starting_the_review_needs_a_chair(client, auth, review):
     setting = review.setting
     b = setting.evaluation_b
     submit_self_evaluation(b, setting.lead_b)
@@ -386,7 +386,7 @@ def test_starting_the_review_needs_a_chair(client, auth, review):  # noqa: ANN00
                  EvaluationEvent.kind == "review_started") == 1
 
 
-def test_no_team_before_the_self_evaluation_is_submitted(client, auth, review):  # noqa: ANN001
+def test_no_team_before_the_self_evaluation_is_submitted(client, auth, review):
     b = review.setting.evaluation_b  # still a draft
     auth.login(review.setting.coordinator)
     page = client.get(team_url(b))

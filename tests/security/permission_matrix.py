@@ -75,7 +75,7 @@ _REGION = ("admin", "coordinator")
 _READERS = _OWN + _REGION + _TEAM
 
 
-def _all(code, actors=LOGGED_IN) -> dict:  # noqa: ANN001
+def _all(code, actors=LOGGED_IN) -> dict:
     return dict.fromkeys(actors, code)
 
 

@@ -32,7 +32,7 @@ def events(kind: str | None = None) -> list[AuditEvent]:
     return list(db.session.scalars(query))
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
@@ -132,7 +132,7 @@ def test_a_refusal_is_recorded_with_endpoint_and_path(client, auth, setting):
 
 
 def test_a_refusal_is_kept_though_the_request_rolled_back(app, client, login_as):
-    def writes_then_refuses():  # noqa: ANN202
+    def writes_then_refuses():
         db.session.add(Region(name="Mag niet blijven", description=""))
         db.session.flush()  # on SQLite this transaction now holds the write lock
         abort(403)

@@ -27,7 +27,7 @@ def snapshot(path: Path) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def live(tmp_path: Path):  # noqa: ANN201
+def live(tmp_path: Path):
     """An app on its own SQLite file, with the schema at the latest migration and the demo region loaded."""
     path = tmp_path / "live.sqlite"
     app = create_app(base_config(f"sqlite:///{path}"), instance_path=str(tmp_path / "instance"))

@@ -53,7 +53,7 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def live_server(app) -> Iterator[str]:  # noqa: ANN001
+def live_server(app) -> Iterator[str]:
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name="live-server",
                               daemon=True)
@@ -110,7 +110,7 @@ class Browser:
         return {name: f.kept({})[0] for name, f in fields.items() if f.kept({})}
 
 
-def at_once(jobs: list) -> list:  # noqa: ANN001
+def at_once(jobs: list) -> list:
     """Run every job in its own thread, released together; their results in order."""
     barrier = threading.Barrier(len(jobs))
     results: list = [None] * len(jobs)
@@ -119,7 +119,7 @@ def at_once(jobs: list) -> list:  # noqa: ANN001
         barrier.wait()
         try:
             results[index] = jobs[index]()
-        except BaseException as error:  # noqa: BLE001 (reported below, in the test's thread)
+        except BaseException as error:
             results[index] = error
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(jobs))]

@@ -19,7 +19,7 @@ UNREACHABLE = "De database is even niet bereikbaar."
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def page(response) -> str:  # noqa: ANN001
+def page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
@@ -122,7 +122,7 @@ def test_an_unexpected_error_half_way_is_rolled_back(client, login_as, monkeypat
 
 
 @pytest.fixture
-def unreachable_app(tmp_path):  # noqa: ANN201
+def unreachable_app(tmp_path):
     """An app whose PostgreSQL server does not answer (nothing listens on port 1 of this machine)."""
     app = create_app(base_config("postgresql+psycopg://peerreview@127.0.0.1:1/peerreview?connect_timeout=2",
                                  QUESTIONNAIRES_VERIFY_USED=False), instance_path=str(tmp_path))

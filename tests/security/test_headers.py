@@ -20,7 +20,7 @@ from tests.conftest import base_config
 TEMPLATES = Path(__file__).resolve().parents[2] / "peerreview" / "templates"
 
 
-def csp(response) -> dict[str, str]:  # noqa: ANN001
+def csp(response) -> dict[str, str]:
     policy = response.headers.get("Content-Security-Policy", "")
     directives = {}
     for part in filter(None, (p.strip() for p in policy.split(";"))):
@@ -29,7 +29,7 @@ def csp(response) -> dict[str, str]:  # noqa: ANN001
     return directives
 
 
-def assert_security_headers(response, *, inline_styles: bool = False) -> None:  # noqa: ANN001
+def assert_security_headers(response, *, inline_styles: bool = False) -> None:
     directives = csp(response)
     assert directives["default-src"] == "'self'"
     assert directives["script-src"] == "'self'"
@@ -46,22 +46,22 @@ def assert_security_headers(response, *, inline_styles: bool = False) -> None:  
     assert "geolocation=()" in response.headers["Permissions-Policy"]
 
 
-def _oversized(client: FlaskClient, login_as, setting) -> object:  # noqa: ANN001
+def _oversized(client: FlaskClient, login_as, setting) -> object:
     login_as(Role.admin)
     return client.post("/admin/regions/new", data={"name": "x" * (2 * 1024 * 1024)})
 
 
-def _database_down(client: FlaskClient, login_as, setting, monkeypatch) -> object:  # noqa: ANN001
+def _database_down(client: FlaskClient, login_as, setting, monkeypatch) -> object:
     login_as(Role.admin)
 
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*args, **kwargs):
         raise OperationalError("SELECT 1", {}, Exception("server closed the connection unexpectedly"))
 
     monkeypatch.setattr("peerreview.admin.services.list_regions", broken)
     return client.get("/admin/regions")
 
 
-def _throttled(client: FlaskClient, login_as, setting) -> object:  # noqa: ANN001
+def _throttled(client: FlaskClient, login_as, setting) -> object:
     for _ in range(3):
         client.post("/auth/login", data={"email": "iemand@gemeente.nl", "password": "Niet-Het-Wachtwoord-1"})
     return client.post("/auth/login", data={"email": "iemand@gemeente.nl", "password": "Niet-Het-Wachtwoord-1"})

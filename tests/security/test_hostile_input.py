@@ -336,7 +336,7 @@ class Stage:
             source.close()
             target.close()
 
-    def client(self, user: str | None):  # noqa: ANN201
+    def client(self, user: str | None):
         client = self.app.test_client()
         if user is None:
             return client

@@ -110,7 +110,7 @@ def _add_action(evaluation: Evaluation, lead_id: int) -> int:
     return row.id
 
 
-def _start_review(evaluation: Evaluation, lead, chair, member, coordinator) -> None:  # noqa: ANN001
+def _start_review(evaluation: Evaluation, lead, chair, member, coordinator) -> None:
     """Submitted by its lead, a team of the chair and the member, the review started."""
     submit_self_evaluation(evaluation, lead)
     review_services.add_member(coordinator, evaluation, chair.id, capacity=Capacity.administrator, as_chair=True,
@@ -154,7 +154,7 @@ def _previous_round(region_id: int, municipality_id: int, coordinator_id: int, c
     return evaluation.id
 
 
-def build_world(create_region, create_municipality, create_user) -> World:  # noqa: ANN001, PLR0915
+def build_world(create_region, create_municipality, create_user) -> World:
     noord = create_region("Regio Noord")
     zuid = create_region("Regio Zuid")
     names = {"draft": "Aadorp", "submitted": "Beekdal", "review": "Cederveen", "published": "Dijkstad",
@@ -315,7 +315,7 @@ def expected(case: dict, method: str, actor: str) -> object:
     return LOGIN if actor == "anonymous" else case.get("deny", 403)
 
 
-def outcome(response) -> object:  # noqa: ANN001
+def outcome(response) -> object:
     if response.status_code in (301, 302, 303, 307, 308):
         if urlsplit(response.headers.get("Location", "")).path == "/auth/login":
             return LOGIN
@@ -427,7 +427,7 @@ def run_matrix(app: Flask, world: World) -> tuple[list[str], int]:
                 response = client.open(here, method=request.method, data={} if request.method == "POST" else None)
                 got = outcome(response)
                 response.close()
-            except Exception as error:  # noqa: BLE001  (a crash in a view: reported as the 500 it would be)
+            except Exception as error:
                 db.session.rollback()
                 got = f"500 ({type(error).__name__}: {error})"
             count += 1
@@ -440,7 +440,7 @@ def run_matrix(app: Flask, world: World) -> tuple[list[str], int]:
 
 
 def test_every_route_answers_every_actor_as_the_table_declares(app, create_region, create_municipality,
-                                                               create_user):  # noqa: ANN001
+                                                               create_user):
     world = build_world(create_region, create_municipality, create_user)
     problems, count = run_matrix(app, world)
     assert count, "no request was made"

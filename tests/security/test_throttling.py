@@ -22,12 +22,12 @@ def app_config() -> dict:
             "RESET_REQUEST_LIMIT_PER_ACCOUNT": "2 per hour", "RESET_REQUEST_LIMIT_PER_ADDRESS": "4 per hour"}
 
 
-def login(client: FlaskClient, email: str, password: str, address: str = "127.0.0.1"):  # noqa: ANN201
+def login(client: FlaskClient, email: str, password: str, address: str = "127.0.0.1"):
     return client.post("/auth/login", data={"email": email, "password": password},
                        environ_base={"REMOTE_ADDR": address})
 
 
-def page(response) -> str:  # noqa: ANN001
+def page(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 

@@ -21,18 +21,18 @@ from peerreview.models import Municipality, Region, RegionMembership, User
 # ---------------------------------------------------------------- helpers
 
 
-def text_of(response) -> str:  # noqa: ANN001
+def text_of(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def field_error(response, field_id: str) -> str:  # noqa: ANN001
+def field_error(response, field_id: str) -> str:
     """The error shown under one field ('' when there is none)."""
     pattern = rf'<p class="field__error" id="{field_id}-error">(.*?)</p>'
     match = re.search(pattern, response.get_data(as_text=True), re.S)
     return html.unescape(re.sub(r"<[^>]+>", "", match.group(1))) if match else ""
 
 
-def input_value(response, field_id: str) -> str | None:  # noqa: ANN001
+def input_value(response, field_id: str) -> str | None:
     match = re.search(rf'<input[^>]*\bid="{field_id}"[^>]*>', response.get_data(as_text=True))
     if not match:
         return None
@@ -40,7 +40,7 @@ def input_value(response, field_id: str) -> str | None:  # noqa: ANN001
     return html.unescape(value.group(1)) if value else ""
 
 
-def selected_option(response, field_id: str) -> str | None:  # noqa: ANN001
+def selected_option(response, field_id: str) -> str | None:
     match = re.search(rf'<select[^>]*\bid="{field_id}"[^>]*>(.*?)</select>', response.get_data(as_text=True), re.S)
     if not match:
         return None
@@ -48,16 +48,16 @@ def selected_option(response, field_id: str) -> str | None:  # noqa: ANN001
     return chosen.group(1) if chosen else None
 
 
-def option_values(response, field_id: str) -> set[str]:  # noqa: ANN001
+def option_values(response, field_id: str) -> set[str]:
     match = re.search(rf'<select[^>]*\bid="{field_id}"[^>]*>(.*?)</select>', response.get_data(as_text=True), re.S)
     return set(re.findall(r'value="([^"]*)"', match.group(1))) - {""} if match else set()
 
 
-def count(model) -> int:  # noqa: ANN001
+def count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def fresh(model, id_: int):  # noqa: ANN001, ANN201
+def fresh(model, id_: int):
     """The row as stored now (not a stale object from the identity map)."""
     db.session.expire_all()
     return db.session.get(model, id_)
@@ -68,7 +68,7 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email))
 
 
-def activation_path(mail) -> str:  # noqa: ANN001
+def activation_path(mail) -> str:
     return re.search(r"https?://[^/\s]+(/auth/activate/\S+)", mail.body).group(1)
 
 
@@ -76,7 +76,7 @@ def activation_path(mail) -> str:  # noqa: ANN001
 def counting_queries():
     statements: list[str] = []
 
-    def before(conn, cursor, statement, parameters, context, executemany):  # noqa: ANN001, ARG001
+    def before(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", before)
@@ -90,7 +90,7 @@ def counting_queries():
 
 
 @pytest.fixture
-def world(create_region, create_municipality):  # noqa: ANN001, ANN201
+def world(create_region, create_municipality):
     """North (two members) and South (one member); one gemeente belongs to no region."""
     north = create_region("Regio Noord")
     south = create_region("Regio Zuid")
@@ -105,12 +105,12 @@ def world(create_region, create_municipality):  # noqa: ANN001, ANN201
 
 
 @pytest.fixture
-def admin(login_as):  # noqa: ANN001, ANN201
+def admin(login_as):
     return login_as(Role.admin, name="Anna Admin", email="anna@beheer.nl")
 
 
 @pytest.fixture
-def coordinator(login_as, world):  # noqa: ANN001, ANN201
+def coordinator(login_as, world):
     return login_as(Role.region_coordinator, region=world["north"], name="Nico Noord")
 
 
@@ -124,20 +124,20 @@ ADMIN_GET_URLS = (
 
 
 @pytest.mark.parametrize("url", ADMIN_GET_URLS)
-def test_anonymous_is_sent_to_log_in(client, url):  # noqa: ANN001
+def test_anonymous_is_sent_to_log_in(client, url):
     response = client.get(url)
     assert response.status_code == 302
     assert "/auth/login" in response.location
 
 
-def test_anonymous_post_changes_nothing(client, world):  # noqa: ANN001
+def test_anonymous_post_changes_nothing(client, world):
     response = client.post("/admin/regions/new", data={"name": "Stiekem"})
     assert response.status_code == 302 and "/auth/login" in response.location
     assert db.session.scalar(select(Region).where(Region.name == "Stiekem")) is None
 
 
 @pytest.mark.parametrize("role", [Role.municipal_lead, Role.municipal_contributor, Role.peer_reviewer])
-def test_gemeente_users_and_peers_get_403_on_every_admin_url(client, login_as, create_user, world, role):  # noqa: ANN001
+def test_gemeente_users_and_peers_get_403_on_every_admin_url(client, login_as, create_user, world, role):
     me = login_as(role, municipality=world["n1"])
     other = create_user(Role.municipal_contributor, municipality=world["n1"], password=None)
     north, n1 = world["north"].id, world["n1"].id
@@ -164,21 +164,21 @@ def test_gemeente_users_and_peers_get_403_on_every_admin_url(client, login_as, c
     assert outbox() == []
 
 
-def test_missing_objects_give_404(client, admin):  # noqa: ANN001
+def test_missing_objects_give_404(client, admin):
     for url in ("/admin/regions/999", "/admin/regions/999/edit", "/admin/municipalities/999",
                 "/admin/municipalities/999/edit", "/admin/users/999/edit"):
         assert client.get(url).status_code == 404, url
     assert client.post("/admin/users/999/deactivate").status_code == 404
 
 
-def test_admin_index_links_the_three_areas(client, admin):  # noqa: ANN001
+def test_admin_index_links_the_three_areas(client, admin):
     page = text_of(client.get("/admin/"))
     for href in ('href="/admin/regions"', 'href="/admin/municipalities"', 'href="/admin/users"'):
         assert href in page
     assert 'aria-label="Kruimelpad"' in page
 
 
-def test_coordinator_index_shows_their_region(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_index_shows_their_region(client, coordinator, world):
     page = text_of(client.get("/admin/"))
     assert f'href="/admin/regions/{world["north"].id}"' in page
     assert "Regio Noord" in page
@@ -187,14 +187,14 @@ def test_coordinator_index_shows_their_region(client, coordinator, world):  # no
 # ---------------------------------------------------------------- regions (admin)
 
 
-def test_admin_creates_a_region(client, admin):  # noqa: ANN001
+def test_admin_creates_a_region(client, admin):
     response = client.post("/admin/regions/new", data={"name": "  Veiligheidsregio  West ", "description": "Tien"})
     region = db.session.scalar(select(Region).where(Region.name == "Veiligheidsregio West"))
     assert region is not None and region.description == "Tien"
     assert response.status_code == 302 and response.location.endswith(f"/admin/regions/{region.id}")
 
 
-def test_region_name_is_unique_whatever_the_case(client, admin, world):  # noqa: ANN001
+def test_region_name_is_unique_whatever_the_case(client, admin, world):
     response = client.post("/admin/regions/new", data={"name": "regio noord", "description": "dubbel"})
     assert response.status_code == 200
     assert "Er bestaat al een regio met de naam" in field_error(response, "name")
@@ -203,13 +203,13 @@ def test_region_name_is_unique_whatever_the_case(client, admin, world):  # noqa:
     assert count(Region) == 2
 
 
-def test_region_name_is_required(client, admin):  # noqa: ANN001
+def test_region_name_is_required(client, admin):
     response = client.post("/admin/regions/new", data={"name": "  ", "description": "x"})
     assert field_error(response, "name") == "Fout: Vul de naam van de regio in."
     assert count(Region) == 0
 
 
-def test_admin_renames_a_region(client, admin, world):  # noqa: ANN001
+def test_admin_renames_a_region(client, admin, world):
     north = world["north"]
     response = client.post(f"/admin/regions/{north.id}/edit", data={"name": "Regio Noordkust", "description": "Nieuw"})
     assert response.status_code == 302
@@ -217,14 +217,14 @@ def test_admin_renames_a_region(client, admin, world):  # noqa: ANN001
     assert (stored.name, stored.description) == ("Regio Noordkust", "Nieuw")
 
 
-def test_renaming_to_another_regions_name_is_refused(client, admin, world):  # noqa: ANN001
+def test_renaming_to_another_regions_name_is_refused(client, admin, world):
     north = world["north"]
     response = client.post(f"/admin/regions/{north.id}/edit", data={"name": "Regio Zuid", "description": ""})
     assert "Er bestaat al een regio" in field_error(response, "name")
     assert fresh(Region, north.id).name == "Regio Noord"
 
 
-def test_admin_deletes_a_region_without_coordinators_and_keeps_its_gemeenten(client, admin, world):  # noqa: ANN001
+def test_admin_deletes_a_region_without_coordinators_and_keeps_its_gemeenten(client, admin, world):
     north = world["north"]
     assert "Weet u zeker" in text_of(client.get(f"/admin/regions/{north.id}/delete"))
     response = client.post(f"/admin/regions/{north.id}/delete")
@@ -235,7 +235,7 @@ def test_admin_deletes_a_region_without_coordinators_and_keeps_its_gemeenten(cli
     assert fresh(Municipality, world["n1"].id) is not None
 
 
-def test_region_with_a_coordinator_cannot_be_deleted_and_the_page_says_why(client, admin, world, create_user):  # noqa: ANN001
+def test_region_with_a_coordinator_cannot_be_deleted_and_the_page_says_why(client, admin, world, create_user):
     north = world["north"]
     create_user(Role.region_coordinator, region=north, name="Carla Coördinator")
     page = text_of(client.get(f"/admin/regions/{north.id}/delete"))
@@ -246,7 +246,7 @@ def test_region_with_a_coordinator_cannot_be_deleted_and_the_page_says_why(clien
     assert fresh(Region, north.id) is not None
 
 
-def test_region_page_shows_members_and_users(client, admin, world, create_user):  # noqa: ANN001
+def test_region_page_shows_members_and_users(client, admin, world, create_user):
     north = world["north"]
     create_user(Role.region_coordinator, region=north, name="Carla Coördinator")
     create_user(Role.peer_reviewer, municipality=world["n2"], name="Piet Peer")
@@ -261,7 +261,7 @@ def test_region_page_shows_members_and_users(client, admin, world, create_user):
         str(world["s1"].id), str(world["loose"].id)}
 
 
-def test_admin_adds_and_removes_a_member(client, admin, world):  # noqa: ANN001
+def test_admin_adds_and_removes_a_member(client, admin, world):
     north, loose, n1 = world["north"], world["loose"], world["n1"]
     response = client.post(f"/admin/regions/{north.id}/members", data={"municipality_id": loose.id})
     assert response.status_code == 302
@@ -273,7 +273,7 @@ def test_admin_adds_and_removes_a_member(client, admin, world):  # noqa: ANN001
     assert fresh(Municipality, n1.id) is not None
 
 
-def test_adding_a_member_twice_or_nothing_is_refused(client, admin, world):  # noqa: ANN001
+def test_adding_a_member_twice_or_nothing_is_refused(client, admin, world):
     north = world["north"]
     response = client.post(f"/admin/regions/{north.id}/members", data={"municipality_id": world["n1"].id})
     assert field_error(response, "municipality_id") == "Fout: Kies een gemeente uit de lijst."
@@ -284,7 +284,7 @@ def test_adding_a_member_twice_or_nothing_is_refused(client, admin, world):  # n
     assert len(fresh(Region, north.id).memberships) == 2
 
 
-def test_removing_a_non_member_changes_nothing(client, admin, world):  # noqa: ANN001
+def test_removing_a_non_member_changes_nothing(client, admin, world):
     north = world["north"]
     response = client.post(f"/admin/regions/{north.id}/members/{world['s1'].id}/remove", follow_redirects=True)
     assert "Zuidhaven is geen lid van deze regio." in text_of(response)
@@ -295,7 +295,7 @@ def test_removing_a_non_member_changes_nothing(client, admin, world):  # noqa: A
 # ---------------------------------------------------------------- regions (coordinator)
 
 
-def test_coordinator_sees_only_own_region(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_sees_only_own_region(client, coordinator, world):
     page = text_of(client.get("/admin/regions"))
     assert "Regio Noord" in page and "Regio Zuid" not in page
     assert "Nieuwe regio" not in page
@@ -303,7 +303,7 @@ def test_coordinator_sees_only_own_region(client, coordinator, world):  # noqa: 
     assert client.get(f"/admin/regions/{world['south'].id}").status_code == 403
 
 
-def test_coordinator_cannot_create_rename_or_delete_regions(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_cannot_create_rename_or_delete_regions(client, coordinator, world):
     north, south = world["north"], world["south"]
     assert client.get("/admin/regions/new").status_code == 403
     assert client.post("/admin/regions/new", data={"name": "Eigen regio"}).status_code == 403
@@ -314,7 +314,7 @@ def test_coordinator_cannot_create_rename_or_delete_regions(client, coordinator,
     assert {r.name for r in db.session.scalars(select(Region))} == {"Regio Noord", "Regio Zuid"}
 
 
-def test_coordinator_manages_members_of_own_region_only(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_manages_members_of_own_region_only(client, coordinator, world):
     north, south = world["north"], world["south"]
     assert client.post(f"/admin/regions/{north.id}/members", data={"municipality_id": world["loose"].id}
                        ).status_code == 302
@@ -326,7 +326,7 @@ def test_coordinator_manages_members_of_own_region_only(client, coordinator, wor
     assert {m.municipality_id for m in fresh(Region, south.id).memberships} == {world["s1"].id}
 
 
-def test_coordinator_cannot_pull_another_regions_gemeente_into_own_region(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_cannot_pull_another_regions_gemeente_into_own_region(client, coordinator, world):
     """Membership decides whose users a coordinator manages: joining a second region is the admin's call."""
     north, s1 = world["north"], world["s1"]
     page = client.get(f"/admin/regions/{north.id}")
@@ -339,7 +339,7 @@ def test_coordinator_cannot_pull_another_regions_gemeente_into_own_region(client
     assert client.get(f"/admin/municipalities/{s1.id}").status_code == 403
 
 
-def test_admin_may_add_a_gemeente_to_a_second_region(client, admin, world):  # noqa: ANN001
+def test_admin_may_add_a_gemeente_to_a_second_region(client, admin, world):
     north, s1 = world["north"], world["s1"]
     response = client.post(f"/admin/regions/{north.id}/members", data={"municipality_id": s1.id})
     assert response.status_code == 302
@@ -355,7 +355,7 @@ def gemeente(**overrides: object) -> dict:
     return data
 
 
-def test_admin_creates_a_gemeente_with_a_normalised_cbs_code(client, admin):  # noqa: ANN001
+def test_admin_creates_a_gemeente_with_a_normalised_cbs_code(client, admin):
     response = client.post("/admin/municipalities/new", data=gemeente(cbs_code=" gm0363 ", inhabitants="931.298"))
     stored = db.session.scalar(select(Municipality).where(Municipality.cbs_code == "GM0363"))
     assert stored is not None and stored.inhabitants == 931_298 and stored.province == "Noord-Holland"
@@ -381,7 +381,7 @@ def test_admin_creates_a_gemeente_with_a_normalised_cbs_code(client, admin):  # 
         ({"province": "Atlantis"}, "province", "Kies een provincie uit de lijst."),
     ],
 )
-def test_bad_gemeente_input_is_refused_on_the_field(client, admin, world, overrides, field, message):  # noqa: ANN001
+def test_bad_gemeente_input_is_refused_on_the_field(client, admin, world, overrides, field, message):
     before = count(Municipality)
     data = gemeente(**overrides)
     response = client.post("/admin/municipalities/new", data=data)
@@ -393,13 +393,13 @@ def test_bad_gemeente_input_is_refused_on_the_field(client, admin, world, overri
     assert count(Municipality) == before
 
 
-def test_every_gemeente_problem_is_reported_at_once(client, admin):  # noqa: ANN001
+def test_every_gemeente_problem_is_reported_at_once(client, admin):
     response = client.post("/admin/municipalities/new", data=gemeente(cbs_code="XX", inhabitants="0"))
     assert field_error(response, "cbs_code") and field_error(response, "inhabitants")
     assert count(Municipality) == 0
 
 
-def test_admin_edits_a_gemeente(client, admin, world):  # noqa: ANN001
+def test_admin_edits_a_gemeente(client, admin, world):
     n1 = world["n1"]
     response = client.post(f"/admin/municipalities/{n1.id}/edit",
                            data=gemeente(name="Noorddorp", cbs_code="GM1001", inhabitants="25000", province=""))
@@ -408,7 +408,7 @@ def test_admin_edits_a_gemeente(client, admin, world):  # noqa: ANN001
     assert (stored.inhabitants, stored.size_class_key, stored.cbs_code) == (25_000, "middelgroot", "GM1001")
 
 
-def test_editing_to_another_gemeentes_cbs_code_is_refused(client, admin, world):  # noqa: ANN001
+def test_editing_to_another_gemeentes_cbs_code_is_refused(client, admin, world):
     n1 = world["n1"]
     response = client.post(f"/admin/municipalities/{n1.id}/edit", data=gemeente(name="Noorddorp", cbs_code="GM2001"))
     assert "Er bestaat al een gemeente met CBS-code GM2001." in field_error(response, "cbs_code")
@@ -416,7 +416,7 @@ def test_editing_to_another_gemeentes_cbs_code_is_refused(client, admin, world):
     assert fresh(Municipality, n1.id).cbs_code == "GM1001"
 
 
-def test_gemeente_list_search_and_filters(client, admin, world):  # noqa: ANN001
+def test_gemeente_list_search_and_filters(client, admin, world):
     def names(query: str) -> set[str]:
         page = text_of(client.get("/admin/municipalities" + query))
         return {n for n in ("Noorddorp", "Noordstad", "Zuidhaven", "Losdorp") if f">{n}</a>" in page}
@@ -430,13 +430,13 @@ def test_gemeente_list_search_and_filters(client, admin, world):  # noqa: ANN001
     assert names(f"?region_id={world['north'].id}&size_class=groot") == {"Noordstad"}
 
 
-def test_a_bad_filter_value_is_explained_not_a_crash(client, admin, world):  # noqa: ANN001
+def test_a_bad_filter_value_is_explained_not_a_crash(client, admin, world):
     response = client.get("/admin/municipalities?size_class=reusachtig&region_id=abc")
     assert response.status_code == 200
     assert "Kies een grootteklasse uit de lijst." in field_error(response, "size_class")
 
 
-def test_coordinator_sees_gemeenten_of_own_region_only(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_sees_gemeenten_of_own_region_only(client, coordinator, world):
     page = text_of(client.get("/admin/municipalities"))
     assert ">Noorddorp</a>" in page and ">Noordstad</a>" in page
     assert "Zuidhaven" not in page and "Losdorp" not in page
@@ -448,7 +448,7 @@ def test_coordinator_sees_gemeenten_of_own_region_only(client, coordinator, worl
     assert client.get(f"/admin/municipalities/{world['loose'].id}").status_code == 403
 
 
-def test_coordinator_cannot_create_or_edit_gemeenten(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_cannot_create_or_edit_gemeenten(client, coordinator, world):
     n1 = world["n1"]
     assert client.get("/admin/municipalities/new").status_code == 403
     assert client.post("/admin/municipalities/new", data=gemeente()).status_code == 403
@@ -468,7 +468,7 @@ def invitation(**overrides: object) -> dict:
     return data
 
 
-def test_admin_invites_a_user_who_can_activate_with_the_mailed_link(client, admin, world):  # noqa: ANN001
+def test_admin_invites_a_user_who_can_activate_with_the_mailed_link(client, admin, world):
     response = client.post("/admin/users/invite", data=invitation(municipality_id=world["n1"].id))
     assert response.status_code == 302 and response.location.endswith("/admin/users")
     user = user_by_email("nieuwe.collega@gemeente.nl")
@@ -482,7 +482,7 @@ def test_admin_invites_a_user_who_can_activate_with_the_mailed_link(client, admi
     assert client.get(activation_path(mail)).status_code == 200
 
 
-def test_without_a_mail_server_the_inviter_sees_the_link(client, admin, world):  # noqa: ANN001
+def test_without_a_mail_server_the_inviter_sees_the_link(client, admin, world):
     response = client.post("/admin/users/invite", data=invitation(municipality_id=world["n1"].id),
                            follow_redirects=True)
     page = text_of(response)
@@ -492,23 +492,23 @@ def test_without_a_mail_server_the_inviter_sees_the_link(client, admin, world): 
 
 
 @pytest.mark.parametrize("app_config", [{"MAIL_SERVER": "smtp.example.nl"}])
-def test_with_a_mail_server_the_link_is_not_shown(client, admin, world, monkeypatch):  # noqa: ANN001
+def test_with_a_mail_server_the_link_is_not_shown(client, admin, world, monkeypatch):
     sent = []
 
     class FakeSMTP:
-        def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        def __init__(self, *args, **kwargs) -> None:
             pass
 
-        def __enter__(self):  # noqa: ANN204
+        def __enter__(self):
             return self
 
-        def __exit__(self, *exc) -> None:  # noqa: ANN002
+        def __exit__(self, *exc) -> None:
             pass
 
         def starttls(self) -> None:
             pass
 
-        def send_message(self, message) -> None:  # noqa: ANN001
+        def send_message(self, message) -> None:
             sent.append(message)
 
     monkeypatch.setattr("peerreview.mail.smtplib.SMTP", FakeSMTP)
@@ -521,8 +521,8 @@ def test_with_a_mail_server_the_link_is_not_shown(client, admin, world, monkeypa
 
 
 @pytest.mark.parametrize("app_config", [{"MAIL_SERVER": "smtp.example.nl"}])
-def test_a_failing_mail_server_stores_nothing(client, admin, world, monkeypatch):  # noqa: ANN001
-    def refuse(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+def test_a_failing_mail_server_stores_nothing(client, admin, world, monkeypatch):
+    def refuse(*args, **kwargs):
         raise ConnectionRefusedError("no mail today")
 
     monkeypatch.setattr("peerreview.mail.smtplib.SMTP", refuse)
@@ -532,7 +532,7 @@ def test_a_failing_mail_server_stores_nothing(client, admin, world, monkeypatch)
     assert user_by_email("nieuwe.collega@gemeente.nl") is None
 
 
-def test_admin_invites_a_coordinator_and_an_admin(client, admin, world):  # noqa: ANN001
+def test_admin_invites_a_coordinator_and_an_admin(client, admin, world):
     client.post("/admin/users/invite", data=invitation(
         email="coord@regio.nl", role="region_coordinator", region_id=world["south"].id,
         municipality_id=world["n1"].id))
@@ -559,7 +559,7 @@ def test_admin_invites_a_coordinator_and_an_admin(client, admin, world):  # noqa
         ({"name": ""}, "name", "Vul de naam van de gebruiker in."),
     ],
 )
-def test_bad_invitation_input_is_refused_on_the_field(client, admin, world, overrides, field, message):  # noqa: ANN001
+def test_bad_invitation_input_is_refused_on_the_field(client, admin, world, overrides, field, message):
     before = count(User)
     data = invitation(**overrides)
     response = client.post("/admin/users/invite", data=data)
@@ -571,7 +571,7 @@ def test_bad_invitation_input_is_refused_on_the_field(client, admin, world, over
     assert outbox() == []
 
 
-def test_typed_choices_are_kept_after_an_error(client, admin, world):  # noqa: ANN001
+def test_typed_choices_are_kept_after_an_error(client, admin, world):
     response = client.post("/admin/users/invite", data=invitation(
         email="fout", role="peer_reviewer", municipality_id=world["n2"].id))
     assert selected_option(response, "role") == "peer_reviewer"
@@ -581,7 +581,7 @@ def test_typed_choices_are_kept_after_an_error(client, admin, world):  # noqa: A
 # ---------------------------------------------------------------- users: coordinator limits
 
 
-def test_coordinator_invites_within_own_region(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_invites_within_own_region(client, coordinator, world):
     form = client.get("/admin/users/invite")
     assert option_values(form, "role") == {"region_coordinator", "municipal_lead", "municipal_contributor",
                                            "peer_reviewer"}
@@ -604,7 +604,7 @@ def test_coordinator_invites_within_own_region(client, coordinator, world):  # n
         ({"role": "region_coordinator", "region_id": "south"}, "region_id"),
     ],
 )
-def test_coordinator_cannot_craft_an_invitation_outside_their_region(client, coordinator, world, overrides, field):  # noqa: ANN001
+def test_coordinator_cannot_craft_an_invitation_outside_their_region(client, coordinator, world, overrides, field):
     data = invitation(**{k: (world[v].id if v in world else v) for k, v in overrides.items()})
     response = client.post("/admin/users/invite", data=data)
     assert response.status_code == 200
@@ -613,7 +613,7 @@ def test_coordinator_cannot_craft_an_invitation_outside_their_region(client, coo
     assert outbox() == []
 
 
-def test_coordinator_sees_and_manages_only_users_of_own_region(client, coordinator, world, create_user):  # noqa: ANN001
+def test_coordinator_sees_and_manages_only_users_of_own_region(client, coordinator, world, create_user):
     mine = [
         create_user(Role.municipal_lead, municipality=world["n1"], name="Mijn Trekker"),
         create_user(Role.peer_reviewer, municipality=world["n2"], name="Mijn Peer"),
@@ -646,7 +646,7 @@ def test_coordinator_sees_and_manages_only_users_of_own_region(client, coordinat
     assert listed == allowed
 
 
-def test_coordinator_cannot_move_a_user_out_of_the_region_or_promote_to_admin(client, coordinator, world, create_user):  # noqa: ANN001
+def test_coordinator_cannot_move_a_user_out_of_the_region_or_promote_to_admin(client, coordinator, world, create_user):
     lead = create_user(Role.municipal_lead, municipality=world["n1"])
     attempts = [
         ({"role": "admin"}, "role"),
@@ -663,7 +663,7 @@ def test_coordinator_cannot_move_a_user_out_of_the_region_or_promote_to_admin(cl
         assert (stored.role, stored.municipality_id, stored.region_id) == (Role.municipal_lead, world["n1"].id, None)
 
 
-def test_coordinator_can_make_a_member_user_coordinator_of_own_region(client, coordinator, world, create_user):  # noqa: ANN001
+def test_coordinator_can_make_a_member_user_coordinator_of_own_region(client, coordinator, world, create_user):
     lead = create_user(Role.municipal_lead, municipality=world["n1"])
     response = client.post(f"/admin/users/{lead.id}/edit", data={
         "name": lead.name, "role": "region_coordinator", "municipality_id": world["n1"].id,
@@ -676,7 +676,7 @@ def test_coordinator_can_make_a_member_user_coordinator_of_own_region(client, co
 # ---------------------------------------------------------------- users: edit, (de)activate, re-invite
 
 
-def test_admin_edits_role_and_gemeente(client, admin, world, create_user):  # noqa: ANN001
+def test_admin_edits_role_and_gemeente(client, admin, world, create_user):
     user = create_user(Role.municipal_contributor, municipality=world["n1"])
     response = client.post(f"/admin/users/{user.id}/edit", data={
         "name": "Nieuwe Naam", "role": "peer_reviewer", "municipality_id": world["s1"].id, "region_id": "",
@@ -687,7 +687,7 @@ def test_admin_edits_role_and_gemeente(client, admin, world, create_user):  # no
         "Nieuwe Naam", Role.peer_reviewer, world["s1"].id, True)
 
 
-def test_edit_form_shows_current_values(client, admin, world, create_user):  # noqa: ANN001
+def test_edit_form_shows_current_values(client, admin, world, create_user):
     user = create_user(Role.peer_reviewer, municipality=world["n2"], name="Piet Peer")
     response = client.get(f"/admin/users/{user.id}/edit")
     assert input_value(response, "name") == "Piet Peer"
@@ -695,7 +695,7 @@ def test_edit_form_shows_current_values(client, admin, world, create_user):  # n
     assert selected_option(response, "municipality_id") == str(world["n2"].id)
 
 
-def test_edit_refuses_a_municipal_role_without_gemeente(client, admin, world, create_user):  # noqa: ANN001
+def test_edit_refuses_a_municipal_role_without_gemeente(client, admin, world, create_user):
     user = create_user(Role.region_coordinator, region=world["north"])
     response = client.post(f"/admin/users/{user.id}/edit", data={
         "name": "X", "role": "municipal_lead", "municipality_id": "", "region_id": world["north"].id,
@@ -706,7 +706,7 @@ def test_edit_refuses_a_municipal_role_without_gemeente(client, admin, world, cr
     assert (stored.role, stored.region_id) == (Role.region_coordinator, world["north"].id)
 
 
-def test_admin_deactivates_and_reactivates_a_user(client, admin, world, create_user):  # noqa: ANN001
+def test_admin_deactivates_and_reactivates_a_user(client, admin, world, create_user):
     user = create_user(Role.municipal_lead, municipality=world["n1"])
     assert client.post(f"/admin/users/{user.id}/deactivate").status_code == 302
     assert fresh(User, user.id).is_active is False
@@ -715,14 +715,14 @@ def test_admin_deactivates_and_reactivates_a_user(client, admin, world, create_u
     assert fresh(User, user.id).is_active is True
 
 
-def test_deactivation_through_the_edit_form(client, admin, world, create_user):  # noqa: ANN001
+def test_deactivation_through_the_edit_form(client, admin, world, create_user):
     user = create_user(Role.municipal_lead, municipality=world["n1"])
     client.post(f"/admin/users/{user.id}/edit", data={
         "name": user.name, "role": "municipal_lead", "municipality_id": world["n1"].id, "region_id": ""})
     assert fresh(User, user.id).is_active is False
 
 
-def test_nobody_deactivates_or_demotes_themselves(client, admin):  # noqa: ANN001
+def test_nobody_deactivates_or_demotes_themselves(client, admin):
     response = client.post(f"/admin/users/{admin.id}/deactivate", follow_redirects=True)
     assert "U kunt uw eigen account niet deactiveren." in text_of(response)
     page = client.get(f"/admin/users/{admin.id}/edit")
@@ -734,7 +734,7 @@ def test_nobody_deactivates_or_demotes_themselves(client, admin):  # noqa: ANN00
     assert (stored.name, stored.role, stored.is_active) == ("Anna B. Admin", Role.admin, True)
 
 
-def test_coordinator_cannot_demote_or_deactivate_themselves(client, coordinator, world):  # noqa: ANN001
+def test_coordinator_cannot_demote_or_deactivate_themselves(client, coordinator, world):
     client.post(f"/admin/users/{coordinator.id}/deactivate")
     client.post(f"/admin/users/{coordinator.id}/edit", data={
         "name": "Nico", "role": "municipal_lead", "municipality_id": world["n1"].id,
@@ -743,7 +743,7 @@ def test_coordinator_cannot_demote_or_deactivate_themselves(client, coordinator,
     assert (stored.role, stored.is_active, stored.region_id) == (Role.region_coordinator, True, world["north"].id)
 
 
-def test_resend_invitation_mails_a_working_link(client, admin, world, create_user):  # noqa: ANN001
+def test_resend_invitation_mails_a_working_link(client, admin, world, create_user):
     user = create_user(Role.municipal_lead, municipality=world["n1"], password=None)
     page = text_of(client.get(f"/admin/users/{user.id}/edit"))
     assert "Uitnodiging opnieuw versturen" in page and "Uitgenodigd" in page
@@ -756,7 +756,7 @@ def test_resend_invitation_mails_a_working_link(client, admin, world, create_use
     assert client.get(activation_path(mail)).status_code == 200
 
 
-def test_spaces_around_an_invited_address_are_ignored(client, admin, world):  # noqa: ANN001
+def test_spaces_around_an_invited_address_are_ignored(client, admin, world):
     response = client.post("/admin/users/invite", data={
         "email": "  Nieuw@Noorddorp.NL ", "name": "Nieuwe Collega", "role": "municipal_lead",
         "municipality_id": world["n1"].id})
@@ -764,7 +764,7 @@ def test_spaces_around_an_invited_address_are_ignored(client, admin, world):  # 
     assert user_by_email("nieuw@noorddorp.nl") is not None
 
 
-def test_a_new_invitation_voids_the_earlier_link(client, admin, world):  # noqa: ANN001
+def test_a_new_invitation_voids_the_earlier_link(client, admin, world):
     client.post("/admin/users/invite", data={
         "email": "nieuw@noorddorp.nl", "name": "Nieuwe Collega", "role": "municipal_lead",
         "municipality_id": world["n1"].id})
@@ -779,7 +779,7 @@ def test_a_new_invitation_voids_the_earlier_link(client, admin, world):  # noqa:
     assert not fresh(User, user.id).is_activated
 
 
-def test_resend_is_refused_for_activated_and_deactivated_accounts(client, admin, world, create_user):  # noqa: ANN001
+def test_resend_is_refused_for_activated_and_deactivated_accounts(client, admin, world, create_user):
     active = create_user(Role.municipal_lead, municipality=world["n1"])
     switched_off = create_user(Role.municipal_lead, municipality=world["n1"], password=None, is_active=False)
     response = client.post(f"/admin/users/{active.id}/resend-invitation", follow_redirects=True)
@@ -790,7 +790,7 @@ def test_resend_is_refused_for_activated_and_deactivated_accounts(client, admin,
     assert fresh(User, switched_off.id).invited_at is None
 
 
-def test_user_list_filters(client, admin, world, create_user):  # noqa: ANN001
+def test_user_list_filters(client, admin, world, create_user):
     create_user(Role.municipal_lead, municipality=world["n1"], name="Actieve Trekker")
     create_user(Role.municipal_lead, municipality=world["s1"], name="Zuidelijke Trekker")
     create_user(Role.peer_reviewer, municipality=world["n1"], name="Uitgenodigde Peer", password=None)
@@ -813,7 +813,7 @@ def test_user_list_filters(client, admin, world, create_user):  # noqa: ANN001
 # ---------------------------------------------------------------- list pages stay cheap
 
 
-def test_list_pages_do_not_query_per_row(client, admin, world, create_user, create_municipality):  # noqa: ANN001
+def test_list_pages_do_not_query_per_row(client, admin, world, create_user, create_municipality):
     urls = ["/admin/regions", "/admin/municipalities", "/admin/users", f"/admin/regions/{world['north'].id}"]
 
     def queries() -> dict[str, int]:

@@ -888,7 +888,7 @@ def test_of_two_simultaneous_uses_of_one_link_only_one_wins(
         user, path = invite()
     real_user_for_token = services.user_for_token
 
-    def check_then_lose_the_race(token, purpose):  # noqa: ANN001, ANN202
+    def check_then_lose_the_race(token, purpose):
         checked = real_user_for_token(token, purpose)
         db.session.execute(  # the winning request's write, after our check
             update(User).where(User.id == checked.id).values(password_hash="won-by-the-other-request"),
