@@ -79,8 +79,8 @@ def _refuse_insecure_config(app: Flask) -> None:
 def register_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known before migrations and create_all)
     from .auth.session import init_login
+    from .cache import init_app as init_report_cache
     from .extensions import babel, csrf, db, migrate
-    from .reports.cache import init_app as init_report_cache
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True)
@@ -92,7 +92,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_questionnaires(app: Flask) -> None:
     """Every questionnaire file, validated; raises ``QuestionnaireError`` naming every problem otherwise."""
-    from .questionnaires.services import init_app
+    from .questionnaires.registry import init_app
 
     init_app(app)
 

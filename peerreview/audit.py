@@ -180,8 +180,7 @@ def describe(event: AuditEvent) -> str:
     if event.kind == "refused":
         return f"{details.get('method', '')} {details.get('path', '')} ({details.get('endpoint') or '—'})".strip()
     if event.kind == "state_change":
-        from .domain.evaluations import EvaluationStatus
-        from .evaluations.services import STATE_EVENT_LABELS
+        from .domain.evaluations import STATE_EVENT_LABELS, EvaluationStatus
 
         def label(value: object) -> str:
             try:

@@ -7,6 +7,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from .accounts import send_invitation
 from .domain.errors import DomainError
 from .domain.municipalities import normalize_cbs_code
 from .domain.roles import Role
@@ -56,7 +57,7 @@ def create_user(email, role_value, name, cbs_code, region_name, password, invite
     db.session.add(user)
     db.session.flush()
     if invite:
-        link = auth_services.send_invitation(user)
+        link = send_invitation(user)
         db.session.commit()
         click.echo(f"Gebruiker {email} ({role.label}) aangemaakt. Uitnodigingslink: {link}")
         return

@@ -5,8 +5,9 @@ from __future__ import annotations
 import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,21 @@ def send_mail(to: str, subject: str, body: str) -> None:
         if config.get("MAIL_USERNAME"):
             smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
         smtp.send_message(message)
+
+
+def external_url(endpoint: str, **values: str) -> str:
+    """An absolute link for a mail, on PUBLIC_BASE_URL.
+
+    The app refuses to start without PUBLIC_BASE_URL outside debug and testing (see create_app), because a
+    request's Host header is chosen by the client. Only in debug and tests does the request's host serve,
+    and outside a request the local address of `make run`.
+    The URL is built from the URL map directly, so no (temporary) request context is needed.
+    """
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base is None and has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    parts = urlsplit(base or "http://127.0.0.1:5000")
+    adapter = current_app.url_map.bind(
+        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
+    )
+    return adapter.build(endpoint, values, force_external=True)

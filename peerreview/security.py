@@ -158,7 +158,7 @@ def check_session() -> Response | None:
         return None
     now = int(clock())
     if _session_expired(now):
-        from .auth.services import format_duration
+        from .templating import format_duration
 
         return _end_session(_(
             "Uw sessie is verlopen. Log opnieuw in. Om veiligheidsredenen eindigt een sessie na %(idle)s zonder "

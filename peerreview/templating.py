@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from .domain import permissions
@@ -85,3 +86,14 @@ def init_templating(app: Flask) -> None:
                 current_user, current_user.municipality_id),
             "nav_conflicts": current_user.is_authenticated and permissions.can_declare_conflicts(current_user),
         }
+
+
+def format_duration(duration: timedelta) -> str:
+    """``2 uur``, ``30 minuten``, ``1 dag``, ``14 dagen``: how long a link stays valid, in Dutch."""
+    minutes = int(duration.total_seconds() // 60)
+    if minutes % (24 * 60) == 0 and minutes:
+        days = minutes // (24 * 60)
+        return _("1 dag") if days == 1 else _("%(n)s dagen", n=days)
+    if minutes % 60 == 0 and minutes:
+        return _("%(n)s uur", n=minutes // 60)
+    return _("1 minuut") if minutes == 1 else _("%(n)s minuten", n=minutes)

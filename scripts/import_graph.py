@@ -18,11 +18,11 @@ ROOT = Path(__file__).resolve().parent.parent / "peerreview"
 # Lowest first. A module's floor is the first prefix that matches its dotted name (without "peerreview.").
 FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("domain", ("domain",)),
-    ("infrastructure", ("config", "dates", "extensions", "models", "mail", "requests", "spreadsheets", "cache",
-                        "forms", "templating", "web", "text")),
-    ("kernel", ("evaluation", "audit", "questionnaires.loader", "questionnaires.registry")),
-    ("features", ("auth", "admin", "evaluations", "reviews", "plans", "reports", "exports", "main", "questionnaires",
-                  "charts", "security", "errors")),
+    ("infrastructure", ("config", "dates", "extensions", "models", "persistence", "cache", "audit", "mail", "tokens",
+                        "accounts", "requests", "errors", "security", "forms", "templating", "web", "spreadsheets",
+                        "questionnaires.loader", "questionnaires.registry")),
+    ("kernel", ("evaluation",)),
+    ("features", ("auth", "admin", "evaluations", "reviews", "plans", "reports", "exports", "main", "questionnaires")),
     ("app", ("__init__", "cli", "seed", "backup")),
 ]
 # Upward imports allowed, with the one-line reason the issue asks for.

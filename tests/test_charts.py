@@ -10,8 +10,8 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import pytest
 
-from peerreview import charts
 from peerreview.domain.results import Cohort, RoundScores, ThemeSpread, build_report
+from peerreview.reports import charts
 from tests.domain.test_results import ANSWERS, FACTS, TEAM, minimal, recommendation  # noqa: F401  (fixture)
 
 

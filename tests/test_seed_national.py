@@ -105,7 +105,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_other_data(app):
 
 
 def test_the_rows_are_consistent(app):
-    from peerreview.evaluations.services import questionnaire_of_round
+    from peerreview.evaluation.lifecycle import questionnaire_of_round
 
     load_national(**SMALL)
     db.session.commit()

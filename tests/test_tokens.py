@@ -8,8 +8,8 @@ from datetime import timedelta
 
 import pytest
 
-from peerreview.auth import tokens
-from peerreview.auth.tokens import Purpose, TokenError, fingerprint, make_token, read_token
+from peerreview import tokens
+from peerreview.tokens import Purpose, TokenError, fingerprint, make_token, read_token
 
 SECRET = "test-secret-key-not-for-production"
 HASH = "pbkdf2:sha256:1000$salt$abc123"

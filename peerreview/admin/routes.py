@@ -19,6 +19,7 @@ from ..domain import permissions
 from ..domain.accounts import AccountStatus, account_status
 from ..domain.errors import DomainError
 from ..domain.roles import Role
+from ..evaluation.rounds import region_members
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Municipality, Region, User
@@ -138,7 +139,7 @@ def _render_region(region: Region, member_form: MemberForm, status: int = 200):
     member_form.set_choices(services.non_members(current_user, region.id))
     return render_template(
         "admin/region.html", region=region, member_form=member_form,
-        members=services.region_members(region.id), users=services.region_users(region.id),
+        members=region_members(region.id), users=services.region_users(region.id),
         can_edit=permissions.can_edit_region(current_user, region.id),
     ), status
 

@@ -12,26 +12,19 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, false, func, or_, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..auth.services import send_invitation
+from ..accounts import email_conflict, invite_by_mail
 from ..domain import permissions
 from ..domain.accounts import AccountStatus
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.municipalities import normalize_cbs_code, validate_inhabitants
 from ..domain.roles import MUNICIPAL_ROLES, Role, parse_role
 from ..domain.text import one_line
+from ..evaluation.rounds import members_of
 from ..extensions import db
 from ..models import Municipality, Region, RegionMembership, User
-
-
-def _flush_or(conflict: DomainError) -> None:
-    """Flush; a unique constraint that another request won in the meantime becomes ``conflict``."""
-    try:
-        db.session.flush()
-    except IntegrityError:
-        raise conflict from None
+from ..persistence import flush_or
 
 
 def _clean(text: str | None) -> str:
@@ -50,11 +43,6 @@ def _coordinated_region(actor: User) -> int | None:
 
 
 # ---------------------------------------------------------------- scopes (what a user sees)
-
-
-def members_of(region_id: int) -> Select:
-    """Ids of the gemeenten in a region, for use inside another query."""
-    return select(RegionMembership.municipality_id).where(RegionMembership.region_id == region_id)
 
 
 def visible_regions(actor: User) -> Select[tuple[Region]]:
@@ -111,11 +99,6 @@ def list_regions(actor: User) -> list[Region]:
     return list(db.session.scalars(query))
 
 
-def region_members(region_id: int) -> list[Municipality]:
-    query = select(Municipality).where(Municipality.id.in_(members_of(region_id)))
-    return list(db.session.scalars(query.order_by(Municipality.name, Municipality.cbs_code)))
-
-
 def non_members(actor: User, region_id: int) -> list[Municipality]:
     """The gemeenten ``actor`` may add to the region (see ``permissions.can_add_member``)."""
     query = select(Municipality).where(Municipality.id.not_in(members_of(region_id)))
@@ -146,7 +129,7 @@ def save_region(region: Region | None, *, name: str, description: str | None) ->
         db.session.add(region)
     region.name = name
     region.description = (description or "").strip()
-    _flush_or(conflict)
+    flush_or(conflict)
     return region
 
 
@@ -193,7 +176,7 @@ def add_member(actor: User, region: Region, municipality_id: int | None) -> Muni
     if db.session.get(RegionMembership, (region.id, municipality.id)) is not None:
         raise conflict
     db.session.add(RegionMembership(region_id=region.id, municipality_id=municipality.id))
-    _flush_or(conflict)
+    flush_or(conflict)
     return municipality
 
 
@@ -262,7 +245,7 @@ def save_municipality(
     municipality.cbs_code = code
     municipality.inhabitants = inhabitants
     municipality.province = _clean(province)
-    _flush_or(conflict)
+    flush_or(conflict)
     return municipality
 
 
@@ -355,22 +338,6 @@ def resolve_assignment(
     return Assignment(role, municipality, region)
 
 
-def _email_conflict(email: str) -> InvalidValue:
-    return InvalidValue(
-        _("Er bestaat al een account met het e-mailadres %(email)s.", email=email), field="email"
-    )
-
-
-def _send_invitation(user: User, actor: User) -> str:
-    try:
-        return send_invitation(user, invited_by=actor)
-    except OSError:  # smtplib errors are OSErrors: the mail server is down or refused the message
-        raise DomainError(
-            _("De uitnodiging kon niet worden verstuurd: de mailserver is niet bereikbaar. "
-              "Er is niets opgeslagen. Probeer het later opnieuw.")
-        ) from None
-
-
 def invite_user(
     actor: User, *, email: str, name: str, role: str, municipality_id: int | None, region_id: int | None
 ) -> tuple[User, str]:
@@ -378,7 +345,7 @@ def invite_user(
     email = User.normalize_email(email)
     errors: list[DomainError] = []
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        errors.append(_email_conflict(email))
+        errors.append(email_conflict(email))
     assignment = None
     try:
         assignment = resolve_assignment(actor, role, municipality_id, region_id)
@@ -390,8 +357,8 @@ def invite_user(
         region=assignment.region, is_active=True,
     )
     db.session.add(user)
-    _flush_or(_email_conflict(email))
-    return user, _send_invitation(user, actor)
+    flush_or(email_conflict(email))
+    return user, invite_by_mail(user, actor)
 
 
 def update_user(
@@ -454,7 +421,7 @@ def resend_invitation(actor: User, target: User) -> str:
         target_is_activated=target.is_activated,
     ):
         raise NotAllowed(_("U mag dit account niet beheren."))
-    return _send_invitation(target, actor)
+    return invite_by_mail(target, actor)
 
 
 @dataclass(frozen=True)

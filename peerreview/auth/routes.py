@@ -8,14 +8,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import audit
+from ..accounts import AccountError
 from ..domain.errors import DomainError
 from ..extensions import db
 from ..forms import EmptyForm
 from ..security import mark_login, throttle_login, throttle_password_reset
+from ..tokens import Purpose
 from . import bp, services
 from .forms import ActivateForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
-from .services import AccountError
-from .tokens import Purpose
 
 #: The one message for a wrong password, an unknown address and an inactive or not yet activated account.
 LOGIN_FAILED = _l("Deze combinatie van e-mailadres en wachtwoord is onbekend. Controleer beide en probeer het opnieuw.")

@@ -5,25 +5,25 @@ Services flush, never commit; the view commits once per request.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from functools import cache
-from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm.attributes import set_committed_value
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.errors import DomainError, InvalidValue
+from .. import tokens
+from ..accounts import AccountError, issued, max_age, token_for
+from ..domain.errors import InvalidValue
 from ..domain.passwords import check_password
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import external_url, send_mail
 from ..models import User
 from ..models.types import utcnow
-from . import tokens
-from .tokens import Purpose, TokenError
+from ..templating import format_duration
+from ..tokens import Purpose, TokenError
 
 TOKEN_MESSAGES = {
     "invalid": _l("Deze link is ongeldig. Controleer of u de hele link uit de e-mail heeft gebruikt."),
@@ -38,14 +38,6 @@ INVITATION_MESSAGES = {
                      "uitnodigingsmail."),
     "used": _l("Deze link is al gebruikt: uw account is al geactiveerd. Log in met uw e-mailadres en wachtwoord."),
 }
-
-
-class AccountError(DomainError):
-    """A link that does not work; ``reason`` is "invalid", "expired", "used", "superseded" or "not_activated"."""
-
-    def __init__(self, message: str, *, reason: str = "invalid") -> None:
-        super().__init__(message)
-        self.reason = reason
 
 
 def find_user_by_email(email: str) -> User | None:
@@ -95,63 +87,15 @@ def change_password(user: User, current: str, new: str) -> None:
     set_password(user, new)
 
 
-def _issued(user: User, purpose: Purpose) -> str:
-    """Only the latest invitation link works: re-inviting voids the earlier ones."""
-    if purpose is Purpose.activate and user.invited_at is not None:
-        return user.invited_at.isoformat()
-    return ""
-
-
-def _token_for(user: User, purpose: Purpose) -> str:
-    return tokens.make_token(
-        current_app.config["SECRET_KEY"], purpose, user.id, user.password_hash, user.email, _issued(user, purpose)
-    )
-
-
-def _external_url(endpoint: str, **values: str) -> str:
-    """An absolute link for a mail, on PUBLIC_BASE_URL.
-
-    The app refuses to start without PUBLIC_BASE_URL outside debug and testing (see create_app), because a
-    request's Host header is chosen by the client. Only in debug and tests does the request's host serve,
-    and outside a request the local address of `make run`.
-    The URL is built from the URL map directly, so no (temporary) request context is needed.
-    """
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base is None and has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    parts = urlsplit(base or "http://127.0.0.1:5000")
-    adapter = current_app.url_map.bind(
-        parts.netloc, script_name=parts.path.rstrip("/") or "/", url_scheme=parts.scheme or "https"
-    )
-    return adapter.build(endpoint, values, force_external=True)
-
-
-def _max_age(purpose: Purpose) -> timedelta:
-    return current_app.config[
-        "PASSWORD_RESET_MAX_AGE" if purpose is Purpose.reset_password else "INVITATION_MAX_AGE"
-    ]
-
-
-def format_duration(duration: timedelta) -> str:
-    """``2 uur``, ``30 minuten``, ``1 dag``, ``14 dagen``: how long a link stays valid, in Dutch."""
-    minutes = int(duration.total_seconds() // 60)
-    if minutes % (24 * 60) == 0 and minutes:
-        days = minutes // (24 * 60)
-        return _("1 dag") if days == 1 else _("%(n)s dagen", n=days)
-    if minutes % 60 == 0 and minutes:
-        return _("%(n)s uur", n=minutes // 60)
-    return _("1 minuut") if minutes == 1 else _("%(n)s minuten", n=minutes)
-
-
 def password_reset_lifetime() -> str:
-    return format_duration(_max_age(Purpose.reset_password))
+    return format_duration(max_age(Purpose.reset_password))
 
 
 def user_for_token(token: str, purpose: Purpose) -> User:
     """The user a link belongs to, or ``AccountError`` with a Dutch reason."""
     messages = INVITATION_MESSAGES if purpose is Purpose.activate else TOKEN_MESSAGES
     try:
-        user_id, fingerprint = tokens.read_token(current_app.config["SECRET_KEY"], purpose, token, _max_age(purpose))
+        user_id, fingerprint = tokens.read_token(current_app.config["SECRET_KEY"], purpose, token, max_age(purpose))
     except TokenError as error:
         raise AccountError(str(messages[error.reason]), reason=error.reason) from None
     user = db.session.get(User, user_id)
@@ -159,7 +103,7 @@ def user_for_token(token: str, purpose: Purpose) -> User:
         raise AccountError(str(messages["invalid"]))
     if purpose is Purpose.activate and user.is_activated:
         raise AccountError(str(messages["used"]), reason="used")
-    if tokens.fingerprint(user.password_hash, user.email, _issued(user, purpose)) != fingerprint:
+    if tokens.fingerprint(user.password_hash, user.email, issued(user, purpose)) != fingerprint:
         if purpose is Purpose.activate:
             raise AccountError(str(messages["superseded"]), reason="superseded")
         raise AccountError(str(messages["used"]), reason="used")
@@ -178,7 +122,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active or not user.is_activated:
         return
-    link = _external_url("auth.reset_password", token=_token_for(user, Purpose.reset_password))
+    link = external_url("auth.reset_password", token=token_for(user, Purpose.reset_password))
     try:
         _send_reset_mail(user, link)
     except OSError:  # smtplib errors are OSErrors. The page must not differ, so log and carry on.
@@ -226,35 +170,6 @@ def reset_password(token: str, password: str) -> User:
     user = user_for_token(token, Purpose.reset_password)
     _consume_link(user, password, TOKEN_MESSAGES)
     return user
-
-
-def send_invitation(user: User, invited_by: User | None = None) -> str:
-    """Mail an activation link; returns the link (shown to the inviter when no mail server is set)."""
-    if user.is_activated:
-        raise AccountError(_("Dit account is al geactiveerd; een uitnodiging is niet nodig."))
-    user.invited_at = utcnow()
-    db.session.flush()
-    link = _external_url("auth.activate", token=_token_for(user, Purpose.activate))
-    values = {
-        "name": user.name, "role": user.role.label.lower(), "link": link,
-        "lifetime": format_duration(_max_age(Purpose.activate)),
-    }
-    if invited_by is not None:
-        body = _(
-            "Beste %(name)s,\n\nU bent door %(inviter)s uitgenodigd voor peerreview, de toepassing voor collegiale "
-            "toetsing van de gemeentelijke regie op integrale veiligheid, als %(role)s.\n\n"
-            "Activeer uw account en kies een wachtwoord via deze link. De link is %(lifetime)s geldig.\n\n%(link)s\n",
-            inviter=invited_by.name, **values,
-        )
-    else:
-        body = _(
-            "Beste %(name)s,\n\nU bent uitgenodigd voor peerreview, de toepassing voor collegiale "
-            "toetsing van de gemeentelijke regie op integrale veiligheid, als %(role)s.\n\n"
-            "Activeer uw account en kies een wachtwoord via deze link. De link is %(lifetime)s geldig.\n\n%(link)s\n",
-            **values,
-        )
-    send_mail(user.email, _("Uitnodiging voor peerreview"), body)
-    return link
 
 
 def activate(token: str, password: str) -> User:

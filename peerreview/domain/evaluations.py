@@ -480,3 +480,32 @@ def find_conflicts(
         else:
             check.changed.append(item)
     return check
+
+
+EVENT_LABELS = {
+    "created": "Zelfevaluatie klaargezet",
+    "answer": "Eigen antwoord",
+    "note": "Eigen sterke punten en verbeterpunten",
+    "consensus": "Gezamenlijk antwoord",
+    "consensus_note": "Gezamenlijke sterke punten en verbeterpunten",
+    "submitted": "Ingediend",
+    "reopened": "Heropend",
+    "excel_import": "Excel-bestand verwerkt",
+    "review_started": "Collegiale toetsing gestart",
+    "published": "Rapport van het peer team gepubliceerd",
+    "reaction_saved": "Bestuurlijke reactie",
+    "closed": "Afgesloten",
+    "export": "Gedownload",
+}
+"""What the gemeente's history shows. The peer team's own events (its members, scores, interviews and draft
+report) are recorded in the same table but never shown to the gemeente: they are the team's."""
+
+
+#: The history's state changes, as the round page names them.
+STATE_EVENT_LABELS = {
+    "submitted": "Ingediend",
+    "reopened": "Heropend",
+    "review_started": "Toetsing gestart",
+    "published": "Rapport gepubliceerd",
+    "closed": "Afgesloten",
+}

@@ -11,9 +11,8 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..domain.evaluations import (
     MAX_REASON,
@@ -24,14 +23,9 @@ from ..domain.evaluations import (
     parse_links,
 )
 from ..domain.questionnaire import Question, Scale, Section
-from ..forms import email_field
+from ..forms import MultiCheckboxField, email_field
 
 UNKNOWN_CHOICE = "unknown"
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class RoundForm(FlaskForm):

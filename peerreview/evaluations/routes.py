@@ -21,6 +21,7 @@ from ..domain.errors import DomainError
 from ..domain.evaluations import (
     EMPTY_ANSWER,
     EMPTY_NOTE,
+    STATE_EVENT_LABELS,
     AnswerData,
     FieldProblem,
     RoundDates,
@@ -32,14 +33,18 @@ from ..domain.exports import ExportKind
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.scoring import section_scores
 from ..errors import render_error
-from ..exports.services import record_download
+from ..evaluation.answers import consensus_answers, consensus_notes, contributions, stored_answer, stored_note
+from ..evaluation.history import NOTE_PREFIX, record_download, state_changes
+from ..evaluation.history import history as history_of
+from ..evaluation.lifecycle import load_evaluation, questionnaire_of, questionnaire_of_round
+from ..evaluation.plan import plan_overview
+from ..evaluation.rounds import region_members, round_overview, visible_rounds
+from ..evaluation.team import review_overview, team_of
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, Round
-from ..plans.services import plan_overview
 from ..questionnaires.loader import UnknownQuestionnaire
-from ..questionnaires.services import QuestionnaireChanged
-from ..reviews.services import review_overview, team_of
+from ..questionnaires.registry import QuestionnaireChanged
 from . import bp, excel, services
 from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_page
 
@@ -56,11 +61,11 @@ def _require(allowed: bool) -> None:
 
 
 def _evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
-    evaluation = services.load_evaluation(evaluation_id)
+    evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
     _require(permissions.can_view_evaluation(current_user, evaluation))
-    return evaluation, services.questionnaire_of(evaluation)
+    return evaluation, questionnaire_of(evaluation)
 
 
 def _section(questionnaire: Questionnaire, section_id: str) -> Section:
@@ -105,7 +110,7 @@ def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict
 def _page_fields(section: Section, stored: dict, note, page, conflicts: dict,
                  prefill: dict | None = None) -> dict:
     items = [q.id for q in section.questions] + ["notes"]
-    named = {("notes" if k.startswith(services.NOTE_PREFIX) else k): v for k, v in conflicts.items()}
+    named = {("notes" if k.startswith(NOTE_PREFIX) else k): v for k, v in conflicts.items()}
     return _fields(items, {**stored, "notes": note}, page, named, prefill)
 
 
@@ -138,7 +143,7 @@ def _raw(data) -> dict[str, str]:
 @bp.route("/rounds/")
 def rounds():
     _require(permissions.can_view_rounds(current_user, current_user.region_id))
-    return render_template("evaluations/rounds.html", rounds=services.visible_rounds(current_user),
+    return render_template("evaluations/rounds.html", rounds=visible_rounds(current_user),
                            can_open=permissions.can_open_round(current_user, current_user.region_id))
 
 
@@ -146,7 +151,7 @@ def rounds():
 def new_round():
     region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
     _require(region is not None and permissions.can_open_round(current_user, region.id))
-    members = services.region_members(region.id)
+    members = region_members(region.id)
     offered = services.offered_questionnaires()
     form = RoundForm()
     form.questionnaire.choices = [(f"{q.key}/{q.version}", f"{q.title} (versie {q.version})") for q in offered]
@@ -176,11 +181,11 @@ def new_round():
 def round_detail(round_id: int):
     round_ = db.get_or_404(Round, round_id)
     _require(permissions.can_view_rounds(current_user, round_.region_id))
-    rows = services.round_overview(round_, today=today())
+    rows = round_overview(round_, today=today())
     return render_template(
-        "evaluations/round.html", round=round_, rows=rows, questionnaire=services.questionnaire_of_round(round_),
-        today=today(), changes=services.state_changes([r.evaluation.id for r in rows]),
-        state_labels=services.STATE_EVENT_LABELS, teams=review_overview([r.evaluation.id for r in rows]),
+        "evaluations/round.html", round=round_, rows=rows, questionnaire=questionnaire_of_round(round_),
+        today=today(), changes=state_changes([r.evaluation.id for r in rows]),
+        state_labels=STATE_EVENT_LABELS, teams=review_overview([r.evaluation.id for r in rows]),
         plans=plan_overview([r.evaluation.id for r in rows]))
 
 
@@ -287,7 +292,7 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
                 status = 409
             except services.InvalidItems as error:
                 db.session.rollback()
-                problems = {("notes" if k.startswith(services.NOTE_PREFIX) else k): v
+                problems = {("notes" if k.startswith(NOTE_PREFIX) else k): v
                             for k, v in error.problems.items()}
             except DomainError as error:
                 db.session.rollback()
@@ -335,7 +340,7 @@ def _autosaved(section: Section, wizard: WizardPage, changed: list[str]):
     stored, note = wizard.load()
     fields = {}
     for item in changed:
-        if item.startswith(services.NOTE_PREFIX):
+        if item.startswith(NOTE_PREFIX):
             if note is not None:
                 fields["note"] = {"version": note.version, "digest": digest(note.data)}
         elif stored.get(item) is not None:
@@ -362,8 +367,8 @@ def answer_section(evaluation_id: int, section_id: str):
     def load() -> tuple[dict, object]:
         rows = services.own_answers(evaluation, current_user, question_ids)
         notes = services.own_notes(evaluation, current_user)
-        return ({qid: services.stored_answer(rows.get(qid)) for qid in question_ids},
-                services.stored_note(notes.get(section.id)))
+        return ({qid: stored_answer(rows.get(qid)) for qid in question_ids},
+                stored_note(notes.get(section.id)))
 
     return _wizard(evaluation, questionnaire, section, WizardPage(
         mode="answers", endpoint=".answer_section", template="evaluations/section.html",
@@ -381,14 +386,14 @@ def consensus_section(evaluation_id: int, section_id: str):
     _require(permissions.can_see_individual_answers(current_user, evaluation))
     section = _section(questionnaire, section_id)
     question_ids = [q.id for q in section.questions]
-    contributed = services.contributions(evaluation, question_ids)
+    contributed = contributions(evaluation, question_ids)
     proposals = services.proposals(contributed, question_ids)
 
     def load() -> tuple[dict, object]:
-        rows = services.consensus_answers(evaluation, question_ids)
-        notes = services.consensus_notes(evaluation)
-        return ({qid: services.stored_answer(rows.get(qid)) for qid in question_ids},
-                services.stored_note(notes.get(section.id)))
+        rows = consensus_answers(evaluation, question_ids)
+        notes = consensus_notes(evaluation)
+        return ({qid: stored_answer(rows.get(qid)) for qid in question_ids},
+                stored_note(notes.get(section.id)))
 
     def problems_for(qid: str, data: AnswerData) -> list[FieldProblem]:
         if request.form.get(f"q-{qid}-prefill") == digest(data):  # the proposal as shown, left alone
@@ -415,14 +420,14 @@ def consensus_section(evaluation_id: int, section_id: str):
 def submitted_view(evaluation_id: int):
     """The gemeente's answers as one read-only page: for its own users, and for the region and the peer team
     after submission (never the individual contributors' answers)."""
-    evaluation = services.load_evaluation(evaluation_id)
+    evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
     team = team_of(evaluation)
     _require(permissions.can_view_consensus(current_user, evaluation, team))
-    questionnaire = services.questionnaire_of(evaluation)
-    rows = services.consensus_answers(evaluation)
-    notes = services.consensus_notes(evaluation)
+    questionnaire = questionnaire_of(evaluation)
+    rows = consensus_answers(evaluation)
+    notes = consensus_notes(evaluation)
     return render_template("evaluations/self_evaluation.html", evaluation=evaluation, questionnaire=questionnaire,
                            answers={qid: row.data for qid, row in rows.items()},
                            notes={sid: row.data for sid, row in notes.items()}, empty_answer=EMPTY_ANSWER,
@@ -494,7 +499,7 @@ def history(evaluation_id: int):
     evaluation, questionnaire = _evaluation(evaluation_id)
     _require(permissions.can_view_history(current_user, evaluation))
     page = request.args.get("page", 1, type=int) or 1
-    entries, pages = services.history(evaluation, questionnaire, page)
+    entries, pages = history_of(evaluation, questionnaire, page)
     return render_template("evaluations/history.html", evaluation=evaluation, entries=entries,
                            page=min(max(page, 1), pages), pages=pages)
 
@@ -580,10 +585,10 @@ def _too_big() -> excel.UploadProblem:
 @bp.errorhandler(RequestEntityTooLarge)
 def upload_too_large(error: RequestEntityTooLarge):
     if request.endpoint == "evaluations.excel_upload" and current_user.is_authenticated:
-        evaluation = services.load_evaluation(int((request.view_args or {}).get("evaluation_id", 0)))
+        evaluation = load_evaluation(int((request.view_args or {}).get("evaluation_id", 0)))
         if evaluation is not None and permissions.is_own_gemeente(current_user, evaluation):
             try:
-                return _excel_page(evaluation, services.questionnaire_of(evaluation), [_too_big()], 413)
+                return _excel_page(evaluation, questionnaire_of(evaluation), [_too_big()], 413)
             except DomainError:
                 pass
     return render_error(413)

@@ -16,13 +16,12 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import audit
-from ..admin.services import _email_conflict, _flush_or, _send_invitation, members_of
+from ..accounts import email_conflict, invite_by_mail
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.evaluations import (
@@ -47,10 +46,22 @@ from ..domain.evaluations import (
     next_status,
     submission_check,
 )
-from ..domain.exports import export_label
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.roles import Role
 from ..domain.text import one_line
+from ..evaluation.answers import Contribution, consensus_answers, stored_answer, stored_note
+from ..evaluation.history import (
+    NOTE_PREFIX,
+    answer_from_json,
+    answer_to_json,
+    describe_answer,
+    note_item,
+    note_text,
+    note_to_json,
+    record_event,
+)
+from ..evaluation.lifecycle import flush_state, still_in
+from ..evaluation.rounds import region_members
 from ..extensions import db
 from ..models import (
     Answer,
@@ -59,7 +70,6 @@ from ..models import (
     Evaluation,
     EvaluationEvent,
     ExcelImport,
-    Municipality,
     PeerReport,
     Round,
     SectionNote,
@@ -68,7 +78,8 @@ from ..models import (
     Visit,
 )
 from ..models.types import utcnow
-from ..questionnaires.services import get_questionnaire, record_use, registry
+from ..persistence import flush_or
+from ..questionnaires.registry import record_use, registry
 
 
 class EditConflict(DomainError):
@@ -89,13 +100,6 @@ class InvalidItems(InvalidValue):
         self.problems = dict(problems)
 
 
-NOTE_PREFIX = "notes:"
-
-
-def note_item(section_id: str) -> str:
-    return NOTE_PREFIX + section_id
-
-
 # ---------------------------------------------------------------- rounds
 
 
@@ -109,11 +113,6 @@ def questionnaire_choice(ref: str) -> Questionnaire:
         if f"{questionnaire.key}/{questionnaire.version}" == ref:
             return questionnaire
     raise InvalidValue(_("Kies een vragenlijst uit de lijst."), field="questionnaire")
-
-
-def region_members(region_id: int) -> list[Municipality]:
-    return list(db.session.scalars(
-        select(Municipality).where(Municipality.id.in_(members_of(region_id))).order_by(Municipality.name)))
 
 
 @dataclass(frozen=True)
@@ -159,108 +158,11 @@ def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) ->
         db.session.add(evaluation)
         db.session.add(EvaluationEvent(evaluation=evaluation, actor_id=actor.id, kind="created",
                                        details={"round": name}))
-    _flush_or(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
+    flush_or(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
     return round_
 
 
-def visible_rounds(actor: User) -> list[Round]:
-    query = (select(Round).options(joinedload(Round.region), selectinload(Round.evaluations))
-             .order_by(Round.year.desc(), Round.created_at.desc()))
-    if not permissions.is_admin(actor):
-        if actor.role is not Role.region_coordinator or not actor.is_active:
-            return []
-        query = query.where(Round.region_id == actor.region_id)
-    return list(db.session.scalars(query))
-
-
-@dataclass(frozen=True)
-class EvaluationRow:
-    evaluation: Evaluation
-    answered: int  # consensus answers given
-    total: int
-    contributors: int  # people who gave at least one answer of their own
-    is_overdue: bool
-
-    @property
-    def percent(self) -> int:
-        return self.answered * 100 // self.total if self.total else 0
-
-
-def consensus_counts(round_: Round) -> dict[int, int]:
-    """Per evaluation of the round, the consensus answers given (a value or "weet niet") to the round's questions.
-    One query."""
-    question_ids = [q.id for q in questionnaire_of_round(round_).questions]
-    return dict(db.session.execute(
-        select(ConsensusAnswer.evaluation_id, func.count())
-        .join(Evaluation, Evaluation.id == ConsensusAnswer.evaluation_id)
-        .where(Evaluation.round_id == round_.id, ConsensusAnswer.question_id.in_(question_ids),
-               (ConsensusAnswer.value.is_not(None)) | ConsensusAnswer.is_unknown)
-        .group_by(ConsensusAnswer.evaluation_id).order_by(ConsensusAnswer.evaluation_id)).all())
-
-
-def round_overview(round_: Round, *, today: date) -> list[EvaluationRow]:
-    """Every member in the round with its stage and how far its consensus is; three queries, whatever the size."""
-    questionnaire = questionnaire_of_round(round_)
-    evaluations = list(db.session.scalars(
-        select(Evaluation).where(Evaluation.round_id == round_.id)
-        .options(joinedload(Evaluation.municipality)).order_by(Evaluation.id)))
-    ids = [e.id for e in evaluations]
-    answered = consensus_counts(round_) if ids else {}
-    contributors = dict(db.session.execute(
-        select(Answer.evaluation_id, func.count(func.distinct(Answer.author_id)))
-        .where(Answer.evaluation_id.in_(ids)).group_by(Answer.evaluation_id)).all()) if ids else {}
-    total = len(questionnaire.questions)
-    rows = [
-        EvaluationRow(e, answered.get(e.id, 0), total, contributors.get(e.id, 0),
-                      (e.status is EvaluationStatus.draft and today > round_.self_evaluation_due)
-                      or (e.status in (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
-                          and today > round_.peer_review_due))
-        for e in evaluations
-    ]
-    return sorted(rows, key=lambda r: r.evaluation.municipality.name)
-
-
-def questionnaire_of_round(round_: Round) -> Questionnaire:
-    return get_questionnaire(round_.questionnaire_key, round_.questionnaire_version, round_.questionnaire_hash)
-
-
-def questionnaire_of(evaluation: Evaluation) -> Questionnaire:
-    return questionnaire_of_round(evaluation.round)
-
-
-def load_evaluation(evaluation_id: int) -> Evaluation | None:
-    return db.session.scalar(
-        select(Evaluation).where(Evaluation.id == evaluation_id)
-        .options(joinedload(Evaluation.round).joinedload(Round.region), joinedload(Evaluation.municipality)))
-
-
-def evaluations_of_municipality(municipality_id: int | None) -> list[Evaluation]:
-    if municipality_id is None:
-        return []
-    return list(db.session.scalars(
-        select(Evaluation).where(Evaluation.municipality_id == municipality_id)
-        .options(joinedload(Evaluation.round)).order_by(Evaluation.created_at.desc())))
-
-
 # ---------------------------------------------------------------- reading answers
-
-
-def stored_answer(row: Answer | ConsensusAnswer | None) -> Stored | None:
-    if row is None:
-        return None
-    if isinstance(row, Answer):
-        return Stored(row.version, row.data, row.author.name, row.updated_at, row.author_id)
-    return Stored(row.version, row.data, row.updated_by.name if row.updated_by else None, row.updated_at,
-                  row.updated_by_id)
-
-
-def stored_note(row: SectionNote | ConsensusNote | None) -> Stored | None:
-    if row is None:
-        return None
-    if isinstance(row, SectionNote):
-        return Stored(row.version, row.data, row.author.name, row.updated_at, row.author_id)
-    return Stored(row.version, row.data, row.updated_by.name if row.updated_by else None, row.updated_at,
-                  row.updated_by_id)
 
 
 def own_answers(evaluation: Evaluation, user: User, question_ids: Iterable[str] | None = None) -> dict[str, Answer]:
@@ -276,41 +178,6 @@ def own_notes(evaluation: Evaluation, user: User) -> dict[str, SectionNote]:
         SectionNote.evaluation_id == evaluation.id, SectionNote.author_id == user.id)
         .options(joinedload(SectionNote.author)))
     return {n.section_id: n for n in rows}
-
-
-def consensus_answers(evaluation: Evaluation, question_ids: Iterable[str] | None = None) -> dict[str, ConsensusAnswer]:
-    query = (select(ConsensusAnswer).where(ConsensusAnswer.evaluation_id == evaluation.id)
-             .options(joinedload(ConsensusAnswer.updated_by)))
-    if question_ids is not None:
-        query = query.where(ConsensusAnswer.question_id.in_(list(question_ids)))
-    return {a.question_id: a for a in db.session.scalars(query)}
-
-
-def consensus_notes(evaluation: Evaluation) -> dict[str, ConsensusNote]:
-    rows = db.session.scalars(select(ConsensusNote).where(ConsensusNote.evaluation_id == evaluation.id)
-                              .options(joinedload(ConsensusNote.updated_by)))
-    return {n.section_id: n for n in rows}
-
-
-@dataclass(frozen=True)
-class Contribution:
-    author: str
-    author_id: int
-    data: AnswerData
-    at: datetime
-
-
-def contributions(evaluation: Evaluation, question_ids: Iterable[str]) -> dict[str, list[Contribution]]:
-    """Every contributor's own answer per question (for the lead and the gemeente's own users only)."""
-    result: dict[str, list[Contribution]] = defaultdict(list)
-    rows = db.session.scalars(
-        select(Answer).join(Answer.author).where(Answer.evaluation_id == evaluation.id,
-                                                 Answer.question_id.in_(list(question_ids)))
-        .options(joinedload(Answer.author)).order_by(User.name, Answer.id))
-    for row in rows:
-        if not row.data.is_empty:
-            result[row.question_id].append(Contribution(row.author.name, row.author_id, row.data, row.updated_at))
-    return result
 
 
 def contributor_notes(evaluation: Evaluation, section_id: str) -> list[tuple[str, SectionNoteData]]:
@@ -405,23 +272,6 @@ class PageInput:
 
 def _answer_details(before: AnswerData | None, after: AnswerData) -> dict[str, Any]:
     return {"before": answer_to_json(before) if before is not None else None, "after": answer_to_json(after)}
-
-
-def answer_to_json(data: AnswerData) -> dict[str, Any]:
-    return {"value": data.value, "unknown": data.unknown, "explanation": data.explanation,
-            "evidence": data.evidence, "links": list(data.links)}
-
-
-def answer_from_json(data: Mapping[str, Any] | None) -> AnswerData | None:
-    if data is None:
-        return None
-    return AnswerData(value=data.get("value"), unknown=bool(data.get("unknown")),
-                      explanation=data.get("explanation") or "", evidence=data.get("evidence") or "",
-                      links=tuple(data.get("links") or ()))
-
-
-def note_to_json(data: SectionNoteData) -> dict[str, Any]:
-    return {"strengths": data.strengths, "improvements": data.improvements}
 
 
 def _require_editable(evaluation: Evaluation) -> None:
@@ -573,50 +423,9 @@ def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, loa
     return list(check.changed)
 
 
-def still_in(evaluation: Evaluation, statuses: tuple[EvaluationStatus, ...], message: str) -> None:
-    """After writing: is the evaluation still in one of ``statuses``? Flushes, then reads the status with a share
-    lock on PostgreSQL (a state change either waits for this write or is seen by it); on SQLite this transaction
-    already holds the write lock, so none can commit in between. Otherwise everything is rolled back and refused
-    with ``message``: a save never lands in an evaluation that was submitted, published or closed meanwhile."""
-    db.session.flush()
-    status = db.session.scalar(select(Evaluation.status).where(Evaluation.id == evaluation.id)
-                               .with_for_update(read=True))
-    if status not in statuses:
-        db.session.rollback()
-        raise NotAllowed(message)
-
-
 def _still_draft(evaluation: Evaluation) -> None:
     still_in(evaluation, (EvaluationStatus.draft,),
              _("Deze zelfevaluatie is intussen ingediend; er is niets opgeslagen."))
-
-
-#: Changes of one item by one person within this many minutes are one entry in the history (autosave would
-#: otherwise write one per pause in typing); the entry keeps the state from before the first of them.
-MERGE_MINUTES = 10
-
-
-def record_event(evaluation: Evaluation, actor: User | None, kind: str, subject: str = "",
-           details: dict[str, Any] | None = None) -> EvaluationEvent:
-    if subject and actor is not None and details and "after" in details:
-        with db.session.no_autoflush:  # the save flushes (and meets a lost race) in one place: _save_checked
-            last = db.session.scalar(
-                select(EvaluationEvent).where(EvaluationEvent.evaluation_id == evaluation.id,
-                                              EvaluationEvent.subject == subject)
-                .order_by(EvaluationEvent.at.desc(), EvaluationEvent.id.desc()).limit(1))
-        if (last is not None and last.actor_id == actor.id and last.kind == kind
-                and (last.details or {}).get("via") == details.get("via")
-                and (utcnow() - last.at).total_seconds() < MERGE_MINUTES * 60):
-            last.details = {**last.details, "after": details["after"]}
-            last.at = utcnow()
-            return last
-    event = EvaluationEvent(evaluation_id=evaluation.id, actor_id=actor.id if actor else None, kind=kind,
-                            subject=subject, details=details or {}, at=utcnow())
-    db.session.add(event)
-    if kind in STATE_EVENT_LABELS:  # every state change is in the audit log too (without a reopening's reason)
-        audit.record("state_change", actor=actor, subject=f"evaluation:{evaluation.id}",
-                     details={"event": kind, "from": (details or {}).get("from"), "to": (details or {}).get("to")})
-    return event
 
 
 # ---------------------------------------------------------------- submission and reopening
@@ -677,15 +486,6 @@ def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
     flush_state()
 
 
-def flush_state() -> None:
-    try:
-        db.session.flush()
-    except StaleDataError:
-        db.session.rollback()
-        raise DomainError(_("De stand van deze evaluatie is intussen door iemand anders gewijzigd. "
-                            "Bekijk de pagina opnieuw.")) from None
-
-
 # ---------------------------------------------------------------- resume where the user was
 
 
@@ -723,137 +523,6 @@ def last_place(evaluation: Evaluation, user: User) -> str | None:
 # ---------------------------------------------------------------- history
 
 
-EVENT_LABELS = {
-    "created": "Zelfevaluatie klaargezet",
-    "answer": "Eigen antwoord",
-    "note": "Eigen sterke punten en verbeterpunten",
-    "consensus": "Gezamenlijk antwoord",
-    "consensus_note": "Gezamenlijke sterke punten en verbeterpunten",
-    "submitted": "Ingediend",
-    "reopened": "Heropend",
-    "excel_import": "Excel-bestand verwerkt",
-    "review_started": "Collegiale toetsing gestart",
-    "published": "Rapport van het peer team gepubliceerd",
-    "reaction_saved": "Bestuurlijke reactie",
-    "closed": "Afgesloten",
-    "export": "Gedownload",
-}
-"""What the gemeente's history shows. The peer team's own events (its members, scores, interviews and draft
-report) are recorded in the same table but never shown to the gemeente: they are the team's."""
-
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    event: EvaluationEvent
-    label: str
-    subject: str  # "3.2 Is de ...?" or "Thema 3 Horizontale regie"
-    before: str | None
-    after: str | None
-
-
-HISTORY_PAGE = 50
-
-
-def history(evaluation: Evaluation, questionnaire: Questionnaire, page: int = 1) -> tuple[list[HistoryEntry], int]:
-    """The evaluation's events, newest first, ``HISTORY_PAGE`` a page; returns the entries and the page count."""
-    shown = (EvaluationEvent.evaluation_id == evaluation.id) & EvaluationEvent.kind.in_(list(EVENT_LABELS))
-    total = db.session.scalar(select(func.count()).select_from(EvaluationEvent).where(shown)) or 0
-    pages = max(1, -(-total // HISTORY_PAGE))
-    page = min(max(page, 1), pages)
-    events = db.session.scalars(
-        select(EvaluationEvent).where(shown)
-        .options(joinedload(EvaluationEvent.actor))
-        .order_by(EvaluationEvent.at.desc(), EvaluationEvent.id.desc())
-        .offset((page - 1) * HISTORY_PAGE).limit(HISTORY_PAGE))
-    return [_history_entry(e, questionnaire) for e in events], pages
-
-
-def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> HistoryEntry:
-    label = EVENT_LABELS.get(event.kind, event.kind)
-    details = event.details or {}
-    subject = ""
-    before = after = None
-    if event.subject.startswith(NOTE_PREFIX):
-        section_id = event.subject.removeprefix(NOTE_PREFIX)
-        if questionnaire.has_section(section_id):
-            section = questionnaire.section(section_id)
-            subject = _("Thema %(n)s %(t)s", n=section.number, t=section.title)
-        else:
-            subject = event.subject
-        before = _note_text(details.get("before"))
-        after = _note_text(details.get("after"))
-    elif event.subject:
-        if questionnaire.has_question(event.subject):
-            question = questionnaire.question(event.subject)
-            subject = f"{question.number} {question.text}"
-        else:
-            subject = event.subject
-        scale = questionnaire.scale
-        old, new = answer_from_json(details.get("before")), answer_from_json(details.get("after"))
-        before = describe_answer(old, scale) if old is not None else None
-        after = describe_answer(new, scale) if new is not None else None
-    elif event.kind == "reopened":
-        after = _("Reden: %(reason)s", reason=details.get("reason", ""))
-    elif event.kind == "export":
-        after = _("%(what)s: %(file)s", what=export_label(details.get("what")), file=details.get("file", ""))
-    elif event.kind == "excel_import":
-        after = _("%(n)s wijziging(en) uit %(file)s", n=details.get("count", 0), file=details.get("file", ""))
-    if details.get("via") == "excel":
-        label = _("%(label)s (via Excel)", label=label)
-    return HistoryEntry(event, label, subject, before, after)
-
-
-def describe_answer(data: AnswerData, scale) -> str:
-    parts = [data.value_label(scale)]
-    if data.explanation:
-        parts.append(_("toelichting: %(text)s", text=_clip(data.explanation)))
-    if data.evidence:
-        parts.append(_("bewijs: %(text)s", text=_clip(data.evidence)))
-    if data.links:
-        parts.append(_("%(n)s link(s)", n=len(data.links)))
-    return " · ".join(parts)
-
-
-def _note_text(data: Mapping[str, str] | None) -> str | None:
-    if not data:
-        return None
-    parts = []
-    if data.get("strengths"):
-        parts.append(_("sterk: %(text)s", text=_clip(data["strengths"])))
-    if data.get("improvements"):
-        parts.append(_("verbeteren: %(text)s", text=_clip(data["improvements"])))
-    return " · ".join(parts) or _("(leeg)")
-
-
-def _clip(text: str, limit: int = 140) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-#: The history's state changes, as the round page names them.
-STATE_EVENT_LABELS = {
-    "submitted": "Ingediend",
-    "reopened": "Heropend",
-    "review_started": "Toetsing gestart",
-    "published": "Rapport gepubliceerd",
-    "closed": "Afgesloten",
-}
-
-
-def state_changes(evaluation_ids: Sequence[int]) -> dict[int, list[EvaluationEvent]]:
-    """Submissions and reopenings per evaluation, for the region's round page."""
-    result: dict[int, list[EvaluationEvent]] = defaultdict(list)
-    if not evaluation_ids:
-        return result
-    rows = db.session.scalars(
-        select(EvaluationEvent).where(EvaluationEvent.evaluation_id.in_(list(evaluation_ids)),
-                                      EvaluationEvent.kind.in_(list(STATE_EVENT_LABELS)))
-        .options(joinedload(EvaluationEvent.actor)).order_by(EvaluationEvent.at.desc()))
-    for row in rows:
-        result[row.evaluation_id].append(row)
-    return result
-
-
 # ---------------------------------------------------------------- colleagues
 
 
@@ -870,13 +539,12 @@ def invite_colleague(actor: User, *, email: str, name: str) -> tuple[User, str]:
         raise NotAllowed(_("Alleen de trekker van een gemeente nodigt collega's uit."))
     email = User.normalize_email(email)
     if db.session.scalar(select(User.id).where(User.email == email)) is not None:
-        raise _email_conflict(email)
+        raise email_conflict(email)
     user = User(email=email, name=one_line(name), role=Role.municipal_contributor,
                 municipality_id=actor.municipality_id, is_active=True)
     db.session.add(user)
-    _flush_or(_email_conflict(email))
-    return user, _send_invitation(user, actor)
-
+    flush_or(email_conflict(email))
+    return user, invite_by_mail(user, actor)
 
 
 # ---------------------------------------------------------------- the Excel round trip
@@ -987,8 +655,8 @@ def describe_import(pending: ExcelImport, questionnaire: Questionnaire, actor: U
             section = questionnaire.section(section_id)
             row = notes.get(section_id)
             label = _("Thema %(n)s %(t)s: sterke punten en verbeterpunten", n=section.number, t=section.title)
-            before = _note_text(note_to_json(row.data)) if row else None
-            after = _note_text(change["after"])
+            before = note_text(note_to_json(row.data)) if row else None
+            after = note_text(change["after"])
         else:
             if not questionnaire.has_question(item):
                 continue

@@ -17,9 +17,9 @@ from reportlab.graphics.shapes import Drawing, Line, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
 
-from ..charts import OVER_COLOUR, PEER_COLOUR, PEER_NAME, SELF_COLOUR, SELF_NAME, UNDER_COLOUR
 from ..domain.results import ItemResult, Report
 from ..domain.scoring import GapDirection
+from ..reports.charts import OVER_COLOUR, PEER_COLOUR, PEER_NAME, SELF_COLOUR, SELF_NAME, UNDER_COLOUR
 
 SELF = colors.HexColor(SELF_COLOUR)
 PEER = colors.HexColor(PEER_COLOUR)

@@ -38,7 +38,7 @@ from ..domain.questionnaire import Questionnaire, SectionKind
 from ..domain.results import ThemeSpread, distribution, peer_scores, self_scores, theme_spread
 from ..domain.reviews import Addressee, Priority
 from ..domain.scoring import UNKNOWN, Answer, gap
-from ..evaluations.services import questionnaire_of_round
+from ..evaluation.lifecycle import questionnaire_of_round
 from ..extensions import db
 from ..models import (
     ConsensusAnswer,

@@ -10,20 +10,21 @@ from flask_login import current_user, login_required
 from ..dates import today
 from ..domain import permissions
 from ..domain.exports import ExportKind
-from ..evaluations import services as evaluation_services
+from ..evaluation.history import record_download
+from ..evaluation.lifecycle import load_evaluation
+from ..evaluation.team import team_of
 from ..extensions import db
 from ..models import Evaluation, Round
-from ..reviews import services as review_services
 from . import bp, national, national_workbook, pdf, services, workbooks
 from .services import XLSX_MIMETYPE
 
 
 def _published(evaluation_id: int) -> Evaluation:
     """The evaluation whose results the user may see (the result page's own rule); 404 or 403 otherwise."""
-    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
-    if not permissions.can_view_results(current_user, evaluation, review_services.team_of(evaluation)):
+    if not permissions.can_view_results(current_user, evaluation, team_of(evaluation)):
         abort(403)
     return evaluation
 
@@ -31,7 +32,7 @@ def _published(evaluation_id: int) -> Evaluation:
 def _record(kind: ExportKind, filename: str, **subject: object) -> None:
     """A download in the history and the audit log; a HEAD request (a link checker, a proxy) fetches nothing."""
     if request.method != "HEAD":
-        services.record_download(current_user, kind, filename=filename, **subject)
+        record_download(current_user, kind, filename=filename, **subject)
         db.session.commit()
 
 

@@ -17,11 +17,9 @@ from datetime import date, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from .. import audit
 from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.evaluations import AnswerData
-from ..domain.exports import ExportKind
 from ..domain.plans import (
     OwnerKind,
     PlanStage,
@@ -35,8 +33,12 @@ from ..domain.plans import (
 from ..domain.questionnaire import Questionnaire
 from ..domain.results import Report
 from ..domain.reviews import Confidentiality
-from ..evaluations import services as evaluation_services
-from ..evaluations.services import questionnaire_of_round, record_event
+from ..evaluation.answers import consensus_answers, consensus_notes
+from ..evaluation.answers import contributions as contributions_of
+from ..evaluation.lifecycle import questionnaire_of_round
+from ..evaluation.plan import plan_end_of, stage_of, targets, verdicts
+from ..evaluation.team import facts as team_facts
+from ..evaluation.team import report_of, team_members
 from ..extensions import db
 from ..models import (
     ActionNote,
@@ -47,10 +49,8 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from ..plans import services as plan_services
 from ..reports import services as report_services
 from ..reports.services import RegionOverview
-from ..reviews import services as review_services
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -206,11 +206,11 @@ def _plan_view(evaluation: Evaluation, recommendation_ids: list[int], on: date) 
             is_overdue=is_overdue(row.status, row.due_on, on), days_overdue=days_overdue(row.status, row.due_on, on),
             last_note=last.text if last else "", last_note_on=last.noted_on if last else None,
             owner_is_partner=row.owner_kind is OwnerKind.partner))
-    stored_verdicts = plan_services.verdicts(evaluation)
+    stored_verdicts = verdicts(evaluation)
     return PlanView(
-        stage=plan_services.stage_of(evaluation, on), end_on=plan_services.plan_end_of(evaluation),
+        stage=stage_of(evaluation, on), end_on=plan_end_of(evaluation),
         progress=progress((row.facts for row in rows), on), actions=tuple(views),
-        targets=plan_services.targets(evaluation),
+        targets=targets(evaluation),
         verdicts={rid: VerdictView(v.verdict.label, v.note) for rid, v in stored_verdicts.items()},
         open_recommendation_ids=frozenset(open_recommendations(recommendation_ids, [r.facts for r in rows])))
 
@@ -223,20 +223,20 @@ def evaluation_export(evaluation: Evaluation, viewer: User) -> EvaluationExport:
     report = report_services.build_report(evaluation, viewer)
     questionnaire = questionnaire_of_round(evaluation.round)
     question_ids = [q.id for q in questionnaire.questions]
-    consensus = evaluation_services.consensus_answers(evaluation, question_ids)
+    consensus = consensus_answers(evaluation, question_ids)
     consensus_rows = tuple(_answer_row(questionnaire, q.id, consensus[q.id].data)
                            for q in questionnaire.questions if q.id in consensus)
-    notes = evaluation_services.consensus_notes(evaluation)
+    notes = consensus_notes(evaluation)
     note_rows = tuple(NoteRow(s.id, notes[s.id].strengths or "", notes[s.id].improvements or "")
                       for s in questionnaire.sections if s.id in notes
                       and (notes[s.id].strengths or notes[s.id].improvements))
     contributions = None
     if permissions.can_see_individual_answers(viewer, evaluation):
-        contributed = evaluation_services.contributions(evaluation, question_ids)
+        contributed = contributions_of(evaluation, question_ids)
         contributions = tuple(_answer_row(questionnaire, q.id, c.data, c.author)
                               for q in questionnaire.questions for c in contributed.get(q.id, ()))
-    members = review_services.team_members(evaluation)
-    team = review_services.facts(members)
+    members = team_members(evaluation)
+    team = team_facts(members)
     quotes = tuple(
         QuoteView(row.kind.label, row.held_on, tuple(row.interviewee_lines), row.notes, tuple(row.section_ids))
         for row in db.session.scalars(
@@ -246,7 +246,7 @@ def evaluation_export(evaluation: Evaluation, viewer: User) -> EvaluationExport:
     plan = None
     if permissions.can_view_plan(viewer, evaluation, team):
         plan = _plan_view(evaluation, [r.id for r in report.recommendations], today())
-    peer_report = review_services.report_of(evaluation)
+    peer_report = report_of(evaluation)
     return EvaluationExport(
         report=report, questionnaire=questionnaire, generated_at=utcnow().astimezone(AMSTERDAM),
         consensus=consensus_rows, consensus_notes=note_rows, contributions=contributions, quotes=quotes,
@@ -297,15 +297,3 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "regio"
 
 
-def record_download(actor: User, kind: ExportKind, *, evaluation: Evaluation | None = None, round_: Round | None = None,
-                    filename: str) -> None:
-    """Who downloaded what, when: in the audit log always, and in the evaluation's own history for its exports.
-    A download of neither one evaluation nor one round (the national overview) has the subject "national".
-    The caller commits."""
-    if evaluation is not None:
-        record_event(evaluation, actor, "export", details={"what": kind.value, "file": filename})
-        audit.record("export", subject=f"evaluation:{evaluation.id}", details={"what": kind.value, "file": filename})
-    elif round_ is not None:
-        audit.record("export", subject=f"round:{round_.id}", details={"what": kind.value, "file": filename})
-    else:
-        audit.record("export", subject="national", details={"what": kind.value, "file": filename})

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
-from ..admin.services import region_members
 from ..domain.roles import Role
+from ..evaluation.rounds import region_members
 from ..extensions import db
 from ..models import Municipality, Region, User
 
@@ -30,13 +30,13 @@ def start_page_for(user: User) -> StartPage:
         }
         return StartPage("main/start_admin.html", {"counts": counts})
     if user.role is Role.region_coordinator:
-        from ..evaluations.services import visible_rounds
+        from ..evaluation.rounds import visible_rounds
 
         members = region_members(user.region_id)
         return StartPage("main/start_coordinator.html", {"region": user.region, "members": members,
                                                          "rounds": visible_rounds(user)})
     if user.role is Role.peer_reviewer:
-        from ..reviews.services import declarations, reviews_of
+        from ..evaluation.team import declarations, reviews_of
 
         return StartPage("main/start_peer.html", {"municipality": user.municipality, "reviews": reviews_of(user),
                                                   "declarations": declarations(user)})
@@ -46,7 +46,7 @@ def start_page_for(user: User) -> StartPage:
             [Role.municipal_lead, Role.municipal_contributor]))
         .order_by(User.name)
     ).all()
-    from ..evaluations.services import evaluations_of_municipality
+    from ..evaluation.lifecycle import evaluations_of_municipality
 
     return StartPage(
         "main/start_municipality.html",

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 
 from ..domain.plans import MAX_DESCRIPTION, MAX_NOTE, MAX_OWNER, MAX_REASON, MAX_TITLE, ActionStatus, OwnerKind
-from ..evaluations.forms import MultiCheckboxField
+from ..forms import MultiCheckboxField
 
 
 def _choices(enum_class) -> list[SelectChoice]:

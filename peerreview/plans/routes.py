@@ -16,19 +16,23 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 from wtforms import SelectChoice
 
+from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.errors import DomainError
 from ..domain.plans import ActionStatus, PlanStage, check_action, check_note, check_status, check_verdict
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import TeamFacts
-from ..evaluations import services as evaluation_services
+from ..evaluation.lifecycle import load_evaluation, questionnaire_of
+from ..evaluation.plan import plan_end_of, stage_of
+from ..evaluation.plan import targets as targets_of
+from ..evaluation.plan import verdicts as verdicts_of
+from ..evaluation.team import recommendations as recommendations_of
+from ..evaluation.team import self_scores, team_of
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, ImprovementAction
-from ..reports.cache import cached
 from ..requests import form_id
-from ..reviews import services as reviews
 from . import bp, services
 from .forms import ActionForm, FilterForm, NoteForm, StatusForm
 
@@ -62,12 +66,12 @@ class Loaded:
 
 def _load(evaluation_id: int) -> Loaded:
     """The evaluation (404 when unknown) and the plan's readers only (403 for everyone else)."""
-    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
-    team = reviews.team_of(evaluation)
+    team = team_of(evaluation)
     _require(permissions.can_view_plan(current_user, evaluation, team))
-    return Loaded(evaluation, evaluation_services.questionnaire_of(evaluation), team, services.stage_of(evaluation))
+    return Loaded(evaluation, questionnaire_of(evaluation), team, stage_of(evaluation))
 
 
 def _action(loaded: Loaded, action_id: int) -> ImprovementAction:
@@ -124,7 +128,7 @@ def plan(evaluation_id: int):
 
 def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    recommendations = reviews.recommendations(evaluation)
+    recommendations = recommendations_of(evaluation)
     form = ActionForm()
     form.recommendations.choices = [SelectChoice(str(r.id), f"{r.position}. {_short(r.text)}")
                                     for r in recommendations]
@@ -139,7 +143,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
             form.version.data = str(row.version)
         else:
             form.start_on.data = today()
-            form.due_on.data = max(today(), services.plan_end_of(evaluation))
+            form.due_on.data = max(today(), plan_end_of(evaluation))
             chosen = request.args.get("recommendation", "")
             if chosen in {str(r.id) for r in recommendations}:
                 form.recommendations.data = [chosen]
@@ -212,8 +216,8 @@ def _render_action(loaded: Loaded, row: ImprovementAction, *, status_form: Statu
     if note_form is None:
         note_form = NoteForm(formdata=None)
         note_form.noted_on.data = today()
-    recommendations = {r.id: r for r in reviews.recommendations(loaded.evaluation)}
-    verdicts = services.verdicts(loaded.evaluation)
+    recommendations = {r.id: r for r in recommendations_of(loaded.evaluation)}
+    verdicts = verdicts_of(loaded.evaluation)
     on = today()
     from ..domain.plans import days_overdue
 
@@ -306,11 +310,11 @@ def targets(evaluation_id: int):
             db.session.commit()
             flash(_("De streefscores zijn opgeslagen (%(n)s gewijzigd).", n=changed), "success")
             return redirect(_plan_url(evaluation, "streefscores"))
-    stored = services.targets(evaluation)
+    stored = targets_of(evaluation)
     values = {s.id: typed.get(s.id, str(stored[s.id]) if s.id in stored else "") for s in sections}
     return render_template("plans/targets.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
                            sections=sections, values=values, errors=errors, general=general, form=form,
-                           self_scores=reviews.self_scores(evaluation, questionnaire),
+                           self_scores=self_scores(evaluation, questionnaire),
                            peer_scores=services.peer_section_scores(evaluation, questionnaire)), status
 
 
@@ -323,7 +327,7 @@ def progress_review(evaluation_id: int):
     evaluation = loaded.evaluation
     _require(permissions.is_chair(current_user, loaded.team))
     can_record = permissions.can_record_verdicts(current_user, evaluation, loaded.team, loaded.stage)
-    recommendations = reviews.recommendations(evaluation)
+    recommendations = recommendations_of(evaluation)
     form = EmptyForm()
     typed: dict[int, tuple[str, str]] = {}
     errors: dict[str, list[str]] = {}
@@ -359,7 +363,7 @@ def progress_review(evaluation_id: int):
             flash(_("Het oordeel van de voortgangsreview is opgeslagen (%(n)s gewijzigd). De gemeente ziet het naast "
                     "haar plan.", n=changed), "success")
             return redirect(_plan_url(evaluation, "aanbevelingen"))
-    rows = services.recommendation_rows(recommendations, services.actions(evaluation), services.verdicts(evaluation))
+    rows = services.recommendation_rows(recommendations, services.actions(evaluation), verdicts_of(evaluation))
     return render_template("plans/review.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
                            loaded=loaded, rows=rows, typed=typed, errors=errors, general=general, form=form,
                            can_record=can_record), status
@@ -371,7 +375,7 @@ def progress_review(evaluation_id: int):
 @bp.app_template_global()
 def plan_end_for(evaluation: Evaluation) -> date:
     """The last day of the evaluation's plan period, for the templates."""
-    return services.plan_end_of(evaluation)
+    return plan_end_of(evaluation)
 
 
 @bp.app_template_global()
@@ -381,7 +385,7 @@ def plan_links(evaluation: Evaluation, team: TeamFacts | None = None) -> service
         return None
     cache = g.setdefault("_plan_links", {})
     if evaluation.id not in cache:
-        team = team if team is not None else reviews.team_of(evaluation)
+        team = team if team is not None else team_of(evaluation)
         cache[evaluation.id] = (services.report_links(evaluation)
                                 if permissions.can_view_plan(current_user, evaluation, team) else None)
     return cache[evaluation.id]

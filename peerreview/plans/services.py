@@ -7,23 +7,21 @@ report was reopened meanwhile; the plan period (a date) is checked before writin
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask import g, has_app_context
 from flask_babel import gettext as _
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..dates import AMSTERDAM, today
+from ..dates import today
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
-from ..domain.evaluations import EvaluationStatus
 from ..domain.plans import (
     ActionData,
     ActionFilter,
@@ -37,15 +35,19 @@ from ..domain.plans import (
     is_overdue,
     open_recommendations,
     order_actions,
-    plan_end,
-    plan_stage,
     progress,
     progress_by_theme,
 )
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import TeamFacts, review_items
 from ..domain.scoring import round_half_up
-from ..evaluations.services import questionnaire_of, record_event, still_in
+from ..evaluation.history import record_event
+from ..evaluation.lifecycle import questionnaire_of, still_in
+from ..evaluation.plan import PLAN_STATUSES, plan_end_of, stage_of
+from ..evaluation.plan import targets as targets_of
+from ..evaluation.plan import verdicts as verdicts_of
+from ..evaluation.team import recommendations as recommendations_of
+from ..evaluation.team import self_scores, team_of
 from ..extensions import db
 from ..models import (
     ActionNote,
@@ -53,7 +55,6 @@ from ..models import (
     ActionTheme,
     Evaluation,
     ImprovementAction,
-    PeerReport,
     PlanTarget,
     Recommendation,
     RecommendationVerdict,
@@ -62,10 +63,6 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from ..reviews import services as reviews
-
-#: The evaluation's statuses in which a plan exists (the report is published; see ``domain.plans``).
-PLAN_STATUSES = (EvaluationStatus.published, EvaluationStatus.closed)
 
 
 class EditConflict(DomainError):
@@ -78,24 +75,6 @@ def _changed_meanwhile() -> str:
 
 
 # ---------------------------------------------------------------- stage and permissions
-
-
-def _published_on(evaluation: Evaluation) -> date | None:
-    report = db.session.get(PeerReport, evaluation.id)
-    # The session's identity map holds rows weakly: without a reference the row is gone when this returns, and
-    # the plan page (which asks for the stage and the plan's end several times) read it four times.
-    if has_app_context():
-        g.setdefault("kept_reports", {})[evaluation.id] = report
-    return report.published_at.astimezone(AMSTERDAM).date() if report and report.published_at else None
-
-
-def plan_end_of(evaluation: Evaluation) -> date:
-    """The last day of the evaluation's plan period (the round's deadline, or later for a late report)."""
-    return plan_end(evaluation.round.plan_due, _published_on(evaluation))
-
-
-def stage_of(evaluation: Evaluation, on: date | None = None) -> PlanStage:
-    return plan_stage(evaluation.status, evaluation.round.plan_due, on or today(), _published_on(evaluation))
 
 
 def _require_editing(actor: User, evaluation: Evaluation) -> None:
@@ -155,31 +134,6 @@ def action(evaluation: Evaluation, action_id: int) -> ImprovementAction | None:
 def recommendation_themes(recommendations: list[Recommendation]) -> dict[int, tuple[str, ...]]:
     """What ``domain.plans.check_action`` checks an action's recommendations against: this report's only."""
     return {r.id: r.section_ids for r in recommendations}
-
-
-def targets(evaluation: Evaluation) -> dict[str, int]:
-    return dict(db.session.execute(
-        select(PlanTarget.section_id, PlanTarget.target).where(PlanTarget.evaluation_id == evaluation.id)).all())
-
-
-def targets_for(evaluation_ids: Collection[int]) -> dict[int, dict[str, int | Decimal]]:
-    """For the trend (issue 6): evaluation id → section id → the target score the gemeente set in that evaluation's
-    plan for the *next* round. One query; evaluations without targets are left out."""
-    result: dict[int, dict[str, int | Decimal]] = defaultdict(dict)
-    ids = list(evaluation_ids)
-    if not ids:
-        return {}
-    for evaluation_id, section_id, target in db.session.execute(
-            select(PlanTarget.evaluation_id, PlanTarget.section_id, PlanTarget.target)
-            .where(PlanTarget.evaluation_id.in_(ids))):
-        result[evaluation_id][section_id] = target
-    return dict(result)
-
-
-def verdicts(evaluation: Evaluation) -> dict[int, RecommendationVerdict]:
-    return {row.recommendation_id: row for row in db.session.scalars(
-        select(RecommendationVerdict).where(RecommendationVerdict.evaluation_id == evaluation.id)
-        .options(joinedload(RecommendationVerdict.decided_by)))}
 
 
 # ---------------------------------------------------------------- writing: actions
@@ -336,10 +290,10 @@ def save_verdicts(actor: User, evaluation: Evaluation, team: TeamFacts,
                   checked: Mapping[int, VerdictData | None]) -> int:
     """``checked`` holds, per recommendation of *this* evaluation, the checked verdict (``None``: none given)."""
     _require_verdicts(actor, evaluation, team)
-    own = {r.id for r in reviews.recommendations(evaluation)}
+    own = {r.id for r in recommendations_of(evaluation)}
     if set(checked) - own:
         raise InvalidValue(_("Geef alleen een oordeel over de aanbevelingen van dit rapport."))
-    stored = verdicts(evaluation)
+    stored = verdicts_of(evaluation)
     changed = 0
     for recommendation_id, data in checked.items():
         row = stored.get(recommendation_id)
@@ -444,7 +398,7 @@ def peer_section_scores(evaluation: Evaluation, questionnaire: Questionnaire) ->
 
 
 def _section_self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
-    scores = reviews.self_scores(evaluation, questionnaire)
+    scores = self_scores(evaluation, questionnaire)
     return {s.id: scores.get(s.id) for s in questionnaire.sections}
 
 
@@ -471,8 +425,8 @@ def score_rows(viewer: User, evaluation: Evaluation, questionnaire: Questionnair
                following: Evaluation | None) -> list[ScoreRow]:
     """Target versus actual per theme: the previous round's target against this round's self and peer scores,
     and this plan's target against the next round's scores where the viewer may see them."""
-    own_targets = targets(evaluation)
-    previous_targets = targets(previous) if previous is not None else {}
+    own_targets = targets_of(evaluation)
+    previous_targets = targets_of(previous) if previous is not None else {}
     self_scores = _section_self_scores(evaluation, questionnaire)
     peer_scores = peer_section_scores(evaluation, questionnaire)
     next_self: dict[str, Any] = {}
@@ -495,16 +449,16 @@ def plan_page(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire
 
     on = today()
     rows = actions(evaluation)
-    recommendations = reviews.recommendations(evaluation)
+    recommendations = recommendations_of(evaluation)
     action_rows = _action_rows(rows, on)
     facts = [row.facts for row in rows]
     owners = sorted({row.owner for row in rows}, key=str.casefold)
     chosen = parse_filter(raw_filter.get("theme"), raw_filter.get("owner"), raw_filter.get("status"),
                           themes=[s.id for s in questionnaire.sections], owners=owners)
     shown = [r for r in action_rows if chosen.matches(r.action.facts)]
-    recommendation_list = recommendation_rows(recommendations, rows, verdicts(evaluation))
+    recommendation_list = recommendation_rows(recommendations, rows, verdicts_of(evaluation))
     previous = previous_evaluation(evaluation)
-    if previous is not None and not permissions.can_view_plan(viewer, previous, reviews.team_of(previous)):
+    if previous is not None and not permissions.can_view_plan(viewer, previous, team_of(previous)):
         previous = None  # e.g. a chair who was not in the previous round's team: nothing of that plan
     following = next_evaluation(evaluation)
     return PlanPage(
@@ -517,32 +471,6 @@ def plan_page(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire
 
 
 # ---------------------------------------------------------------- the region's round page
-
-
-def plan_overview(evaluation_ids: Collection[int], on: date | None = None) -> dict[int, Progress]:
-    """Per evaluation the plan's progress (actions, done, overdue ...), for the round page. One query."""
-    ids = list(evaluation_ids)
-    if not ids:
-        return {}
-    on = on or today()
-    overdue = case((ImprovementAction.status.in_([ActionStatus.planned, ActionStatus.in_progress])
-                    & (ImprovementAction.due_on < on), 1), else_=0)
-    rows = db.session.execute(
-        select(ImprovementAction.evaluation_id, ImprovementAction.status, func.count(), func.sum(overdue))
-        .where(ImprovementAction.evaluation_id.in_(ids))
-        .group_by(ImprovementAction.evaluation_id, ImprovementAction.status))
-    counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for evaluation_id, status, number, late in rows:
-        status = ActionStatus(status)
-        bucket = counts[evaluation_id]
-        if status is ActionStatus.dropped:
-            bucket["dropped"] += number
-            continue
-        bucket["counted"] += number
-        bucket[status.value] += number
-        bucket["overdue"] += int(late or 0)
-    return {e: Progress(c["counted"], c["done"], c["in_progress"], c["planned"], c["overdue"], c["dropped"])
-            for e, c in counts.items()}
 
 
 # ---------------------------------------------------------------- pieces for other blueprints' pages
@@ -563,7 +491,7 @@ def report_links(evaluation: Evaluation) -> ReportLinks:
     for row in rows:
         for recommendation_id in row.recommendation_ids:
             by_recommendation[recommendation_id].append(row)
-    return ReportLinks(evaluation, {k: tuple(v) for k, v in by_recommendation.items()}, verdicts(evaluation))
+    return ReportLinks(evaluation, {k: tuple(v) for k, v in by_recommendation.items()}, verdicts_of(evaluation))
 
 
 @dataclass(frozen=True)
@@ -591,5 +519,5 @@ def previous_plan(viewer: User, evaluation: Evaluation, questionnaire: Questionn
     current = (_section_self_scores(evaluation, questionnaire)
                if permissions.can_view_consensus(viewer, evaluation) else {})
     return PreviousPlan(previous, questionnaire_of(previous),
-                        recommendation_rows(reviews.recommendations(previous), rows, verdicts(previous)),
-                        progress([row.facts for row in rows], today()), targets(previous), current)
+                        recommendation_rows(recommendations_of(previous), rows, verdicts_of(previous)),
+                        progress([row.facts for row in rows], today()), targets_of(previous), current)

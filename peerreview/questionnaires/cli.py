@@ -77,7 +77,7 @@ def _compare_with_database(info: ScriptInfo, questionnaires: list[Questionnaire]
     except Exception as error:
         click.echo(f"Let op: niet vergeleken met de database ({error.__class__.__name__}).", err=True)
         return []
-    from .services import recorded_if_available
+    from .registry import recorded_if_available
 
     with app.app_context():
         recorded = recorded_if_available()
@@ -88,7 +88,7 @@ def _compare_with_database(info: ScriptInfo, questionnaires: list[Questionnaire]
 @questionnaires_cli.command("list")
 def list_questionnaires() -> None:
     """Toon elke geladen vragenlijstversie met status, aantallen, vingerafdruk en gebruik."""
-    from .services import registry, usage_if_available
+    from .registry import registry, usage_if_available
 
     used = usage_if_available()
     rows = [("sleutel", "versie", "status", "thema's", "vragen", "vingerafdruk", "eerst gebruikt", "titel")]

@@ -9,17 +9,16 @@ from flask import abort, render_template, send_file
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import charts
+from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.results import Cohort, Report
-from ..evaluations import services as evaluation_services
+from ..evaluation.lifecycle import load_evaluation
+from ..evaluation.team import team_of
 from ..extensions import db
 from ..models import Evaluation, Round
-from ..reviews import services as review_services
 from ..security import allow_inline_styles
-from . import bp, services
-from .cache import cached
+from . import bp, charts, services
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_VERSION = plotly.__version__
@@ -31,11 +30,11 @@ def _require(allowed: bool) -> None:
 
 
 def _published(evaluation_id: int) -> Evaluation:
-    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
     # The team (who may see the results) is kept under the generation: a change to a team raises it.
-    team = cached(("team", evaluation.id), lambda: review_services.team_of(evaluation))
+    team = cached(("team", evaluation.id), lambda: team_of(evaluation))
     _require(permissions.can_view_results(current_user, evaluation, team))
     return evaluation
 

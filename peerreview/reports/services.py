@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..cache import cached
 from ..domain import permissions
 from ..domain.evaluations import EvaluationStatus
 from ..domain.municipalities import size_class_for
@@ -36,7 +37,9 @@ from ..domain.results import (
 )
 from ..domain.reviews import Addressee, review_items
 from ..domain.scoring import UNKNOWN, Answer, Score
-from ..evaluations.services import EvaluationRow, consensus_counts, questionnaire_of_round, round_overview
+from ..evaluation.lifecycle import questionnaire_of_round
+from ..evaluation.plan import plan_overview, targets_for
+from ..evaluation.rounds import EvaluationRow, consensus_counts, round_overview
 from ..extensions import db
 from ..models import (
     ConsensusAnswer,
@@ -49,8 +52,6 @@ from ..models import (
     TeamScore,
     User,
 )
-from ..plans.services import plan_overview, targets_for
-from .cache import cached
 
 PUBLISHED = (EvaluationStatus.published, EvaluationStatus.closed)
 

@@ -20,7 +20,7 @@ from ..domain.reviews import (
     Priority,
     ReciprocalPolicy,
 )
-from ..evaluations.forms import MultiCheckboxField
+from ..forms import MultiCheckboxField
 
 
 def _choices(enum_class) -> list[SelectChoice]:

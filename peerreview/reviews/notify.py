@@ -12,10 +12,9 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..auth.services import _external_url
 from ..domain.roles import Role
 from ..extensions import db
-from ..mail import send_mail
+from ..mail import external_url, send_mail
 from ..models import Evaluation, TeamMember, User
 
 
@@ -37,7 +36,7 @@ def member_added(evaluation: Evaluation, member: TeamMember) -> None:
         "Hebt u een belangenconflict met deze gemeente? Meld het dan in peerreview onder ‘Belangenconflicten’ "
         "en laat het de regiocoördinator weten.\n",
         role=role, m=evaluation.municipality.name, round=evaluation.round.name,
-        link=_external_url("reviews.review", evaluation_id=str(evaluation.id))))
+        link=external_url("reviews.review", evaluation_id=str(evaluation.id))))
 
 
 def review_started(evaluation: Evaluation, members: Iterable[TeamMember]) -> None:
@@ -45,7 +44,7 @@ def review_started(evaluation: Evaluation, members: Iterable[TeamMember]) -> Non
         "De collegiale toetsing van %(m)s is gestart. Leg gesprekken en waarnemingen vast en geef uw eigen "
         "scores vóór %(due)s.\n\n%(link)s\n",
         m=evaluation.municipality.name, due=format_date(evaluation.round.peer_review_due, "d MMMM yyyy"),
-        link=_external_url("reviews.review", evaluation_id=str(evaluation.id))))
+        link=external_url("reviews.review", evaluation_id=str(evaluation.id))))
 
 
 def report_published(evaluation: Evaluation) -> None:
@@ -59,4 +58,4 @@ def report_published(evaluation: Evaluation) -> None:
             "oordeel, de scores met motivering en de aanbevelingen. De trekker van de gemeente kan er een "
             "bestuurlijke reactie op geven.\n\n%(link)s\n",
             m=evaluation.municipality.name,
-            link=_external_url("reviews.report", evaluation_id=str(evaluation.id))))
+            link=external_url("reviews.report", evaluation_id=str(evaluation.id))))

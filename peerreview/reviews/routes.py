@@ -15,6 +15,7 @@ from wtforms import SelectChoice
 from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue
+from ..domain.evaluations import STATE_EVENT_LABELS
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import (
     Capacity,
@@ -30,7 +31,9 @@ from ..domain.reviews import (
     team_proposal,
 )
 from ..domain.scoring import spread
-from ..evaluations import services as evaluation_services
+from ..evaluation.history import state_changes
+from ..evaluation.lifecycle import load_evaluation, questionnaire_of
+from ..evaluation.team import declarations, facts, recommendations, report_of, reviews_of, self_scores, team_members
 from ..extensions import db
 from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, TeamMember
@@ -72,11 +75,11 @@ class Loaded:
 
 
 def _load(evaluation_id: int) -> Loaded:
-    evaluation = evaluation_services.load_evaluation(evaluation_id)
+    evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
-    members = services.team_members(evaluation)
-    return Loaded(evaluation, evaluation_services.questionnaire_of(evaluation), members, services.facts(members))
+    members = team_members(evaluation)
+    return Loaded(evaluation, questionnaire_of(evaluation), members, facts(members))
 
 
 def _not_now(message: str, back: str):
@@ -147,8 +150,8 @@ def team(evaluation_id: int):
         declared=services.declared_conflicts_in_team(evaluation, loaded.members) if can_form else {},
         can_start=permissions.can_start_review(current_user, evaluation, loaded.team),
         can_view_review=permissions.can_view_review(current_user, evaluation, loaded.team),
-        timeline=list(reversed(evaluation_services.state_changes([evaluation.id]).get(evaluation.id, []))),
-        state_labels=evaluation_services.STATE_EVENT_LABELS,
+        timeline=list(reversed(state_changes([evaluation.id]).get(evaluation.id, []))),
+        state_labels=STATE_EVENT_LABELS,
         policy=evaluation.round.region.reciprocal_review), status
 
 
@@ -190,7 +193,7 @@ def start_review(evaluation_id: int):
                  m=evaluation.municipality.name)
 
     return _team_action(evaluation_id, start,
-                        then=lambda e: notify.review_started(e, services.team_members(e)))
+                        then=lambda e: notify.review_started(e, team_members(e)))
 
 
 # ---------------------------------------------------------------- the team's working pages
@@ -208,8 +211,8 @@ def review(evaluation_id: int):
     return render_template(
         "reviews/review.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
         mine=mine, team_scores=team_scores, entries=rows, by_theme=services.entries_by_theme(rows),
-        self_scores=services.self_scores(evaluation, questionnaire), report=services.report_of(evaluation),
-        recommendation_count=len(services.recommendations(evaluation)),
+        self_scores=self_scores(evaluation, questionnaire), report=report_of(evaluation),
+        recommendation_count=len(recommendations(evaluation)),
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
         can_log=permissions.can_log_entries(current_user, evaluation, loaded.team),
         can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team),
@@ -277,7 +280,7 @@ def scores(evaluation_id: int):
     return render_template(
         "reviews/scores.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
         stored=stored, typed=typed, errors=errors, general=general, form=form, kept=kept,
-        by_theme=services.entries_by_theme(rows), self_scores=services.self_scores(evaluation, questionnaire),
+        by_theme=services.entries_by_theme(rows), self_scores=self_scores(evaluation, questionnaire),
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
         submitted=loaded.team.has_submitted(current_user.id)), status
 
@@ -317,7 +320,7 @@ def consensus(evaluation_id: int):
         "reviews/consensus.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
         given=given, spreads=spreads, proposals=proposals, team_scores=team_scores, typed=typed, errors=errors,
         general=general, form=form, by_theme=services.entries_by_theme(rows),
-        self_scores=services.self_scores(evaluation, questionnaire),
+        self_scores=self_scores(evaluation, questionnaire),
         not_submitted=[m for m in loaded.members if m.scores_submitted_at is None],
         can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team)), status
 
@@ -458,7 +461,7 @@ def report_draft(evaluation_id: int):
         _require(request.method == "GET")
         return render_template("reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
                                loaded=loaded, locked=True, can_write=False)
-    report = services.report_of(evaluation)
+    report = report_of(evaluation)
     form = JudgementForm(obj=report)
     status = 200
     if request.method == "POST":
@@ -476,7 +479,7 @@ def report_draft(evaluation_id: int):
             return redirect(url_for(".report_draft", evaluation_id=evaluation.id))
     return render_template(
         "reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
-        form=form, recommendations=services.recommendations(evaluation), action_form=EmptyForm(),
+        form=form, recommendations=recommendations(evaluation), action_form=EmptyForm(),
         can_write=permissions.can_write_report(current_user, evaluation, loaded.team)), status
 
 
@@ -594,14 +597,14 @@ def publish(evaluation_id: int):
 def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, status: int = 200):
     """The report page; the reaction form shows what is stored unless a refused reaction is passed back."""
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    peer_report = services.report_of(evaluation)
+    peer_report = report_of(evaluation)
     reaction_form = reaction_form or ReactionForm(obj=peer_report)
     quotable = [r for r in services.entries(evaluation) if r.confidentiality is Confidentiality.quotable]
     return render_template(
         "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
         items=review_items(questionnaire), report=peer_report,
-        team_scores=services.team_scores(evaluation), self_scores=services.self_scores(evaluation, questionnaire),
-        recommendations=services.recommendations(evaluation), quotable=quotable,
+        team_scores=services.team_scores(evaluation), self_scores=self_scores(evaluation, questionnaire),
+        recommendations=recommendations(evaluation), quotable=quotable,
         in_team=permissions.is_team_member(current_user, loaded.team), reaction_form=reaction_form,
         close_form=EmptyForm(), can_react=permissions.can_react(current_user, evaluation),
         can_close=permissions.can_close(current_user, evaluation),
@@ -684,8 +687,8 @@ def conflicts():
         if "csrf_token" in form.errors:
             abort(400)
         status = 422
-    return render_template("reviews/conflicts.html", form=form, declarations=services.declarations(current_user),
-                           action_form=EmptyForm(), memberships=services.reviews_of(current_user)), status
+    return render_template("reviews/conflicts.html", form=form, declarations=declarations(current_user),
+                           action_form=EmptyForm(), memberships=reviews_of(current_user)), status
 
 
 @bp.route("/conflicts/<int:declaration_id>/withdraw", methods=["POST"])

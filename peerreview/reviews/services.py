@@ -45,11 +45,12 @@ from ..domain.reviews import (
     review_items,
 )
 from ..domain.roles import Role
-from ..evaluations.services import flush_state, record_event, still_in
+from ..evaluation.history import record_event
+from ..evaluation.lifecycle import flush_state, still_in
+from ..evaluation.team import recommendations, report_of, team_members, team_of
 from ..extensions import db
 from ..models import (
     ConflictDeclaration,
-    ConsensusAnswer,
     Evaluation,
     Municipality,
     PeerReport,
@@ -59,7 +60,6 @@ from ..models import (
     RegionMembership,
     ReviewEntry,
     ReviewEntryTheme,
-    Round,
     TeamMember,
     TeamScore,
     User,
@@ -78,26 +78,6 @@ def _changed_meanwhile() -> str:
 
 
 # ---------------------------------------------------------------- the team
-
-
-def team_members(evaluation: Evaluation) -> list[TeamMember]:
-    """The team, chair first, then by name."""
-    rows = db.session.scalars(
-        select(TeamMember).where(TeamMember.evaluation_id == evaluation.id)
-        .options(joinedload(TeamMember.user).joinedload(User.municipality)))
-    return sorted(rows, key=lambda m: (not m.is_chair, m.user.name.casefold()))
-
-
-def facts(members: Iterable[TeamMember]) -> TeamFacts:
-    members = list(members)
-    return TeamFacts(
-        member_ids=frozenset(m.user_id for m in members),
-        chair_id=next((m.user_id for m in members if m.is_chair), None),
-        submitted_ids=frozenset(m.user_id for m in members if m.scores_submitted_at is not None))
-
-
-def team_of(evaluation: Evaluation) -> TeamFacts:
-    return facts(team_members(evaluation))
 
 
 def _reviewers_by_evaluated(round_id: int, *, leave_out: int) -> dict[int, set[int]]:
@@ -295,12 +275,6 @@ def _transition(actor: User, evaluation: Evaluation, transition: Transition, kin
 # ---------------------------------------------------------------- conflicts of interest declared by reviewers
 
 
-def declarations(user: User) -> list[ConflictDeclaration]:
-    return list(db.session.scalars(
-        select(ConflictDeclaration).where(ConflictDeclaration.user_id == user.id)
-        .options(joinedload(ConflictDeclaration.municipality)).order_by(ConflictDeclaration.declared_at)))
-
-
 def declarable_municipalities(user: User) -> list[Municipality]:
     """Gemeenten of the reviewer's regions (the ones they can be asked to review), but their own."""
     regions = select(RegionMembership.region_id).where(RegionMembership.municipality_id == user.municipality_id)
@@ -337,16 +311,6 @@ def withdraw_declaration(actor: User, declaration_id: int) -> str:
 
 
 # ---------------------------------------------------------------- what a reviewer sees
-
-
-def reviews_of(user: User) -> list[tuple[Evaluation, TeamMember]]:
-    """The evaluations whose team ``user`` sits in, newest round first."""
-    rows = db.session.execute(
-        select(Evaluation, TeamMember).join(TeamMember, TeamMember.evaluation_id == Evaluation.id)
-        .where(TeamMember.user_id == user.id)
-        .options(joinedload(Evaluation.municipality), joinedload(Evaluation.round).joinedload(Round.region))
-        .order_by(Evaluation.id.desc())).all()
-    return [(e, m) for e, m in rows]
 
 
 # ---------------------------------------------------------------- scores
@@ -595,10 +559,6 @@ def delete_entry(actor: User, evaluation: Evaluation, row: ReviewEntry) -> None:
 # ---------------------------------------------------------------- the report
 
 
-def report_of(evaluation: Evaluation) -> PeerReport | None:
-    return db.session.get(PeerReport, evaluation.id)
-
-
 def _report(evaluation: Evaluation) -> PeerReport:
     report = report_of(evaluation)
     if report is None:
@@ -634,13 +594,6 @@ def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, s
     report.updated_at, report.updated_by_id = utcnow(), actor.id
     record_event(evaluation, actor, "judgement_saved")
     still_in(evaluation, REVIEWING, _changed_meanwhile())
-
-
-def recommendations(evaluation: Evaluation) -> list[Recommendation]:
-    return list(db.session.scalars(
-        select(Recommendation).where(Recommendation.evaluation_id == evaluation.id)
-        .options(selectinload(Recommendation.themes))
-        .order_by(Recommendation.position, Recommendation.id)))
 
 
 def recommendation(evaluation: Evaluation, recommendation_id: int) -> Recommendation | None:
@@ -758,37 +711,3 @@ def set_reciprocal_policy(actor: User, region_id: int, policy: ReciprocalPolicy)
     region.reciprocal_review = policy
 
 
-def review_overview(evaluation_ids: list[int]) -> dict[int, tuple[int, str | None, int]]:
-    """For the round page: per evaluation (team size, chair's name, members who submitted scores). One query."""
-    result: dict[int, tuple[int, str | None, int]] = {}
-    if not evaluation_ids:
-        return result
-    rows = db.session.execute(
-        select(TeamMember.evaluation_id, TeamMember.is_chair, TeamMember.scores_submitted_at, User.name)
-        .join(User, User.id == TeamMember.user_id).where(TeamMember.evaluation_id.in_(evaluation_ids)))
-    for evaluation_id, is_chair, submitted_at, name in rows:
-        size, chair, submitted = result.get(evaluation_id, (0, None, 0))
-        result[evaluation_id] = (size + 1, name if is_chair else chair, submitted + (submitted_at is not None))
-    return result
-
-
-
-def self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
-    """The gemeente's own score per review item (from its consensus answers), to put beside the peers' scores."""
-    from ..domain.evaluations import AnswerData
-    from ..domain.scoring import profile_scores, section_scores
-    from ..reports.cache import cached
-
-    def build() -> dict[str, Any]:
-        answers = {qid: AnswerData(value=value, unknown=bool(unknown)).score for qid, value, unknown in
-                   db.session.execute(select(ConsensusAnswer.question_id, ConsensusAnswer.value,
-                                             ConsensusAnswer.is_unknown)
-                                      .where(ConsensusAnswer.evaluation_id == evaluation.id))}
-        scores: dict[str, Any] = {sid: s.score for sid, s in section_scores(questionnaire, answers).items()}
-        scores.update(profile_scores(questionnaire, answers))
-        return scores
-
-    if not evaluation.status.is_self_evaluation_done:
-        return build()  # a draft's consensus changes without raising the cache's generation
-    # Handed in, the consensus is fixed until a reopening, which changes the status and so the generation.
-    return cached(("self scores", evaluation.id, questionnaire.content_hash), build)

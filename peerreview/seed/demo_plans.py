@@ -11,6 +11,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from ..evaluation.team import recommendations as recommendations_of
 from ..extensions import db
 from ..models import Evaluation, Municipality, User
 
@@ -19,9 +20,8 @@ def load_demo_plan() -> None:
     """Called at the end of ``demo.load_demo``; does nothing when the demo has no published evaluation."""
     from ..dates import today
     from ..domain.plans import ActionStatus, NoteData, check_action
-    from ..evaluations.services import questionnaire_of
+    from ..evaluation.lifecycle import questionnaire_of
     from ..plans import services
-    from ..reviews import services as reviews
     from .demo import demo_email
 
     evaluation = db.session.scalar(select(Evaluation).join(Municipality)
@@ -30,7 +30,7 @@ def load_demo_plan() -> None:
     if evaluation is None or lead is None:
         return
     questionnaire = questionnaire_of(evaluation)
-    recommendations = reviews.recommendations(evaluation)
+    recommendations = recommendations_of(evaluation)
     if len(recommendations) < 2:
         return
     themes = services.recommendation_themes(recommendations)
@@ -79,7 +79,6 @@ def _previous_plan(current: Evaluation, lead: User) -> None:
         TeamMember,
     )
     from ..plans.services import previous_evaluation
-    from ..reviews import services as reviews
 
     previous = previous_evaluation(current)
     if previous is None:
@@ -95,7 +94,7 @@ def _previous_plan(current: Evaluation, lead: User) -> None:
          "Opgegaan in het nieuwe integrale veiligheidsplan.", Verdict.partly,
          "Het MT bespreekt veiligheid, maar niet structureel; de actie is vervallen zonder vervanger."),
     ]
-    recommendations = reviews.recommendations(previous)
+    recommendations = recommendations_of(previous)
     for index, recommendation in enumerate(recommendations):
         title, owner, kind, status, reason, verdict, note = plan[index % len(plan)] if index < len(plan) else (
             None, None, None, None, None, Verdict.not_followed,

@@ -250,7 +250,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
     """Fill the (empty) database of the current app context; flushes, the caller commits."""
     from ..dates import today as dutch_today
     from ..evaluations import services as evaluation_services
-    from ..questionnaires.services import record_use
+    from ..questionnaires.registry import record_use
 
     if not 1 <= gemeenten <= MAX_GEMEENTEN:
         raise ValueError(f"--gemeenten moet tussen 1 en {MAX_GEMEENTEN} liggen.")

@@ -15,6 +15,7 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from peerreview.domain.evaluations import AnswerData
+from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluations import services
 from peerreview.extensions import db
 from peerreview.models import User
@@ -107,7 +108,7 @@ def shoot(screenshot):
 
 def save_own(user: User, setting: Setting, section_id: str, values: dict[str, AnswerData]) -> None:
     evaluation = setting.evaluation
-    questionnaire = services.questionnaire_of(evaluation)
+    questionnaire = questionnaire_of(evaluation)
     services.save_own_answers(user, evaluation, questionnaire, questionnaire.section(section_id),
                               services.PageInput(answers={qid: (0, None, data) for qid, data in values.items()}))
     db.session.commit()
@@ -116,7 +117,7 @@ def save_own(user: User, setting: Setting, section_id: str, values: dict[str, An
 def submit_everything(setting: Setting) -> None:
     """The lead agrees on every question (a plain 2) and submits Aadorp's self-evaluation."""
     evaluation = setting.evaluation
-    questionnaire = services.questionnaire_of(evaluation)
+    questionnaire = questionnaire_of(evaluation)
     for section in questionnaire.sections:
         page = services.PageInput(answers={q.id: (0, None, AnswerData(value=2, explanation="Vastgesteld."))
                                            for q in section.questions})

@@ -8,6 +8,8 @@ from sqlalchemy import func, select
 
 from peerreview.domain.evaluations import AnswerData
 from peerreview.domain.roles import Role
+from peerreview.evaluation.answers import consensus_answers
+from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluations import services
 from peerreview.extensions import db
 from peerreview.models import Answer, ConsensusAnswer, ConsensusNote, EvaluationEvent
@@ -176,7 +178,7 @@ def test_one_contributor_in_two_tabs(client, auth, setting):
 def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch):
     """Two saves that both pass the version check: the UPDATE ... WHERE version = n of the second finds no row."""
     e = setting.evaluation
-    questionnaire = services.questionnaire_of(e)
+    questionnaire = questionnaire_of(e)
     section = questionnaire.section("analyse")
     row = ConsensusAnswer(evaluation_id=e.id, question_id="analyse.cijfers", updated_by_id=setting.lead.id)
     row.set_data(AnswerData(value=1))
@@ -185,7 +187,7 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch
     from peerreview.domain.evaluations import digest
 
     page = services.PageInput(answers={"analyse.cijfers": (1, digest(AnswerData(value=1)), AnswerData(value=3))})
-    real_load = services.consensus_answers
+    real_load = consensus_answers
     calls = {"n": 0}
 
     def load_then_someone_else_saves(*args, **kwargs):

@@ -10,7 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from peerreview.domain.evaluations import AnswerData
-from peerreview.evaluations import excel, services
+from peerreview.evaluation.lifecycle import questionnaire_of
+from peerreview.evaluations import excel
 from peerreview.extensions import db
 from peerreview.models import Answer, EvaluationEvent, ExcelImport
 from tests.evaluations.test_submission import ALL, agree
@@ -119,7 +120,7 @@ def test_hostile_files_are_refused_in_dutch_and_nothing_changes(client, auth, se
 
 
 def test_a_file_of_another_evaluation_is_refused(client, auth, setting):
-    questionnaire = services.questionnaire_of(setting.evaluation)
+    questionnaire = questionnaire_of(setting.evaluation)
     other = excel.build_workbook(questionnaire, answers={}, notes={}, meta=excel.ExportMeta(
         setting.evaluation_b.id, "Beekdal", "Ronde 2027", setting.lead_b.id, "Bert", datetime.now(UTC)))
     auth.login(setting.contributor)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from peerreview.domain.errors import NotAllowed
 from peerreview.domain.evaluations import AnswerData, EvaluationStatus
 from peerreview.domain.roles import Role
+from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluations import services
 from peerreview.extensions import db
 from peerreview.models import Answer, ConsensusAnswer, Evaluation, ExcelImport, Round, Visit
@@ -46,7 +47,7 @@ def test_autosave_never_overwrites_what_another_window_saved(app, setting):
 
 def test_a_save_racing_a_submission_is_refused(app, setting):
     e = setting.evaluation
-    questionnaire = services.questionnaire_of(e)
+    questionnaire = questionnaire_of(e)
     section = questionnaire.section("analyse")
     assert e.status is EvaluationStatus.draft  # as this request read it
     with db.engine.begin() as connection:  # another request submits meanwhile

@@ -24,13 +24,13 @@ from sqlalchemy import select
 from peerreview.dates import today
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.roles import Role
-from peerreview.evaluations.services import load_evaluation
+from peerreview.evaluation.lifecycle import load_evaluation
 from peerreview.exports import national
 from peerreview.exports.national import national_export
 from peerreview.exports.national_workbook import INTRO, NATIONAL, SCORES, SIZE_CLASSES, SPREAD, national_workbook
 from peerreview.extensions import db
 from peerreview.models import AuditEvent, Recommendation, Round
-from peerreview.questionnaires.services import get_questionnaire, record_use
+from peerreview.questionnaires.registry import get_questionnaire, record_use
 from peerreview.reports.services import build_report
 from peerreview.spreadsheets import clean
 from tests.reports.conftest import login

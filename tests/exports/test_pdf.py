@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from peerreview.domain.plans import ActionStatus
 from peerreview.domain.reviews import MAX_JUDGEMENT, MAX_MOTIVATION, MAX_RECOMMENDATION
-from peerreview.evaluations.services import load_evaluation
+from peerreview.evaluation.lifecycle import load_evaluation
 from peerreview.exports import pdf, services
 from peerreview.exports.services import ActionView, VerdictView
 from tests.exports.conftest import HOSTILE, QUOTE, REACTION, SECRET

@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from peerreview.evaluations.services import load_evaluation, questionnaire_of_round
+from peerreview.evaluation.lifecycle import load_evaluation, questionnaire_of_round
 from peerreview.exports import pdf, services
 from tests.conftest import REAL_QUESTIONNAIRES
 from tests.exports.test_pdf import ARTIFACTS, flat, render, text_of

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from peerreview.dates import AMSTERDAM, today
 from peerreview.domain.evaluations import EvaluationStatus
-from peerreview.evaluations.services import load_evaluation
+from peerreview.evaluation.lifecycle import load_evaluation
 from peerreview.exports import services
 from peerreview.exports.workbooks import evaluation_workbook, region_workbook
 from peerreview.extensions import db
@@ -454,7 +454,7 @@ def test_region_workbook_writes_typed_names_and_recommendations_as_text(exported
 def test_characters_xml_cannot_hold_are_dropped_and_the_files_still_open(exported):
     """U+FFFE, U+FFFF, a lone surrogate and C0 controls pass the text rules but no xlsx may hold them: one in a
     recommendation must not break the gemeente's file, nor the region's."""
-    from peerreview.evaluations.services import questionnaire_of_round
+    from peerreview.evaluation.lifecycle import questionnaire_of_round
 
     recommendation = exported.recommendations[1]  # to the region: also in the region's workbook
     recommendation.text = "Aan de regio\ufffe: meer\uffff capaciteit \x01\x1f graag"

@@ -16,6 +16,7 @@ from sqlalchemy import update
 from peerreview.dates import AMSTERDAM, today
 from peerreview.domain.plans import check_action
 from peerreview.domain.reviews import check_recommendation
+from peerreview.evaluation.team import recommendations
 from peerreview.extensions import db
 from peerreview.models import Evaluation, ImprovementAction, PeerReport, Recommendation, Round, User
 from peerreview.plans import services
@@ -72,7 +73,7 @@ def publish_with_recommendations(review: Review) -> list[Recommendation]:  # noq
             questionnaire, text=text, section_ids=themes, priority="high", addressee="municipality"))
     reviews.publish(review.chair, evaluation, questionnaire, None)
     db.session.commit()
-    return reviews.recommendations(evaluation)
+    return recommendations(evaluation)
 
 
 @pytest.fixture

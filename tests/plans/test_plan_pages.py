@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from peerreview.domain.plans import ActionStatus
+from peerreview.evaluation.plan import targets_for
 from peerreview.extensions import db
 from peerreview.models import (
     ActionNote,
@@ -324,15 +325,15 @@ def test_targets_are_set_per_theme_and_shown_against_the_scores(client, auth, pl
     response = client.post(url(plan, "/targets"), data={"target-analyse": "3", "target-keten": "2",
                                                         "target-profiel": ""})
     assert response.status_code == 302
-    assert services.targets_for([plan.evaluation.id]) == {plan.evaluation.id: {"analyse": 3, "keten": 2}}
-    assert services.targets_for([]) == {}
+    assert targets_for([plan.evaluation.id]) == {plan.evaluation.id: {"analyse": 3, "keten": 2}}
+    assert targets_for([]) == {}
     text = page_text(client.get(url(plan)))
     row = re.search(r"<tr><th scope=\"row\">2\. Keten</th>(.*?)</tr>", text[text.index('id="streefscores"'):], re.S)
     assert row is not None
     cells = re.findall(r"<td class=\"num\">(.*?)</td>", row.group(1), re.S)
     assert [re.sub(r"<[^>]+>", "", c).strip() for c in cells] == ["2,0", "1", "2"]  # self, peer, target
     client.post(url(plan, "/targets"), data={"target-keten": ""})
-    assert services.targets_for([plan.evaluation.id]) == {plan.evaluation.id: {"analyse": 3}}
+    assert targets_for([plan.evaluation.id]) == {plan.evaluation.id: {"analyse": 3}}
 
 
 @pytest.mark.parametrize("value", ["5", "-1", "abc", "2.5", "9" * 4000])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from peerreview import create_app
+from peerreview.cache import REPORTS, generation, report_cache
 from peerreview.domain.reviews import Capacity
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
@@ -20,7 +21,6 @@ from peerreview.models import (
     TeamScore,
     User,
 )
-from peerreview.reports.cache import REPORTS, generation, report_cache
 from tests.conftest import PASSWORD, base_config
 
 from .conftest import login
@@ -157,7 +157,7 @@ def test_a_change_committed_by_another_worker_is_seen_at_once(client, build_regi
 
 
 def test_a_report_built_in_a_transaction_that_rolls_back_is_not_kept(app, build_region):
-    from peerreview.evaluations.services import load_evaluation
+    from peerreview.evaluation.lifecycle import load_evaluation
     from peerreview.reports.services import build_report
 
     built = build_region(6)
@@ -180,7 +180,7 @@ def test_the_generation_row_is_made_by_the_migration_or_on_the_first_change(app,
 
 def test_a_savepoint_inside_a_changing_transaction_does_not_reopen_the_cache(app, build_region):
     """SQLAlchemy signals commit and rollback for savepoints too; only the outermost transaction's end counts."""
-    from peerreview.evaluations.services import load_evaluation
+    from peerreview.evaluation.lifecycle import load_evaluation
     from peerreview.reports.services import build_report
 
     built = build_region(6)

@@ -285,7 +285,7 @@ def test_region_overview_before_any_publication(client, build_region):
 
 def _queries(client, count_queries, url: str) -> int:
     """The queries of one request on the cold path: nothing in the report cache (test_cache.py counts the warm)."""
-    from peerreview.reports.cache import report_cache
+    from peerreview.cache import report_cache
 
     report_cache().clear()
     db.session.expire_all()
@@ -336,7 +336,7 @@ def test_trend_holds_only_rounds_the_viewer_may_see(client, build_region, create
 
 
 def test_a_coordinator_sees_no_rounds_of_another_region_in_the_trend(app, build_region):
-    from peerreview.evaluations.services import load_evaluation
+    from peerreview.evaluation.lifecycle import load_evaluation
     from peerreview.reports import services
 
     built = build_region(3, rounds=2)
@@ -424,7 +424,7 @@ def test_a_target_belongs_to_the_round_right_after_the_plan_even_when_the_viewer
     """A peer who was in the teams of the first and third round, not the second: the third round's target came
     from the second round's plan, which the peer may not see; the first round's target is not the third's."""
     from peerreview.domain.reviews import Capacity
-    from peerreview.evaluations.services import load_evaluation
+    from peerreview.evaluation.lifecycle import load_evaluation
     from peerreview.exports import services as export_services
     from peerreview.models import PlanTarget, TeamMember
     from peerreview.reports import services

@@ -13,6 +13,7 @@ import pytest
 from peerreview.domain.evaluations import AnswerData
 from peerreview.domain.reviews import Capacity
 from peerreview.domain.roles import Role
+from peerreview.evaluation.lifecycle import questionnaire_of as questionnaire_of_evaluation
 from peerreview.evaluations import services as evaluation_services
 from peerreview.extensions import db
 from peerreview.models import ConsensusAnswer, Evaluation, Municipality, User
@@ -42,7 +43,7 @@ def submit_self_evaluation(evaluation: Evaluation, lead: User, value: int = 2) -
         row.set_data(AnswerData(value=value, explanation=f"Toelichting bij {qid}"))
         db.session.add(row)
     db.session.flush()
-    evaluation_services.submit(lead, evaluation, evaluation_services.questionnaire_of(evaluation))
+    evaluation_services.submit(lead, evaluation, questionnaire_of(evaluation))
     db.session.commit()
 
 
@@ -94,7 +95,7 @@ def count(model, *where) -> int:
 
 
 def questionnaire_of(evaluation: Evaluation):
-    return evaluation_services.questionnaire_of(evaluation)
+    return questionnaire_of_evaluation(evaluation)
 
 
 def give_scores(user: User, evaluation: Evaluation, values: dict[str, int], *, submit: bool = True,

@@ -19,7 +19,7 @@ from peerreview.domain.reviews import (
     Priority,
     RecommendationData,
 )
-from peerreview.evaluations import services as evaluation_services
+from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.extensions import db
 from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry, TeamMember, TeamScore
 from peerreview.reviews import services
@@ -41,7 +41,7 @@ def meanwhile(database_url: str, evaluation_id: int, status: str) -> None:
 
 
 def questionnaire(review):
-    return evaluation_services.questionnaire_of(review.evaluation)
+    return questionnaire_of(review.evaluation)
 
 
 def stored(model, **where) -> int:

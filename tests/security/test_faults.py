@@ -88,7 +88,7 @@ def test_the_app_serves_again_once_the_database_is_back(client, login_as, monkey
 def test_a_failure_after_a_flush_stores_nothing(client, login_as, monkeypatch, database_url):
     """The invitation flushes the new account, then fails while mailing: the account must not remain."""
     login_as(Role.admin)
-    monkeypatch.setattr("peerreview.admin.services.send_invitation", lost_connection)
+    monkeypatch.setattr("peerreview.accounts.send_invitation", lost_connection)
     response = client.post("/admin/users/invite", data={"email": "nieuw@gemeente.nl", "name": "Nieuw",
                                                         "role": Role.admin.value})
     assert response.status_code == 503
@@ -108,7 +108,7 @@ def test_an_unexpected_error_half_way_is_rolled_back(client, login_as, monkeypat
     def crash(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug after the flush")
 
-    monkeypatch.setattr("peerreview.admin.services.send_invitation", crash)
+    monkeypatch.setattr("peerreview.accounts.send_invitation", crash)
     response = client.post("/admin/users/invite", data={"email": "nieuw@gemeente.nl", "name": "Nieuw",
                                                         "role": Role.admin.value})
     assert response.status_code == 500

@@ -27,6 +27,7 @@ from peerreview.domain.evaluations import AnswerData, EvaluationStatus, RoundDat
 from peerreview.domain.plans import check_action
 from peerreview.domain.reviews import Addressee, Capacity, Priority, check_recommendation
 from peerreview.domain.roles import Role
+from peerreview.evaluation.team import recommendations as recommendations_of
 from peerreview.evaluations import services as evaluation_services
 from peerreview.extensions import db
 from peerreview.models import (
@@ -42,7 +43,7 @@ from peerreview.models import (
 )
 from peerreview.models.types import utcnow
 from peerreview.plans import services as plan_services
-from peerreview.questionnaires.services import get_questionnaire, record_use
+from peerreview.questionnaires.registry import get_questionnaire, record_use
 from peerreview.reviews import services as review_services
 from tests.conftest import PASSWORD
 from tests.reviews.conftest import (
@@ -99,7 +100,7 @@ class World:
 
 
 def _add_action(evaluation: Evaluation, lead_id: int) -> int:
-    recommendations = review_services.recommendations(evaluation)
+    recommendations = recommendations_of(evaluation)
     data = check_action(
         questionnaire_of(evaluation), title="Veiligheidsplan opstellen", description="", owner="Coördinator",
         owner_kind="internal", start_on=TODAY - timedelta(days=10), due_on=TODAY + timedelta(days=30),
@@ -230,7 +231,7 @@ def build_world(create_region, create_municipality, create_user) -> World:
             give_scores(member, evaluation, dict.fromkeys(ITEMS, 2), submit=False)
         set_team_scores(chair, evaluation, dict.fromkeys(ITEMS, 3))
         write_report(chair, evaluation, recommendations=1 if stage == "review" else 2)
-        world.recommendations[stage] = review_services.recommendations(evaluation)[0].id
+        world.recommendations[stage] = recommendations_of(evaluation)[0].id
         if stage != "review":
             review_services.publish(chair, evaluation, questionnaire_of(evaluation), None)
             db.session.commit()

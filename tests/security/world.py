@@ -22,11 +22,12 @@ import openpyxl
 from flask import Flask
 from sqlalchemy import select
 
-from peerreview.auth.services import _token_for
-from peerreview.auth.tokens import Purpose
+from peerreview.accounts import token_for
 from peerreview.domain.evaluations import AnswerData, EvaluationStatus
 from peerreview.domain.reviews import Addressee, Capacity, Priority, check_recommendation
 from peerreview.domain.roles import Role
+from peerreview.evaluation.lifecycle import questionnaire_of
+from peerreview.evaluation.team import team_members
 from peerreview.evaluations import services as evaluation_services
 from peerreview.extensions import db
 from peerreview.models import (
@@ -44,8 +45,9 @@ from peerreview.models import (
     User,
 )
 from peerreview.models.types import utcnow
-from peerreview.questionnaires.services import get_questionnaire, record_use
+from peerreview.questionnaires.registry import get_questionnaire, record_use
 from peerreview.reviews import services as reviews
+from peerreview.tokens import Purpose
 from tests.conftest import PASSWORD
 from tests.evaluations.conftest import open_test_round
 from tests.plans.conftest import Plan, add_action, publish_with_recommendations
@@ -194,7 +196,7 @@ def build_world(app: Flask) -> World:
         # B: in peer review, with an entry and a recommendation.
         entry = add_entry(peer, ev_b, "Gesprek met de wethouder", themes=("analyse",))
         world.ids["entry"] = entry.id
-        questionnaire = evaluation_services.questionnaire_of(ev_b)
+        questionnaire = questionnaire_of(ev_b)
         recommendation = reviews.add_recommendation(peer, ev_b, check_recommendation(
             questionnaire, text="Stel doelen vast.", section_ids=["analyse"], priority="high",
             addressee="municipality"))
@@ -216,7 +218,7 @@ def build_world(app: Flask) -> World:
         answer.set_data(AnswerData(value=2, explanation="Eerste antwoord"))
         db.session.add(answer)
         db.session.commit()
-        questionnaire = evaluation_services.questionnaire_of(ev_c)
+        questionnaire = questionnaire_of(ev_c)
         workbook = _changed(evaluation_services.export_workbook(ev_c, questionnaire, contributor_c))
         pending = evaluation_services.preview_import(contributor_c, ev_c, questionnaire, "antwoorden.xlsx", workbook)
         db.session.commit()
@@ -228,7 +230,7 @@ def build_world(app: Flask) -> World:
         reviews.add_member(coordinator, ev_f, outsider.id, capacity=Capacity.official, as_chair=False,
                            confirmed=True)
         db.session.commit()
-        team_f = {m.user_id: m.id for m in reviews.team_members(ev_f)}
+        team_f = {m.user_id: m.id for m in team_members(ev_f)}
         world.ids.update(member_f_chair=team_f[member.id], member_f_other=team_f[outsider.id])
 
         # G: an older round, published, its plan period over; Petra chairs.
@@ -239,8 +241,8 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         world.ids["declaration"] = declaration.id
 
-        world.tokens["activate"] = _token_for(db.session.get(User, world.ids["invited"]), Purpose.activate)
-        world.tokens["reset"] = _token_for(db.session.get(User, world.ids["contributor_a"]), Purpose.reset_password)
+        world.tokens["activate"] = token_for(db.session.get(User, world.ids["invited"]), Purpose.activate)
+        world.tokens["reset"] = token_for(db.session.get(User, world.ids["contributor_a"]), Purpose.reset_password)
         assert db.session.scalar(select(Evaluation.status).where(Evaluation.id == ev_a.id)) \
             is EvaluationStatus.published
         db.session.remove()

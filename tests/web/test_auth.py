@@ -16,12 +16,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import update
 
+from peerreview.accounts import AccountError, send_invitation
 from peerreview.auth import services
 from peerreview.auth.session import session_id_for
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.mail import outbox
 from peerreview.models import User
+from peerreview.templating import format_duration
 from tests.conftest import PASSWORD
 
 NEW_PASSWORD = "Fietsen-Langs-De-Vecht-27"
@@ -77,7 +79,7 @@ def mailed_path(kind: str) -> str:
 
 def travel(monkeypatch: pytest.MonkeyPatch, delta: timedelta) -> None:
     """Move the token clock forward (the server's notion of 'now' when it checks a link)."""
-    monkeypatch.setattr("peerreview.auth.tokens.clock", lambda: time.time() + delta.total_seconds())
+    monkeypatch.setattr("peerreview.tokens.clock", lambda: time.time() + delta.total_seconds())
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def invite(app: Flask, create_user) -> Callable[..., tuple[User, str]]:
     def _invite(role: Role = Role.municipal_contributor, **kwargs: object) -> tuple[User, str]:
         user = create_user(role, password=None, **kwargs)
         with app.test_request_context():
-            link = services.send_invitation(user)
+            link = send_invitation(user)
             db.session.commit()
         return user, urlsplit(link).path
     return _invite
@@ -619,7 +621,7 @@ def test_invitation_mail(app: Flask, create_user) -> None:
     inviter = create_user(Role.admin, name="Bea Beheer")
     user = create_user(Role.municipal_lead, name="Kees Kok", password=None)
     with app.test_request_context():
-        link = services.send_invitation(user, invited_by=inviter)
+        link = send_invitation(user, invited_by=inviter)
         db.session.commit()
     [mail] = outbox()
     assert mail.to == user.email and mail.subject == "Uitnodiging voor peerreview"
@@ -665,7 +667,7 @@ def test_activation_link_works_once(client: FlaskClient, invite, auth) -> None:
 def test_a_second_invitation_link_also_dies_on_activation(app: Flask, client: FlaskClient, invite, auth) -> None:
     user, first = invite()
     with app.test_request_context():
-        second = urlsplit(services.send_invitation(stored(user))).path
+        second = urlsplit(send_invitation(stored(user))).path
         db.session.commit()
     assert post_new_password(client, second, NEW_PASSWORD).status_code == 302
     auth.logout()
@@ -734,8 +736,8 @@ def test_activation_link_of_a_deactivated_account(client: FlaskClient, invite) -
 
 def test_activated_account_cannot_be_invited_again(app: Flask, create_user) -> None:
     user = create_user()
-    with app.test_request_context(), pytest.raises(services.AccountError, match="al geactiveerd"):
-        services.send_invitation(user)
+    with app.test_request_context(), pytest.raises(AccountError, match="al geactiveerd"):
+        send_invitation(user)
     assert outbox() == []
 
 
@@ -870,7 +872,7 @@ def test_forged_session_ids_are_refused(client: FlaskClient, create_user) -> Non
     ],
 )
 def test_link_lifetime_in_dutch(app: Flask, duration: timedelta, words: str) -> None:
-    assert services.format_duration(duration) == words
+    assert format_duration(duration) == words
 
 
 # ------------------------------------------------------------------ two uses of one link at once

@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING, Any
 
 from markupsafe import Markup
 
-from .domain.results import Cohort, ItemResult, Report
-from .domain.scoring import GapDirection
+from ..domain.results import Cohort, ItemResult, Report
+from ..domain.scoring import GapDirection
 
 if TYPE_CHECKING:
-    from .reports.services import RegionOverview
+    from .services import RegionOverview
 
 #: A figure as plotly.js reads it: ``{"data": [trace, ...], "layout": {...}}``.
 Figure = dict[str, Any]

@@ -32,8 +32,8 @@ from flask import session as cookie_session
 from sqlalchemy import event, insert, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ..extensions import db
-from ..models import (
+from .extensions import db
+from .models import (
     ActionNote,
     ActionRecommendation,
     ActionTheme,
