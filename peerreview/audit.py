@@ -29,9 +29,12 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload
 
 from .dates import AMSTERDAM
+from .domain.evaluations import STATE_EVENT_LABELS, EvaluationStatus
 from .extensions import db
 from .models.audit import ADDRESS_LENGTH, EMAIL_LENGTH, SUBJECT_LENGTH, USER_AGENT_LENGTH, AuditEvent
 from .models.types import utcnow
+from .models.users import User
+from .security import client_address
 
 #: Every kind, with its Dutch label (the admin page's filter and table).
 KINDS = {
@@ -67,8 +70,6 @@ def _values(kind: str, actor: Any, email: str | None, subject: str, details: dic
         actor = current_user
     address = user_agent = ""
     if has_request_context():
-        from .security import client_address
-
         address = client_address().removeprefix("address:")
         user_agent = request.headers.get("User-Agent", "")
     return {
@@ -114,8 +115,6 @@ def record_failed_login(typed_email: str | None) -> bool:
     """A failed log-in, with the address as typed, and the account when the address has one (the administrator
     sees it; the log-in page says the same either way)."""
     try:
-        from .models.users import User
-
         actor = db.session.scalar(select(User).where(User.email == User.normalize_email(typed_email or "")))
     except Exception:
         current_app.logger.exception("Audit: the account of a failed log-in could not be looked up")
@@ -180,8 +179,6 @@ def describe(event: AuditEvent) -> str:
     if event.kind == "refused":
         return f"{details.get('method', '')} {details.get('path', '')} ({details.get('endpoint') or '—'})".strip()
     if event.kind == "state_change":
-        from .domain.evaluations import STATE_EVENT_LABELS, EvaluationStatus
-
         def label(value: object) -> str:
             try:
                 return str(EvaluationStatus(value).label)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
+from . import audit
 from .extensions import db, login_manager
 
 MESSAGES = {
@@ -70,7 +71,6 @@ def _database_unavailable(error: Exception):
 def _record_refusal() -> None:
     """Audit a 403. A refused request keeps nothing it did: its transaction is rolled back here (it would be at
     the end of the request anyway), and the refusal is written in a transaction of its own, so it stays."""
-    from . import audit
 
     try:
         db.session.rollback()

@@ -6,6 +6,8 @@ from flask import Flask, request
 from flask_babel import gettext as _
 from werkzeug.routing import IntegerConverter
 
+from .errors import render_error
+
 #: The largest id the database holds (a 32-bit INTEGER on PostgreSQL).
 MAX_ID = 2**31 - 1
 
@@ -39,8 +41,6 @@ def init_requests(app: Flask) -> None:
     def refuse_nul_bytes():
         # No text a person types contains a NUL character, and PostgreSQL refuses to store one.
         if _has_nul(request.args) or (request.method == "POST" and _has_nul(request.form)):
-            from .errors import render_error
-
             return render_error(400, _("Uw invoer bevat een ongeldig teken (een nul-teken). Er is niets "
                                        "opgeslagen. Ga terug, verwijder het teken en probeer het opnieuw."))
         return None

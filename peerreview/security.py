@@ -33,6 +33,8 @@ from flask_limiter import Limiter
 from flask_login import logout_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .templating import format_duration
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 #: The clock the session checks read; tests replace it to travel in time.
@@ -158,8 +160,6 @@ def check_session() -> Response | None:
         return None
     now = int(clock())
     if _session_expired(now):
-        from .templating import format_duration
-
         return _end_session(_(
             "Uw sessie is verlopen. Log opnieuw in. Om veiligheidsredenen eindigt een sessie na %(idle)s zonder "
             "activiteit, en altijd na %(absolute)s.",

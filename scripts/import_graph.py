@@ -25,8 +25,10 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("features", ("auth", "admin", "evaluations", "reviews", "plans", "reports", "exports", "main", "questionnaires")),
     ("app", ("__init__", "cli", "seed", "backup")),
 ]
-# Upward imports allowed, with the one-line reason the issue asks for.
-ALLOWED_UP: dict[tuple[str, str], str] = {}
+# Upward imports allowed, and imports of another feature's services, each with the one-line reason.
+ALLOWED_UP: dict[tuple[str, str], str] = {
+    ("exports.services", "reports.services"): "exports format the report object and region overview reports builds",
+}
 # Where a function-local import is fine: the app factory, the CLI and the seed code.
 LOCAL_OK = ("__init__", "cli", "seed", "backup", "questionnaires.cli")
 
@@ -97,10 +99,12 @@ def build() -> tuple[dict[str, set[str]], list[tuple[str, int, str]]]:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Import | ast.ImportFrom):
                 continue
+            if _under_type_checking(tree, node):
+                continue  # for annotations only: never runs (models.regions and models.users name each other)
             targets = [t for t in resolve(name, is_package, node, modules) if t != name]
             # A package importing its own submodules (re-exports) is not an edge of interest.
             graph[name].update(t for t in targets if not (is_package and t.startswith(name + ".")))
-            if targets and id(node) not in top_level and not _under_type_checking(tree, node):
+            if targets and id(node) not in top_level:
                 local.append((name, node.lineno, ", ".join(targets)))
     return graph, local
 
@@ -176,12 +180,13 @@ def main(argv: list[str]) -> int:
         for a, targets in sorted(graph.items())
         for b in sorted(targets)
         if feature_of(a) and feature_of(b) and feature_of(a) != feature_of(b)
-        and b.split(".")[-1] in ("services", "routes") and (a, b) not in ALLOWED_UP
+        and b.split(".")[-1] in ("services", "routes")
     ]
     print(f"\nOne feature importing another's services or routes: {len(across)}")
     for a, b in across:
-        print(f"  {a} -> {b}")
-    problems += len(across)
+        reason = ALLOWED_UP.get((a, b))
+        print(f"  {a} -> {b}" + (f"  ({reason})" if reason else "  UNEXPLAINED"))
+        problems += reason is None
     found = cycles(graph)
     print(f"\nImport cycles between files: {len(found)}")
     for component in found:

@@ -23,7 +23,7 @@ from ..domain.roles import MUNICIPAL_ROLES, Role, parse_role
 from ..domain.text import one_line
 from ..evaluation.rounds import members_of
 from ..extensions import db
-from ..models import Municipality, Region, RegionMembership, User
+from ..models import Municipality, Region, RegionMembership, Round, User
 from ..persistence import flush_or
 
 
@@ -135,7 +135,6 @@ def save_region(region: Region | None, *, name: str, description: str | None) ->
 
 def deletion_blocker(actor: User, region: Region) -> str | None:
     """Why ``region`` cannot be deleted now (a Dutch sentence), or None when it can."""
-    from ..models import Round
 
     count = len(region.coordinators)
     rounds = db.session.scalar(select(func.count()).select_from(Round).where(Round.region_id == region.id)) or 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from .errors import InvalidValue
+
 
 class Role(StrEnum):
     admin = "admin"
@@ -41,6 +43,4 @@ def parse_role(value: str) -> Role:
     try:
         return Role(value)
     except ValueError:
-        from .errors import InvalidValue
-
         raise InvalidValue(f"Onbekende rol: {value!r}.", field="role") from None

@@ -9,8 +9,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from ..cache import cached
+from ..domain.evaluations import AnswerData
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import TeamFacts
+from ..domain.scoring import profile_scores, section_scores
 from ..extensions import db
 from ..models import (
     ConflictDeclaration,
@@ -87,9 +90,6 @@ def review_overview(evaluation_ids: list[int]) -> dict[int, tuple[int, str | Non
 
 def self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
     """The gemeente's own score per review item (from its consensus answers), to put beside the peers' scores."""
-    from ..cache import cached
-    from ..domain.evaluations import AnswerData
-    from ..domain.scoring import profile_scores, section_scores
 
     def build() -> dict[str, Any]:
         answers = {qid: AnswerData(value=value, unknown=bool(unknown)).score for qid, value, unknown in

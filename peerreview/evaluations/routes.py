@@ -46,6 +46,8 @@ from ..models import Evaluation, Region, Round
 from ..questionnaires.loader import UnknownQuestionnaire
 from ..questionnaires.registry import QuestionnaireChanged
 from . import bp, excel, services
+from . import rounds as round_services
+from . import workbook as workbook_services
 from .forms import InviteColleagueForm, ReopenForm, RoundForm, UploadForm, read_page
 
 
@@ -152,7 +154,7 @@ def new_round():
     region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
     _require(region is not None and permissions.can_open_round(current_user, region.id))
     members = region_members(region.id)
-    offered = services.offered_questionnaires()
+    offered = round_services.offered_questionnaires()
     form = RoundForm()
     form.questionnaire.choices = [(f"{q.key}/{q.version}", f"{q.title} (versie {q.version})") for q in offered]
     form.municipality_ids.choices = [(m.id, f"{m.name} ({m.cbs_code})") for m in members]
@@ -161,10 +163,10 @@ def new_round():
         form.municipality_ids.data = [m.id for m in members]
     if form.validate_on_submit():
         dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)
-        data = services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
+        data = round_services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
                                    form.municipality_ids.data or [])
         try:
-            round_ = services.open_round(current_user, region.id, data, today=today())
+            round_ = round_services.open_round(current_user, region.id, data, today=today())
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -556,8 +558,8 @@ def excel_page(evaluation_id: int):
 @bp.route("/evaluations/<int:evaluation_id>/excel/download")
 def excel_download(evaluation_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
-    content = services.export_workbook(evaluation, questionnaire, current_user)
-    filename = services.export_filename(evaluation, current_user)
+    content = workbook_services.export_workbook(evaluation, questionnaire, current_user)
+    filename = workbook_services.export_filename(evaluation, current_user)
     record_download(current_user, ExportKind.SELF_EVALUATION_XLSX, evaluation=evaluation, filename=filename)
     db.session.commit()
     return send_file(BytesIO(content), as_attachment=True, download_name=filename,
@@ -625,7 +627,7 @@ def excel_upload(evaluation_id: int):
     if len(data) > excel.MAX_UPLOAD_BYTES:
         return _excel_page(evaluation, questionnaire, [_too_big()], 413)
     try:
-        pending = services.preview_import(current_user, evaluation, questionnaire, upload.filename, data)
+        pending = workbook_services.preview_import(current_user, evaluation, questionnaire, upload.filename, data)
     except excel.UploadRejected as error:
         db.session.rollback()
         return _excel_page(evaluation, questionnaire, error.problems, 422)
@@ -637,7 +639,7 @@ def excel_upload(evaluation_id: int):
 
 
 def _pending(evaluation: Evaluation, import_id: int):
-    pending = services.pending_import(current_user, evaluation, import_id)
+    pending = workbook_services.pending_import(current_user, evaluation, import_id)
     if pending is None:
         abort(404)
     return pending
@@ -647,11 +649,11 @@ def _pending(evaluation: Evaluation, import_id: int):
 def excel_preview(evaluation_id: int, import_id: int):
     evaluation, questionnaire = _excel_evaluation(evaluation_id)
     pending = _pending(evaluation, import_id)
-    changes = services.describe_import(pending, questionnaire, current_user, evaluation)
+    changes = workbook_services.describe_import(pending, questionnaire, current_user, evaluation)
     other_user = pending.changes.get("exported_for") not in (None, current_user.id)
     return render_template("evaluations/excel_preview.html", evaluation=evaluation, pending=pending,
                            changes=changes, other_user=other_user, form=EmptyForm(),
-                           expired=services.is_expired(pending),
+                           expired=workbook_services.is_expired(pending),
                            can_apply=permissions.can_answer(current_user, evaluation))
 
 
@@ -661,7 +663,7 @@ def excel_apply(evaluation_id: int, import_id: int):
     pending = _pending(evaluation, import_id)
     _require_csrf()
     try:
-        changed = services.apply_import(current_user, evaluation, questionnaire, pending)
+        changed = workbook_services.apply_import(current_user, evaluation, questionnaire, pending)
     except services.EditConflict as error:
         db.session.rollback()
         names = ", ".join(sorted({c.theirs.by or _("iemand") for c in error.conflicts}))

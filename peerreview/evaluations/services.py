@@ -8,22 +8,20 @@ and consensus compare the versions the page was loaded with (see ``domain.evalua
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts import email_conflict, invite_by_mail
 from ..domain import permissions
-from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
+from ..domain.errors import DomainError, InvalidValue, NotAllowed
 from ..domain.evaluations import (
     EMPTY_ANSWER,
     EMPTY_NOTE,
@@ -32,7 +30,6 @@ from ..domain.evaluations import (
     EvaluationStatus,
     FieldProblem,
     Proposal,
-    RoundDates,
     SectionNoteData,
     Stored,
     SubmissionCheck,
@@ -40,7 +37,6 @@ from ..domain.evaluations import (
     check_answer_data,
     check_note,
     check_reopen_reason,
-    check_round,
     consensus_proposal,
     find_conflicts,
     next_status,
@@ -52,26 +48,19 @@ from ..domain.text import one_line
 from ..evaluation.answers import Contribution, consensus_answers, stored_answer, stored_note
 from ..evaluation.history import (
     NOTE_PREFIX,
-    answer_from_json,
     answer_to_json,
-    describe_answer,
     note_item,
-    note_text,
     note_to_json,
     record_event,
 )
 from ..evaluation.lifecycle import flush_state, still_in
-from ..evaluation.rounds import region_members
 from ..extensions import db
 from ..models import (
     Answer,
     ConsensusAnswer,
     ConsensusNote,
     Evaluation,
-    EvaluationEvent,
-    ExcelImport,
     PeerReport,
-    Round,
     SectionNote,
     TeamMember,
     User,
@@ -79,7 +68,6 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..persistence import flush_or
-from ..questionnaires.registry import record_use, registry
 
 
 class EditConflict(DomainError):
@@ -98,68 +86,6 @@ class InvalidItems(InvalidValue):
         count = sum(len(p) for p in problems.values())
         super().__init__(_("Er is niets opgeslagen: %(n)s veld(en) op deze pagina kloppen nog niet.", n=count))
         self.problems = dict(problems)
-
-
-# ---------------------------------------------------------------- rounds
-
-
-def offered_questionnaires() -> tuple[Questionnaire, ...]:
-    return registry().offered()
-
-
-def questionnaire_choice(ref: str) -> Questionnaire:
-    """``key/version`` as the round form sends it; only versions offered for new rounds."""
-    for questionnaire in offered_questionnaires():
-        if f"{questionnaire.key}/{questionnaire.version}" == ref:
-            return questionnaire
-    raise InvalidValue(_("Kies een vragenlijst uit de lijst."), field="questionnaire")
-
-
-@dataclass(frozen=True)
-class RoundInput:
-    name: str
-    year: int | None
-    questionnaire: str
-    dates: RoundDates | None
-    municipality_ids: Sequence[int]
-
-
-def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) -> Round:
-    if not permissions.can_open_round(actor, region_id):
-        raise NotAllowed(_("Alleen de regiocoördinator van deze regio opent een ronde."))
-    problems = check_round(data.name, data.year, data.dates, today=today)
-    errors: list[DomainError] = [InvalidValue(p.message, field=p.field) for p in problems]
-    questionnaire = None
-    try:
-        questionnaire = questionnaire_choice(data.questionnaire)
-    except DomainError as error:
-        errors.append(error)
-    members = {m.id: m for m in region_members(region_id)}
-    chosen = [members[i] for i in dict.fromkeys(data.municipality_ids) if i in members]
-    if len(chosen) != len(set(data.municipality_ids)):
-        errors.append(InvalidValue(_("Kies alleen gemeenten die lid zijn van uw regio."), field="municipality_ids"))
-    elif not chosen:
-        errors.append(InvalidValue(_("Kies minstens één gemeente die meedoet."), field="municipality_ids"))
-    name = one_line(data.name)
-    if name and db.session.scalar(select(Round.id).where(Round.region_id == region_id, Round.name == name)):
-        errors.append(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
-    if errors:
-        raise_collected(errors)
-    record_use(questionnaire)
-    round_ = Round(
-        region_id=region_id, name=name, year=data.year, questionnaire_key=questionnaire.key,
-        questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
-        self_evaluation_due=data.dates.self_evaluation_due, peer_review_due=data.dates.peer_review_due,
-        plan_due=data.dates.plan_due, created_by_id=actor.id,
-    )
-    db.session.add(round_)
-    for municipality in chosen:
-        evaluation = Evaluation(round=round_, municipality=municipality, status=EvaluationStatus.draft)
-        db.session.add(evaluation)
-        db.session.add(EvaluationEvent(evaluation=evaluation, actor_id=actor.id, kind="created",
-                                       details={"round": name}))
-    flush_or(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
-    return round_
 
 
 # ---------------------------------------------------------------- reading answers
@@ -274,7 +200,7 @@ def _answer_details(before: AnswerData | None, after: AnswerData) -> dict[str, A
     return {"before": answer_to_json(before) if before is not None else None, "after": answer_to_json(after)}
 
 
-def _require_editable(evaluation: Evaluation) -> None:
+def require_editable(evaluation: Evaluation) -> None:
     if not evaluation.status.is_editable:
         raise NotAllowed(_("Deze zelfevaluatie is ingediend en kan niet meer worden gewijzigd."))
 
@@ -283,7 +209,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
                      page: PageInput) -> list[str]:
     """Save the user's own answers and notes for one section. Returns the items that changed."""
     if not permissions.can_answer(actor, evaluation):
-        _require_editable(evaluation)
+        require_editable(evaluation)
         raise NotAllowed(_("U mag deze zelfevaluatie niet invullen."))
     question_ids = [q.id for q in section.questions]
     unknown = set(page.answers) - set(question_ids)
@@ -329,7 +255,7 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
     """Save the gemeente's consensus answers and notes for one section (lead only). ``problems_for(qid, data)``
     checks one consensus answer against its proposal."""
     if not permissions.can_set_consensus(actor, evaluation):
-        _require_editable(evaluation)
+        require_editable(evaluation)
         raise NotAllowed(_("Alleen de trekker van de gemeente stelt de gezamenlijke antwoorden vast."))
     question_ids = [q.id for q in section.questions]
     if set(page.answers) - set(question_ids):
@@ -438,7 +364,7 @@ def submission_state(evaluation: Evaluation, questionnaire: Questionnaire) -> Su
 
 def submit(actor: User, evaluation: Evaluation, questionnaire: Questionnaire) -> SubmissionCheck:
     if not permissions.can_submit(actor, evaluation):
-        _require_editable(evaluation)
+        require_editable(evaluation)
         raise NotAllowed(_("Alleen de trekker van de gemeente dient de zelfevaluatie in."))
     # PostgreSQL: lock the row first, so a save in progress finishes (or waits) before the answers are counted.
     db.session.execute(select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update())
@@ -520,9 +446,6 @@ def last_place(evaluation: Evaluation, user: User) -> str | None:
                                                        Visit.user_id == user.id))
 
 
-# ---------------------------------------------------------------- history
-
-
 # ---------------------------------------------------------------- colleagues
 
 
@@ -547,154 +470,3 @@ def invite_colleague(actor: User, *, email: str, name: str) -> tuple[User, str]:
     return user, invite_by_mail(user, actor)
 
 
-# ---------------------------------------------------------------- the Excel round trip
-
-
-IMPORT_LIFETIME_HOURS = 24
-
-
-def export_workbook(evaluation: Evaluation, questionnaire: Questionnaire, user: User) -> bytes:
-    """The questionnaire as an .xlsx with this user's own answers filled in."""
-    from .excel import ExportMeta, build_workbook
-
-    rows = own_answers(evaluation, user)
-    notes = own_notes(evaluation, user)
-    meta = ExportMeta(evaluation_id=evaluation.id, municipality=evaluation.municipality.name,
-                      round_name=evaluation.round.name, user_id=user.id, user_name=user.name,
-                      exported_at=utcnow())
-    return build_workbook(questionnaire, answers={qid: row.data for qid, row in rows.items()},
-                          notes={sid: row.data for sid, row in notes.items()}, meta=meta)
-
-
-def export_filename(evaluation: Evaluation, user: User) -> str:
-    return f"zelfevaluatie-{evaluation.municipality.cbs_code}-{evaluation.round.year}-{user.id}.xlsx"
-
-
-@dataclass(frozen=True)
-class ImportChange:
-    item: str  # a question id or "notes:<section id>"
-    section_id: str
-    label: str  # "1.2 Vraagtekst" or "Thema 1 Titel: sterke punten en verbeterpunten"
-    before: str  # in words
-    after: str
-    changed_online_after_export: bool  # the online answer is newer than the downloaded file
-
-
-def preview_import(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, filename: str,
-                   data: bytes) -> ExcelImport:
-    """Read an uploaded workbook (refusing it with ``UploadRejected`` naming every problem) and keep the changes
-    it would make to ``actor``'s own answers until the user confirms them. Changes nothing else."""
-    from .excel import read_workbook
-
-    if not permissions.can_answer(actor, evaluation):
-        _require_editable(evaluation)
-        raise NotAllowed(_("U mag deze zelfevaluatie niet invullen."))
-    upload = read_workbook(data, questionnaire, evaluation_id=evaluation.id)
-    rows = own_answers(evaluation, actor)
-    notes = own_notes(evaluation, actor)
-    changes: list[dict[str, Any]] = []
-    for question in questionnaire.questions:
-        new = upload.answers.get(question.id, EMPTY_ANSWER)
-        row = rows.get(question.id)
-        old = row.data if row is not None else EMPTY_ANSWER
-        if new != old:
-            changes.append({"item": question.id, "section": question.section_id, "version": row.version if row else 0,
-                            "after": answer_to_json(new),
-                            "newer_online": _newer(row, upload.exported_at)})
-    for section in questionnaire.sections:
-        new_note = upload.notes.get(section.id, EMPTY_NOTE)
-        row = notes.get(section.id)
-        if new_note != (row.data if row is not None else EMPTY_NOTE):
-            changes.append({"item": note_item(section.id), "section": section.id, "version": row.version if row else 0,
-                            "after": note_to_json(new_note), "newer_online": _newer(row, upload.exported_at)})
-    db.session.execute(delete(ExcelImport).where(  # earlier previews of this user that were never confirmed
-        ExcelImport.evaluation_id == evaluation.id, ExcelImport.user_id == actor.id, ExcelImport.applied_at.is_(None)))
-    pending = ExcelImport(
-        evaluation_id=evaluation.id, user_id=actor.id, filename=_safe_filename(filename),
-        changes={"items": changes, "exported_for": upload.exported_for_user_id,
-                 "exported_for_name": upload.exported_for_user_name,
-                 "exported_at": upload.exported_at.isoformat() if upload.exported_at else None})
-    db.session.add(pending)
-    db.session.flush()
-    return pending
-
-
-def _safe_filename(name: str | None) -> str:
-    """The uploaded file's name, for the history: without control characters (PostgreSQL refuses NUL)."""
-    cleaned = re.sub(r"[\x00-\x1f\x7f]", "", name or "").strip()
-    return (cleaned or "bestand.xlsx")[:255]
-
-
-def _newer(row: Answer | SectionNote | None, exported_at: datetime | None) -> bool:
-    return row is not None and exported_at is not None and row.updated_at > exported_at
-
-
-def pending_import(actor: User, evaluation: Evaluation, import_id: int) -> ExcelImport | None:
-    """An upload of this user for this evaluation that is still waiting for confirmation."""
-    pending = db.session.get(ExcelImport, import_id)
-    if pending is None or pending.user_id != actor.id or pending.evaluation_id != evaluation.id:
-        return None
-    return pending
-
-
-def is_expired(pending: ExcelImport) -> bool:
-    return (utcnow() - pending.created_at).total_seconds() > IMPORT_LIFETIME_HOURS * 3600
-
-
-def describe_import(pending: ExcelImport, questionnaire: Questionnaire, actor: User,
-                    evaluation: Evaluation) -> list[ImportChange]:
-    rows = own_answers(evaluation, actor)
-    notes = own_notes(evaluation, actor)
-    result = []
-    for change in pending.changes.get("items", []):
-        item = change["item"]
-        if item.startswith(NOTE_PREFIX):
-            section_id = item.removeprefix(NOTE_PREFIX)
-            if not questionnaire.has_section(section_id):
-                continue
-            section = questionnaire.section(section_id)
-            row = notes.get(section_id)
-            label = _("Thema %(n)s %(t)s: sterke punten en verbeterpunten", n=section.number, t=section.title)
-            before = note_text(note_to_json(row.data)) if row else None
-            after = note_text(change["after"])
-        else:
-            if not questionnaire.has_question(item):
-                continue
-            question = questionnaire.question(item)
-            row = rows.get(item)
-            label = f"{question.number} {question.text}"
-            before = describe_answer(row.data, questionnaire.scale) if row and not row.data.is_empty else None
-            after_data = answer_from_json(change["after"])
-            after = describe_answer(after_data, questionnaire.scale) if not after_data.is_empty else None
-        result.append(ImportChange(item, change["section"], label, before or _("(leeg)"), after or _("(leeg)"),
-                                   bool(change.get("newer_online"))))
-    return result
-
-
-def apply_import(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, pending: ExcelImport) -> int:
-    """Apply a confirmed upload to ``actor``'s own answers, as a save of each section would; refused as a whole
-    (``EditConflict``) when an answer changed online after the preview."""
-    if pending.applied_at is not None:
-        raise DomainError(_("Dit bestand is al verwerkt."))
-    if is_expired(pending):
-        raise DomainError(_("Deze voorvertoning is verlopen (ouder dan %(h)s uur). Upload het bestand opnieuw.",
-                            h=IMPORT_LIFETIME_HOURS))
-    by_section: dict[str, PageInput] = defaultdict(lambda: PageInput(via="excel"))
-    for change in pending.changes.get("items", []):
-        item, section_id = change["item"], change["section"]
-        if not questionnaire.has_section(section_id):
-            continue
-        page = by_section[section_id]
-        if item.startswith(NOTE_PREFIX):
-            after = change["after"]
-            page.note = (int(change["version"]), None, SectionNoteData(after.get("strengths", ""),
-                                                                        after.get("improvements", "")))
-        elif questionnaire.has_question(item):
-            page.answers[item] = (int(change["version"]), None, answer_from_json(change["after"]))
-    changed = 0
-    for section_id, page in by_section.items():
-        changed += len(save_own_answers(actor, evaluation, questionnaire, questionnaire.section(section_id), page))
-    pending.applied_at = utcnow()
-    record_event(evaluation, actor, "excel_import", details={"count": changed, "file": pending.filename})
-    db.session.flush()
-    return changed

@@ -7,7 +7,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from ..domain.roles import Role
-from ..evaluation.rounds import region_members
+from ..evaluation.lifecycle import evaluations_of_municipality
+from ..evaluation.rounds import region_members, visible_rounds
+from ..evaluation.team import declarations, reviews_of
 from ..extensions import db
 from ..models import Municipality, Region, User
 
@@ -30,14 +32,10 @@ def start_page_for(user: User) -> StartPage:
         }
         return StartPage("main/start_admin.html", {"counts": counts})
     if user.role is Role.region_coordinator:
-        from ..evaluation.rounds import visible_rounds
-
         members = region_members(user.region_id)
         return StartPage("main/start_coordinator.html", {"region": user.region, "members": members,
                                                          "rounds": visible_rounds(user)})
     if user.role is Role.peer_reviewer:
-        from ..evaluation.team import declarations, reviews_of
-
         return StartPage("main/start_peer.html", {"municipality": user.municipality, "reviews": reviews_of(user),
                                                   "declarations": declarations(user)})
     colleagues = db.session.scalars(
@@ -46,7 +44,6 @@ def start_page_for(user: User) -> StartPage:
             [Role.municipal_lead, Role.municipal_contributor]))
         .order_by(User.name)
     ).all()
-    from ..evaluation.lifecycle import evaluations_of_municipality
 
     return StartPage(
         "main/start_municipality.html",

@@ -19,8 +19,8 @@ from wtforms import SelectChoice
 from ..cache import cached
 from ..dates import today
 from ..domain import permissions
-from ..domain.errors import DomainError
-from ..domain.plans import ActionStatus, PlanStage, check_action, check_note, check_status, check_verdict
+from ..domain.errors import DomainError, raise_collected
+from ..domain.plans import ActionStatus, PlanStage, check_action, check_note, check_status, check_verdict, days_overdue
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import TeamFacts
 from ..evaluation.lifecycle import load_evaluation, questionnaire_of
@@ -219,7 +219,6 @@ def _render_action(loaded: Loaded, row: ImprovementAction, *, status_form: Statu
     recommendations = {r.id: r for r in recommendations_of(loaded.evaluation)}
     verdicts = verdicts_of(loaded.evaluation)
     on = today()
-    from ..domain.plans import days_overdue
 
     return render_template(
         "plans/action.html", evaluation=loaded.evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
@@ -346,8 +345,6 @@ def progress_review(evaluation_id: int):
                 except DomainError as error:
                     problems.extend(getattr(error, "errors", [error]))
             if problems:
-                from ..domain.errors import raise_collected
-
                 raise_collected(problems)
             changed = services.save_verdicts(current_user, evaluation, loaded.team, checked)
         except DomainError as error:

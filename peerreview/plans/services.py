@@ -35,6 +35,7 @@ from ..domain.plans import (
     is_overdue,
     open_recommendations,
     order_actions,
+    parse_filter,
     progress,
     progress_by_theme,
 )
@@ -63,6 +64,7 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
+from ..templating import format_date, format_datetime
 
 
 class EditConflict(DomainError):
@@ -91,8 +93,6 @@ def _require_editing(actor: User, evaluation: Evaluation) -> None:
 
 
 def _nl(value: date) -> str:
-    from ..templating import format_date
-
     return format_date(value)
 
 
@@ -174,8 +174,6 @@ def _conflict(row: ImprovementAction) -> EditConflict:
 
 
 def _nl_time(value: Any) -> str:
-    from ..templating import format_datetime
-
     return format_datetime(value)
 
 
@@ -445,7 +443,6 @@ def score_rows(viewer: User, evaluation: Evaluation, questionnaire: Questionnair
 def plan_page(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire,
               raw_filter: Mapping[str, str | None]) -> PlanPage:
     """Everything the plan page shows; a constant number of queries, whatever the number of actions."""
-    from ..domain.plans import parse_filter
 
     on = today()
     rows = actions(evaluation)

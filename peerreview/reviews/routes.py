@@ -39,6 +39,8 @@ from ..forms import EmptyForm, show_error
 from ..models import Evaluation, Region, TeamMember
 from ..requests import form_id
 from . import bp, notify, services
+from . import entries as entry_services
+from . import report as report_services
 from .forms import (
     AddMemberForm,
     DeclarationForm,
@@ -207,10 +209,10 @@ def review(evaluation_id: int):
     items = review_items(questionnaire)
     mine = {k: v.data for k, v in services.own_scores(evaluation, current_user).items()}
     team_scores = services.team_scores(evaluation)
-    rows = services.entries(evaluation)
+    rows = entry_services.entries(evaluation)
     return render_template(
         "reviews/review.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
-        mine=mine, team_scores=team_scores, entries=rows, by_theme=services.entries_by_theme(rows),
+        mine=mine, team_scores=team_scores, entries=rows, by_theme=entry_services.entries_by_theme(rows),
         self_scores=self_scores(evaluation, questionnaire), report=report_of(evaluation),
         recommendation_count=len(recommendations(evaluation)),
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
@@ -276,11 +278,11 @@ def scores(evaluation_id: int):
                   "success")
             return redirect(url_for(".scores", evaluation_id=evaluation.id))
     stored = {k: v.data for k, v in services.own_scores(evaluation, current_user).items()}
-    rows = services.entries(evaluation)
+    rows = entry_services.entries(evaluation)
     return render_template(
         "reviews/scores.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
         stored=stored, typed=typed, errors=errors, general=general, form=form, kept=kept,
-        by_theme=services.entries_by_theme(rows), self_scores=self_scores(evaluation, questionnaire),
+        by_theme=entry_services.entries_by_theme(rows), self_scores=self_scores(evaluation, questionnaire),
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
         submitted=loaded.team.has_submitted(current_user.id)), status
 
@@ -315,11 +317,11 @@ def consensus(evaluation_id: int):
     spreads = {item.id: spread([s.data.value for s in given.get(item.id, [])]) for item in items}
     proposals = {item.id: team_proposal(s.data.value for s in given.get(item.id, [])) for item in items}
     team_scores = services.team_scores(evaluation)
-    rows = services.entries(evaluation)
+    rows = entry_services.entries(evaluation)
     return render_template(
         "reviews/consensus.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
         given=given, spreads=spreads, proposals=proposals, team_scores=team_scores, typed=typed, errors=errors,
-        general=general, form=form, by_theme=services.entries_by_theme(rows),
+        general=general, form=form, by_theme=entry_services.entries_by_theme(rows),
         self_scores=self_scores(evaluation, questionnaire),
         not_submitted=[m for m in loaded.members if m.scores_submitted_at is None],
         can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team)), status
@@ -336,7 +338,7 @@ def entries(evaluation_id: int):
     theme = request.args.get("theme") or None
     if theme is not None and not questionnaire.has_section(theme):
         theme = None
-    rows = services.entries(evaluation)
+    rows = entry_services.entries(evaluation)
     if theme:
         rows = [r for r in rows if theme in r.section_ids]
     return render_template(
@@ -375,9 +377,9 @@ def _entry_form(loaded: Loaded, kind: EntryKind, row=None):
                                interviewees=form.interviewees.data, today=today(),
                                earliest=evaluation.round.created_at.astimezone(AMSTERDAM).date())
             if row is None:
-                services.add_entry(current_user, evaluation, data)
+                entry_services.add_entry(current_user, evaluation, data)
             else:
-                services.update_entry(current_user, evaluation, row, data)
+                entry_services.update_entry(current_user, evaluation, row, data)
         except DomainError as error:
             db.session.rollback()
             form.held_on.errors = []
@@ -411,7 +413,7 @@ def new_entry(evaluation_id: int, kind: str):
 def edit_entry(evaluation_id: int, entry_id: int):
     loaded = _load(evaluation_id)
     _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
-    row = services.entry(loaded.evaluation, entry_id)
+    row = entry_services.entry(loaded.evaluation, entry_id)
     if row is None:
         abort(404)
     _require(row.author_id == current_user.id or loaded.is_chair)
@@ -444,7 +446,7 @@ def _delete(evaluation_id: int, object_id: int, find, remove, done: str, back: s
 
 @bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>/delete", methods=["POST"])
 def delete_entry(evaluation_id: int, entry_id: int):
-    return _delete(evaluation_id, entry_id, services.entry, services.delete_entry, _("Verwijderd."),
+    return _delete(evaluation_id, entry_id, entry_services.entry, entry_services.delete_entry, _("Verwijderd."),
                    url_for(".entries", evaluation_id=evaluation_id))
 
 
@@ -468,7 +470,7 @@ def report_draft(evaluation_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            services.save_judgement(current_user, evaluation, form.judgement.data, form.strengths.data)
+            report_services.save_judgement(current_user, evaluation, form.judgement.data, form.strengths.data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -500,9 +502,9 @@ def _recommendation_form(loaded: Loaded, row=None):
             data = check_recommendation(questionnaire, text=form.text.data, section_ids=form.themes.data or [],
                                         priority=form.priority.data, addressee=form.addressee.data)
             if row is None:
-                services.add_recommendation(current_user, evaluation, data)
+                report_services.add_recommendation(current_user, evaluation, data)
             else:
-                services.update_recommendation(current_user, evaluation, row, data)
+                report_services.update_recommendation(current_user, evaluation, row, data)
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
@@ -539,7 +541,7 @@ def edit_recommendation(evaluation_id: int, recommendation_id: int):
     refusal = _chair_only_now(loaded)
     if refusal is not None:
         return refusal
-    row = services.recommendation(loaded.evaluation, recommendation_id)
+    row = report_services.recommendation(loaded.evaluation, recommendation_id)
     if row is None:
         abort(404)
     return _recommendation_form(loaded, row)
@@ -548,8 +550,8 @@ def edit_recommendation(evaluation_id: int, recommendation_id: int):
 @bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>/delete",
           methods=["POST"])
 def delete_recommendation(evaluation_id: int, recommendation_id: int):
-    return _delete(evaluation_id, recommendation_id, services.recommendation, services.delete_recommendation,
-                   _("De aanbeveling is verwijderd."),
+    return _delete(evaluation_id, recommendation_id, report_services.recommendation,
+                   report_services.delete_recommendation, _("De aanbeveling is verwijderd."),
                    url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
 
 
@@ -567,7 +569,7 @@ def publish(evaluation_id: int):
         if not form.validate_on_submit():
             abort(400)
         try:
-            services.publish(current_user, evaluation, loaded.questionnaire,
+            report_services.publish(current_user, evaluation, loaded.questionnaire,
                              form.token.data if form.confirmed.data else None)
         except NeedsConfirmation as error:
             db.session.rollback()
@@ -583,7 +585,7 @@ def publish(evaluation_id: int):
                     m=evaluation.municipality.name), "success")
             return redirect(url_for(".report", evaluation_id=evaluation.id))
         loaded = _load(evaluation_id)
-    check = services.publication_state(evaluation, loaded.questionnaire, loaded.members)
+    check = report_services.publication_state(evaluation, loaded.questionnaire, loaded.members)
     form.token.data = check.confirmation_token
     form.confirmed.data = False
     return render_template("reviews/publish.html", evaluation=evaluation, loaded=loaded, check=check, form=form,
@@ -599,7 +601,7 @@ def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, st
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
     peer_report = report_of(evaluation)
     reaction_form = reaction_form or ReactionForm(obj=peer_report)
-    quotable = [r for r in services.entries(evaluation) if r.confidentiality is Confidentiality.quotable]
+    quotable = [r for r in entry_services.entries(evaluation) if r.confidentiality is Confidentiality.quotable]
     return render_template(
         "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
         items=review_items(questionnaire), report=peer_report,
@@ -628,7 +630,7 @@ def reaction(evaluation_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.save_reaction(current_user, evaluation, form.reaction.data)
+        report_services.save_reaction(current_user, evaluation, form.reaction.data)
     except DomainError as error:
         db.session.rollback()
         show_error(form, error)
@@ -648,7 +650,7 @@ def close(evaluation_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        services.close(current_user, evaluation)
+        report_services.close(current_user, evaluation)
     except DomainError as error:
         _refused(error)
     else:

@@ -9,57 +9,43 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue, NotAllowed, raise_collected
 from ..domain.evaluations import EvaluationStatus, Transition, next_status
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import (
-    MAX_JUDGEMENT,
-    MAX_REACTION,
-    MAX_STRENGTHS,
     Candidate,
     Capacity,
-    EntryData,
     Finding,
-    Member,
-    PublicationCheck,
     ReciprocalPolicy,
-    RecommendationData,
     ScoreData,
     TeamFacts,
     TeamScoreData,
     check_candidate,
     check_declaration_reason,
-    check_long_text,
     check_score,
     check_team_score,
-    confirm_publication,
     decide_addition,
     is_reciprocal,
     missing_scores,
-    publication_check,
     review_items,
 )
 from ..domain.roles import Role
 from ..evaluation.history import record_event
 from ..evaluation.lifecycle import flush_state, still_in
-from ..evaluation.team import recommendations, report_of, team_members, team_of
+from ..evaluation.team import team_members, team_of
 from ..extensions import db
 from ..models import (
     ConflictDeclaration,
     Evaluation,
     Municipality,
-    PeerReport,
     PeerScore,
-    Recommendation,
-    RecommendationTheme,
+    Region,
     RegionMembership,
-    ReviewEntry,
-    ReviewEntryTheme,
     TeamMember,
     TeamScore,
     User,
@@ -72,7 +58,7 @@ REVIEWING = (EvaluationStatus.in_peer_review,)
 TEAM_CHANGES = (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
 
 
-def _changed_meanwhile() -> str:
+def changed_meanwhile() -> str:
     return _("De stand van deze toetsing is intussen gewijzigd (bijvoorbeeld gepubliceerd); er is niets "
              "opgeslagen. Laad de pagina opnieuw.")
 
@@ -187,7 +173,7 @@ def add_member(actor: User, evaluation: Evaluation, user_id: int, *, capacity: C
                  details={"name": user.name, "chair": as_chair, "capacity": capacity.value,
                           "warnings": list(warnings)})
     _flush(_("%(name)s is intussen al aan het team toegevoegd.", name=user.name))
-    still_in(evaluation, TEAM_CHANGES, _changed_meanwhile())
+    still_in(evaluation, TEAM_CHANGES, changed_meanwhile())
     return member
 
 
@@ -210,7 +196,7 @@ def remove_member(actor: User, evaluation: Evaluation, member_id: int) -> str:
     record_event(evaluation, actor, "team_member_removed", subject=f"user:{member.user_id}",
                  details={"name": name})
     _flush(_("Het team is intussen gewijzigd; bekijk het opnieuw."))
-    still_in(evaluation, TEAM_CHANGES, _changed_meanwhile())
+    still_in(evaluation, TEAM_CHANGES, changed_meanwhile())
     return name
 
 
@@ -226,7 +212,7 @@ def set_chair(actor: User, evaluation: Evaluation, member_id: int) -> str:
     record_event(evaluation, actor, "chair_set", subject=f"user:{member.user_id}",
                  details={"name": member.user.name})
     _flush(_("Het team is intussen gewijzigd; bekijk het opnieuw."))
-    still_in(evaluation, TEAM_CHANGES, _changed_meanwhile())
+    still_in(evaluation, TEAM_CHANGES, changed_meanwhile())
     return member.user.name
 
 
@@ -260,10 +246,10 @@ def start_review(actor: User, evaluation: Evaluation) -> None:
         raise NotAllowed(_("Alleen de regiocoördinator start de collegiale toetsing."))
     chair = next(m for m in team_members(evaluation) if m.is_chair)
     _require_fit_to_chair(evaluation, chair)
-    _transition(actor, evaluation, Transition.start_review, "review_started")
+    transition(actor, evaluation, Transition.start_review, "review_started")
 
 
-def _transition(actor: User, evaluation: Evaluation, transition: Transition, kind: str,
+def transition(actor: User, evaluation: Evaluation, transition: Transition, kind: str,
                 details: dict[str, Any] | None = None) -> None:
     before = evaluation.status
     evaluation.status = next_status(evaluation.status, transition)
@@ -308,9 +294,6 @@ def withdraw_declaration(actor: User, declaration_id: int) -> str:
     name = declaration.municipality.name
     db.session.delete(declaration)
     return name
-
-
-# ---------------------------------------------------------------- what a reviewer sees
 
 
 # ---------------------------------------------------------------- scores
@@ -374,7 +357,7 @@ def save_own_scores(actor: User, evaluation: Evaluation, questionnaire: Question
 
 def _still_scoring(actor: User, evaluation: Evaluation) -> None:
     """After writing: still in review, and this member has not submitted meanwhile (another window)."""
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
+    still_in(evaluation, REVIEWING, changed_meanwhile())
     submitted_at = db.session.scalar(
         select(TeamMember.scores_submitted_at).where(TeamMember.evaluation_id == evaluation.id,
                                                      TeamMember.user_id == actor.id).with_for_update(read=True))
@@ -405,7 +388,7 @@ def submit_own_scores(actor: User, evaluation: Evaluation, questionnaire: Questi
     _still_scoring(actor, evaluation)
     membership.scores_submitted_at = utcnow()
     record_event(evaluation, actor, "own_scores_submitted")
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
+    still_in(evaluation, REVIEWING, changed_meanwhile())
 
 
 @dataclass(frozen=True)
@@ -474,235 +457,14 @@ def save_team_scores(actor: User, evaluation: Evaluation, questionnaire: Questio
                      details={"before": before, "after": data.value})
         changed += 1
     _flush(_("De scores van het team zijn intussen gewijzigd; laad de pagina opnieuw."))
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
+    still_in(evaluation, REVIEWING, changed_meanwhile())
     return changed
 
 
-# ---------------------------------------------------------------- interviews and observations
-
-
-def _review_closed_or(evaluation: Evaluation, otherwise: str) -> str:
-    """Why a team member cannot change something: the stage first (what most often is the reason), else ..."""
-    if evaluation.status.is_report_published:
-        return _("Het rapport is gepubliceerd; gesprekken, waarnemingen en het rapport liggen vast. Er is niets "
-                 "opgeslagen.")
-    if evaluation.status is not EvaluationStatus.in_peer_review:
-        return _("De collegiale toetsing loopt nu niet; er is niets opgeslagen.")
-    return otherwise
-
-
-def entries(evaluation: Evaluation) -> list[ReviewEntry]:
-    return list(db.session.scalars(
-        select(ReviewEntry).where(ReviewEntry.evaluation_id == evaluation.id)
-        .options(selectinload(ReviewEntry.themes), joinedload(ReviewEntry.author))
-        .order_by(ReviewEntry.held_on, ReviewEntry.id)))
-
-
-def entries_by_theme(rows: Iterable[ReviewEntry]) -> dict[str, list[ReviewEntry]]:
-    result: dict[str, list[ReviewEntry]] = defaultdict(list)
-    for row in rows:
-        for section_id in row.section_ids:
-            result[section_id].append(row)
-    return result
-
-
-def entry(evaluation: Evaluation, entry_id: int) -> ReviewEntry | None:
-    row = db.session.get(ReviewEntry, entry_id)
-    return row if row is not None and row.evaluation_id == evaluation.id else None
-
-
-def _write_entry(row: ReviewEntry, data: EntryData) -> None:
-    row.kind = data.kind
-    row.held_on = data.held_on
-    row.notes = data.notes
-    row.interviewees = "\n".join(data.interviewees)
-    row.confidentiality = data.confidentiality
-    row.updated_at = utcnow()
-    row.themes = [ReviewEntryTheme(section_id=s) for s in data.section_ids]
-
-
-def add_entry(actor: User, evaluation: Evaluation, data: EntryData) -> ReviewEntry:
-    if not permissions.can_log_entries(actor, evaluation, team_of(evaluation)):
-        raise NotAllowed(_review_closed_or(evaluation, _("Gesprekken en waarnemingen vastleggen kan alleen het peer "
-                                                         "team.")))
-    row = ReviewEntry(evaluation_id=evaluation.id, author_id=actor.id)
-    _write_entry(row, data)
-    db.session.add(row)
-    db.session.flush()
-    record_event(evaluation, actor, f"{data.kind.value}_added", subject=f"entry:{row.id}",
-                 details={"themes": list(data.section_ids), "confidentiality": data.confidentiality.value})
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-    return row
-
-
-def update_entry(actor: User, evaluation: Evaluation, row: ReviewEntry, data: EntryData) -> None:
-    if not permissions.can_edit_entry(actor, evaluation, team_of(evaluation), row.author_id):
-        raise NotAllowed(_review_closed_or(evaluation, _("Alleen wie het vastlegde of de voorzitter wijzigt dit.")))
-    if actor.id != row.author_id and data.confidentiality is not row.confidentiality:
-        raise InvalidValue(_("Alleen wie het vastlegde bepaalt of het citeerbaar is; het staat in het rapport onder "
-                             "diens naam."), field="confidentiality")
-    _write_entry(row, data)
-    record_event(evaluation, actor, f"{data.kind.value}_changed", subject=f"entry:{row.id}",
-                 details={"themes": list(data.section_ids), "confidentiality": data.confidentiality.value})
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-
-
-def delete_entry(actor: User, evaluation: Evaluation, row: ReviewEntry) -> None:
-    if not permissions.can_edit_entry(actor, evaluation, team_of(evaluation), row.author_id):
-        raise NotAllowed(_review_closed_or(evaluation, _("Alleen wie het vastlegde of de voorzitter verwijdert "
-                                                         "dit.")))
-    record_event(evaluation, actor, f"{row.kind.value}_removed", subject=f"entry:{row.id}")
-    db.session.delete(row)
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-
-
-# ---------------------------------------------------------------- the report
-
-
-def _report(evaluation: Evaluation) -> PeerReport:
-    report = report_of(evaluation)
-    if report is None:
-        report = PeerReport(evaluation_id=evaluation.id)
-        db.session.add(report)
-    return report
-
-
-def _require_writing(actor: User, evaluation: Evaluation) -> None:
-    if not permissions.can_write_report(actor, evaluation, team_of(evaluation)):
-        if evaluation.status.is_report_published:
-            raise NotAllowed(_("Het rapport is gepubliceerd en kan niet meer worden gewijzigd."))
-        if evaluation.status is not EvaluationStatus.in_peer_review:
-            raise NotAllowed(_("De collegiale toetsing loopt nu niet; er is niets opgeslagen."))
-        raise NotAllowed(_("Alleen de voorzitter van het peer team schrijft het rapport."))
-
-
-def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, strengths: str | None) -> None:
-    _require_writing(actor, evaluation)
-    problems: list[DomainError] = []
-    texts: dict[str, str] = {}
-    for field_name, value, limit, what in (("judgement", judgement, MAX_JUDGEMENT, "Het oordeel"),
-                                           ("strengths", strengths, MAX_STRENGTHS, "De sterke punten")):
-        try:
-            texts[field_name] = check_long_text(value, limit, field_name, what)
-        except DomainError as error:
-            problems.append(error)
-    raise_collected(problems)
-    report = _report(evaluation)
-    if (report.judgement or "", report.strengths or "") == (texts["judgement"], texts["strengths"]):
-        return
-    report.judgement, report.strengths = texts["judgement"], texts["strengths"]
-    report.updated_at, report.updated_by_id = utcnow(), actor.id
-    record_event(evaluation, actor, "judgement_saved")
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-
-
-def recommendation(evaluation: Evaluation, recommendation_id: int) -> Recommendation | None:
-    row = db.session.get(Recommendation, recommendation_id)
-    return row if row is not None and row.evaluation_id == evaluation.id else None
-
-
-def _write_recommendation(row: Recommendation, data: RecommendationData) -> None:
-    row.text, row.priority, row.addressee, row.updated_at = data.text, data.priority, data.addressee, utcnow()
-    row.themes = [RecommendationTheme(section_id=s) for s in data.section_ids]
-
-
-def add_recommendation(actor: User, evaluation: Evaluation, data: RecommendationData) -> Recommendation:
-    _require_writing(actor, evaluation)
-    position = len(recommendations(evaluation)) + 1
-    row = Recommendation(evaluation_id=evaluation.id, position=position, created_by_id=actor.id)
-    _write_recommendation(row, data)
-    db.session.add(row)
-    db.session.flush()
-    record_event(evaluation, actor, "recommendation_added", subject=f"recommendation:{row.id}",
-                 details={"text": data.text[:200]})
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-    return row
-
-
-def update_recommendation(actor: User, evaluation: Evaluation, row: Recommendation,
-                          data: RecommendationData) -> None:
-    _require_writing(actor, evaluation)
-    _write_recommendation(row, data)
-    record_event(evaluation, actor, "recommendation_changed", subject=f"recommendation:{row.id}",
-                 details={"text": data.text[:200]})
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-
-
-def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendation) -> None:
-    """Remove a recommendation, unless the gemeente's plan already answers it or the voortgangsreview judged it
-    (possible after the report was reopened): those links are the gemeente's work and must not vanish."""
-    _require_writing(actor, evaluation)
-    from ..models import ActionRecommendation, RecommendationVerdict
-
-    in_plan = db.session.scalar(select(func.count()).select_from(ActionRecommendation)
-                                .where(ActionRecommendation.recommendation_id == row.id))
-    judged = db.session.scalar(select(func.count()).select_from(RecommendationVerdict)
-                               .where(RecommendationVerdict.recommendation_id == row.id))
-    if in_plan or judged:
-        raise NotAllowed(_("Deze aanbeveling staat al in het verbeterplan van de gemeente (of is al beoordeeld in "
-                           "de voortgangsreview) en kan daarom niet worden verwijderd. Pas de tekst zo nodig aan."))
-    record_event(evaluation, actor, "recommendation_removed", subject=f"recommendation:{row.id}",
-                 details={"text": row.text[:200]})
-    db.session.delete(row)
-    db.session.flush()
-    for position, other in enumerate(recommendations(evaluation), start=1):
-        other.position = position
-    still_in(evaluation, REVIEWING, _changed_meanwhile())
-
-
-def publication_state(evaluation: Evaluation, questionnaire: Questionnaire,
-                      members: list[TeamMember] | None = None) -> PublicationCheck:
-    members = team_members(evaluation) if members is None else members
-    report = report_of(evaluation)
-    return publication_check(
-        review_items(questionnaire), {k: v.value for k, v in team_scores(evaluation).items()},
-        judgement=report.judgement if report else "", recommendation_count=len(recommendations(evaluation)),
-        members=[Member(m.user_id, m.user.name) for m in members],
-        submitted_ids={m.user_id for m in members if m.scores_submitted_at is not None})
-
-
-def publish(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, confirmed_token: str | None) -> None:
-    if not permissions.can_publish(actor, evaluation, team_of(evaluation)):
-        _require_writing(actor, evaluation)
-    db.session.execute(select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update())
-    check = publication_state(evaluation, questionnaire)
-    confirm_publication(check, confirmed_token)
-    report = _report(evaluation)
-    report.published_at, report.published_by_id = utcnow(), actor.id
-    report.published_without = "\n".join(m.name for m in check.not_submitted)
-    _transition(actor, evaluation, Transition.publish, "published",
-                {"without": [m.name for m in check.not_submitted]})
-
-
-def save_reaction(actor: User, evaluation: Evaluation, text: str | None) -> None:
-    if not permissions.can_react(actor, evaluation):
-        if evaluation.status is EvaluationStatus.closed:
-            raise NotAllowed(_("De evaluatie is afgesloten; de reactie ligt vast."))
-        raise NotAllowed(_("Alleen de trekker van de gemeente geeft de bestuurlijke reactie, zolang het rapport "
-                           "gepubliceerd en niet afgesloten is."))
-    cleaned = check_long_text(text, MAX_REACTION, "reaction", "De reactie")
-    report = _report(evaluation)
-    if cleaned == (report.reaction or ""):
-        return
-    report.reaction, report.reaction_at, report.reaction_by_id = cleaned, utcnow(), actor.id
-    record_event(evaluation, actor, "reaction_saved", details={"length": len(cleaned)})
-    still_in(evaluation, (EvaluationStatus.published,),
-             _("De evaluatie is intussen afgesloten of heropend; uw reactie is niet opgeslagen. Kopieer haar en laad "
-               "de pagina opnieuw."))
-
-
-def close(actor: User, evaluation: Evaluation) -> None:
-    if not permissions.can_close(actor, evaluation):
-        if permissions.is_coordinator_of(actor, evaluation.region_id):
-            next_status(evaluation.status, Transition.close)
-        raise NotAllowed(_("Alleen de regiocoördinator sluit een evaluatie af."))
-    _report(evaluation).closed_at = utcnow()
-    _transition(actor, evaluation, Transition.close, "closed")
+# ---------------------------------------------------------------- the region's review rules
 
 
 def set_reciprocal_policy(actor: User, region_id: int, policy: ReciprocalPolicy) -> None:
-    from ..models import Region
-
     if not permissions.can_set_review_rules(actor, region_id):
         raise NotAllowed(_("Alleen de beheerder of de regiocoördinator stelt de toetsingsregels van de regio in."))
     region = db.session.get(Region, region_id)

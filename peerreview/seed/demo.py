@@ -9,14 +9,17 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from ..domain.roles import Role
+from ..evaluations.rounds import RoundInput, offered_questionnaires, open_round
 from ..extensions import db
 from ..models import Municipality, Region, RegionMembership, User
 from ..models.types import utcnow
+from ..reviews.entries import add_entry
+from ..reviews.report import add_recommendation, publish, save_judgement
+from . import DEMO_DOMAIN, demo_email
 from .demo_plans import load_demo_plan
 
 DEMO_REGION = "Veiligheidsplatform Lage Landen (demo)"
 DEMO_PASSWORD = "demo-Toetsing-2026"  # noqa: S105 (fictional demo accounts only)
-DEMO_DOMAIN = "demo.peerreview.nl"
 
 #: name, CBS code, inhabitants, province
 DEMO_MUNICIPALITIES: tuple[tuple[str, str, int, str], ...] = (
@@ -50,10 +53,6 @@ DEMO_USERS: tuple[tuple[str, str, str, Role, str | None], ...] = (
     ("Peer reviewer (Lindewoude), voorzitter in Molenwaard-Oost", "peer.lindewoude", "Lars Linde",
      Role.peer_reviewer, "GM9007"),
 )
-
-
-def demo_email(local: str) -> str:
-    return f"{local}@{DEMO_DOMAIN}"
 
 
 def load_demo(*, password_method: str = "scrypt") -> Region:  # noqa: S107
@@ -102,7 +101,7 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
     from ..evaluations import services
     from ..models import Answer, ConsensusAnswer
 
-    offered = services.offered_questionnaires()
+    offered = offered_questionnaires()
     if not offered:
         return
     questionnaire = offered[0]
@@ -110,7 +109,7 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
     coordinator = users[demo_email("coordinator")]
     today = datetime.now(ZoneInfo("Europe/Amsterdam")).date()
     dates = RoundDates(today + timedelta(days=42), today + timedelta(days=120), today + timedelta(days=240))
-    round_ = services.open_round(coordinator, region.id, services.RoundInput(
+    round_ = open_round(coordinator, region.id, RoundInput(
         f"Collegiale toets {today.year + 1}", today.year + 1, f"{questionnaire.key}/{questionnaire.version}", dates,
         [by_code[code].id for code in DEMO_ROUND_MEMBERS]), today=today)
     evaluations = {e.municipality.cbs_code: e for e in round_.evaluations}
@@ -196,18 +195,18 @@ def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnai
 
     havenstede = evaluations["GM9001"]
     team(havenstede, petra, olga)
-    reviews.add_entry(petra, havenstede, EntryData(
+    add_entry(petra, havenstede, EntryData(
         EntryKind.interview, today - timedelta(days=3), "De burgemeester noemt veiligheid een topprioriteit, maar "
         "de wethouders zien het vooral als zaak van de portefeuillehouder.", (theme(0), theme(6)),
         Confidentiality.quotable, ("Burgemeester – gemeente Havenstede", "Teamchef – politie")))
-    reviews.add_entry(olga, havenstede, EntryData(
+    add_entry(olga, havenstede, EntryData(
         EntryKind.observation, today - timedelta(days=2), "In het driehoeksoverleg werden geen cijfers gebruikt.",
         (theme(4),), Confidentiality.team))
     score(havenstede, olga, 1)
 
     molenwaard = evaluations["GM9010"]
     team(molenwaard, lars, petra)
-    reviews.add_entry(lars, molenwaard, EntryData(
+    add_entry(lars, molenwaard, EntryData(
         EntryKind.interview, today - timedelta(days=20), "De coördinator heeft een korte lijn met de burgemeester "
         "en een goed netwerk bij zorg en politie.", (questionnaire.sections[-1].id,), Confidentiality.quotable,
         ("Veiligheidscoördinator – gemeente Molenwaard-Oost", "Directeur – zorgpartner")))
@@ -217,7 +216,7 @@ def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnai
         item.id: (scale[(i + 2) % len(scale)],
                   "Het team ziet een gemeente die stappen zet, maar de samenhang met ander beleid is nog dun.")
         for i, item in enumerate(items)})
-    reviews.save_judgement(lars, molenwaard, (
+    save_judgement(lars, molenwaard, (
         "Molenwaard-Oost voert de regie op integrale veiligheid met een betrokken burgemeester en een "
         "coördinator die de partners kent. De aanpak steunt nog te weinig op analyse en meetbare doelen, en "
         "veiligheid is buiten de afdeling OOV nog geen vanzelfsprekend onderwerp."),
@@ -230,8 +229,8 @@ def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnai
         ("Vraag het Rijk om ontschotte financiering voor de aanpak van personen met verward gedrag.",
          (external[-1].id,), Priority.medium, Addressee.national),
     ):
-        reviews.add_recommendation(lars, molenwaard, RecommendationData(text, sections, priority, addressee))
-    reviews.publish(lars, molenwaard, questionnaire, None)
+        add_recommendation(lars, molenwaard, RecommendationData(text, sections, priority, addressee))
+    publish(lars, molenwaard, questionnaire, None)
 
 
 def demo_logins() -> list[tuple[str, str]]:

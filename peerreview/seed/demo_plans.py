@@ -14,6 +14,7 @@ from sqlalchemy import select
 from ..evaluation.team import recommendations as recommendations_of
 from ..extensions import db
 from ..models import Evaluation, Municipality, User
+from . import demo_email
 
 
 def load_demo_plan() -> None:
@@ -22,7 +23,7 @@ def load_demo_plan() -> None:
     from ..domain.plans import ActionStatus, NoteData, check_action
     from ..evaluation.lifecycle import questionnaire_of
     from ..plans import services
-    from .demo import demo_email
+
 
     evaluation = db.session.scalar(select(Evaluation).join(Municipality)
                                    .where(Municipality.cbs_code == "GM9010", Evaluation.status == "published"))

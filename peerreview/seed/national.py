@@ -43,6 +43,7 @@ from ..domain.plans import ActionStatus, OwnerKind, Verdict
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import Addressee, Capacity, Confidentiality, EntryKind, Priority, review_items
 from ..domain.roles import Role
+from ..evaluations.rounds import offered_questionnaires
 from ..extensions import db
 from ..models import (
     ActionNote,
@@ -249,7 +250,6 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
                   questionnaire: Questionnaire | None = None, password_method: str = "scrypt") -> NationalSummary:  # noqa: S107
     """Fill the (empty) database of the current app context; flushes, the caller commits."""
     from ..dates import today as dutch_today
-    from ..evaluations import services as evaluation_services
     from ..questionnaires.registry import record_use
 
     if not 1 <= gemeenten <= MAX_GEMEENTEN:
@@ -260,7 +260,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
     if not 1 <= rounds <= 20:
         raise ValueError("--rounds moet tussen 1 en 20 liggen.")
     if questionnaire is None:
-        offered = evaluation_services.offered_questionnaires()
+        offered = offered_questionnaires()
         if not offered:
             raise ValueError("Er is geen vragenlijst beschikbaar voor nieuwe rondes.")
         questionnaire = offered[0]

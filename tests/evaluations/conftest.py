@@ -10,7 +10,7 @@ import pytest
 from peerreview.dates import today as amsterdam_today
 from peerreview.domain.evaluations import RoundDates
 from peerreview.domain.roles import Role
-from peerreview.evaluations import services
+from peerreview.evaluations.rounds import RoundInput, open_round
 from peerreview.extensions import db
 from peerreview.models import Evaluation, Municipality, Region, Round, User
 
@@ -38,9 +38,9 @@ TODAY = amsterdam_today()  # the app's calendar (a deadline or an entry date is 
 def open_test_round(coordinator: User, region: Region, municipalities: list[Municipality], name: str = "Ronde 2027",
                     questionnaire: str = "minimal/1") -> Round:
     dates = RoundDates(TODAY + timedelta(days=30), TODAY + timedelta(days=90), TODAY + timedelta(days=180))
-    round_ = services.open_round(
+    round_ = open_round(
         coordinator, region.id,
-        services.RoundInput(name, TODAY.year, questionnaire, dates, [m.id for m in municipalities]), today=TODAY)
+        RoundInput(name, TODAY.year, questionnaire, dates, [m.id for m in municipalities]), today=TODAY)
     db.session.commit()
     return round_
 

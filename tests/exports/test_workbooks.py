@@ -470,7 +470,7 @@ def test_characters_xml_cannot_hold_are_dropped_and_the_files_still_open(exporte
     assert "Aan de regio: meer capaciteit  graag" in [c.value for row in region["Aanbevelingen regio en Rijk"]
                                                        .iter_rows() for c in row]
     # the self-evaluation workbook shares the cell writer: the gemeente's name is in its title and intro
-    from peerreview.evaluations.services import export_workbook
+    from peerreview.evaluations.workbook import export_workbook
 
     own = load_workbook(BytesIO(export_workbook(evaluation, questionnaire_of_round(evaluation.round), exported.lead)))
     assert own.properties.title.startswith("Zelfevaluatie Súdwest-Fryslân")

@@ -20,7 +20,7 @@ from peerreview.evaluation.team import recommendations
 from peerreview.extensions import db
 from peerreview.models import Evaluation, ImprovementAction, PeerReport, Recommendation, Round, User
 from peerreview.plans import services
-from peerreview.reviews import services as reviews
+from peerreview.reviews.report import add_recommendation, publish, save_judgement
 from tests.evaluations.conftest import setting  # noqa: F401  (the fixture, re-exported)
 from tests.reviews.conftest import (
     ITEMS,
@@ -67,11 +67,11 @@ def publish_with_recommendations(review: Review) -> list[Recommendation]:  # noq
     give_scores(review.member, evaluation, dict.fromkeys(ITEMS, 2))
     give_scores(review.chair, evaluation, dict.fromkeys(ITEMS, 3))
     set_team_scores(review.chair, evaluation, {"analyse": 3, "keten": 1, "netwerk": 3, "bestuur": 2})
-    reviews.save_judgement(review.chair, evaluation, "De regie is in opbouw.", "Betrokken college.")
+    save_judgement(review.chair, evaluation, "De regie is in opbouw.", "Betrokken college.")
     for text, themes in RECOMMENDATIONS:
-        reviews.add_recommendation(review.chair, evaluation, check_recommendation(
+        add_recommendation(review.chair, evaluation, check_recommendation(
             questionnaire, text=text, section_ids=themes, priority="high", addressee="municipality"))
-    reviews.publish(review.chair, evaluation, questionnaire, None)
+    publish(review.chair, evaluation, questionnaire, None)
     db.session.commit()
     return recommendations(evaluation)
 

@@ -21,6 +21,7 @@ from peerreview.models import (
     RecommendationTheme,
 )
 from peerreview.plans import services
+from peerreview.reviews.report import close
 from tests.reviews.conftest import count, page_text
 
 from .conftest import TODAY, Plan, add_action, end_plan_period
@@ -283,9 +284,8 @@ def test_on_the_last_day_of_the_period_the_plan_still_runs(client, auth, plan):
 
 
 def test_closing_the_evaluation_does_not_freeze_the_plan(client, auth, plan):
-    from peerreview.reviews import services as reviews
 
-    reviews.close(plan.setting.coordinator, plan.evaluation)
+    close(plan.setting.coordinator, plan.evaluation)
     db.session.commit()
     auth.login(plan.lead)
     assert client.post(url(plan, "/actions/new"), data=action_form(plan)).status_code == 302

@@ -17,6 +17,8 @@ from peerreview.evaluation.lifecycle import questionnaire_of as questionnaire_of
 from peerreview.evaluations import services as evaluation_services
 from peerreview.extensions import db
 from peerreview.models import ConsensusAnswer, Evaluation, Municipality, User
+from peerreview.reviews import entries as review_entries
+from peerreview.reviews import report as review_report
 from peerreview.reviews import services
 from tests.evaluations.conftest import Setting, setting  # noqa: F401  (the fixture, re-exported)
 
@@ -121,9 +123,9 @@ def write_report(chair: User, evaluation: Evaluation, *, judgement: str = "De re
 
     questionnaire = questionnaire_of(evaluation)
     if judgement:
-        services.save_judgement(chair, evaluation, judgement, "Betrokken college.")
+        review_report.save_judgement(chair, evaluation, judgement, "Betrokken college.")
     for n in range(recommendations):
-        services.add_recommendation(chair, evaluation, check_recommendation(
+        review_report.add_recommendation(chair, evaluation, check_recommendation(
             questionnaire, text=f"Aanbeveling nummer {n + 1}: maak een plan.", section_ids=["analyse"],
             priority="high", addressee="municipality"))
     db.session.commit()
@@ -137,7 +139,7 @@ def add_entry(author: User, evaluation: Evaluation, notes: str, *, confidentiali
     data = check_entry(questionnaire_of(evaluation), kind=EntryKind(kind), held_on=today(), notes=notes,
                        section_ids=list(themes), confidentiality=confidentiality,
                        interviewees="Wethouder – gemeente", today=today())
-    row = services.add_entry(author, evaluation, data)
+    row = review_entries.add_entry(author, evaluation, data)
     db.session.commit()
     return row
 
@@ -154,5 +156,5 @@ def ready_to_publish(review: Review, *, member_submits: bool = True) -> None:
 def publish_report(review: Review) -> None:
     """Ready and published (every member submitted)."""
     ready_to_publish(review)
-    services.publish(review.chair, review.evaluation, questionnaire_of(review.evaluation), None)
+    review_report.publish(review.chair, review.evaluation, questionnaire_of(review.evaluation), None)
     db.session.commit()

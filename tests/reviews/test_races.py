@@ -23,6 +23,8 @@ from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.extensions import db
 from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry, TeamMember, TeamScore
 from peerreview.reviews import services
+from peerreview.reviews.entries import add_entry
+from peerreview.reviews.report import add_recommendation, save_judgement, save_reaction
 from tests.conftest import raw_engine
 from tests.evaluations.conftest import TODAY
 
@@ -49,10 +51,10 @@ def stored(model, **where) -> int:
 
 
 WRITES = {
-    "judgement": lambda r, q: services.save_judgement(r.chair, r.evaluation, "Na publicatie gewijzigd", ""),
-    "recommendation": lambda r, q: services.add_recommendation(r.chair, r.evaluation, RecommendationData(
+    "judgement": lambda r, q: save_judgement(r.chair, r.evaluation, "Na publicatie gewijzigd", ""),
+    "recommendation": lambda r, q: add_recommendation(r.chair, r.evaluation, RecommendationData(
         "Na publicatie toegevoegd", ("analyse",), Priority.high, Addressee.municipality)),
-    "entry": lambda r, q: services.add_entry(r.member, r.evaluation, EntryData(
+    "entry": lambda r, q: add_entry(r.member, r.evaluation, EntryData(
         EntryKind.observation, TODAY, "Na publicatie", ("analyse",), Confidentiality.team)),
     "own scores": lambda r, q: services.save_own_scores(r.member, r.evaluation, q, {"analyse": ("1", "laat")}),
 }
@@ -91,7 +93,7 @@ def test_a_reaction_that_races_the_closing_is_refused(review, database_url):
     assert evaluation.status is EvaluationStatus.published
     meanwhile(database_url, evaluation.id, "closed")
     with pytest.raises(DomainError, match="afgesloten of heropend"):
-        services.save_reaction(review.setting.lead, evaluation, "Te laat")
+        save_reaction(review.setting.lead, evaluation, "Te laat")
     db.session.rollback()
     assert (db.session.get(PeerReport, evaluation.id).reaction or "") == ""
 
@@ -190,7 +192,7 @@ def test_a_chair_named_late_reads_no_findings_before_scoring(client, auth, revie
     services.save_own_scores(review.chair, review.evaluation, q, {i: ("2", "eigen") for i in ITEMS})
     services.submit_own_scores(review.chair, review.evaluation, q)
     services.save_team_scores(review.chair, review.evaluation, q, {i: ("3", "Geheime motivering") for i in ITEMS})
-    services.save_judgement(review.chair, review.evaluation, "Geheim oordeel", "")
+    save_judgement(review.chair, review.evaluation, "Geheim oordeel", "")
     member = db.session.scalar(select(TeamMember).where(TeamMember.user_id == review.member.id))
     services.set_chair(review.setting.coordinator, review.evaluation, member.id)
     db.session.commit()

@@ -28,7 +28,8 @@ from peerreview.domain.plans import check_action
 from peerreview.domain.reviews import Addressee, Capacity, Priority, check_recommendation
 from peerreview.domain.roles import Role
 from peerreview.evaluation.team import recommendations as recommendations_of
-from peerreview.evaluations import services as evaluation_services
+from peerreview.evaluations.rounds import RoundInput, open_round
+from peerreview.evaluations.workbook import export_workbook, preview_import
 from peerreview.extensions import db
 from peerreview.models import (
     ConsensusAnswer,
@@ -45,6 +46,7 @@ from peerreview.models.types import utcnow
 from peerreview.plans import services as plan_services
 from peerreview.questionnaires.registry import get_questionnaire, record_use
 from peerreview.reviews import services as review_services
+from peerreview.reviews.report import add_recommendation, close, publish
 from tests.conftest import PASSWORD
 from tests.reviews.conftest import (
     ITEMS,
@@ -190,7 +192,7 @@ def build_world(create_region, create_municipality, create_user) -> World:
                              name="Nog Niet Geactiveerd")
 
     dates = RoundDates(TODAY + timedelta(days=30), TODAY + timedelta(days=90), TODAY + timedelta(days=180))
-    round_ = evaluation_services.open_round(coordinator, noord.id, evaluation_services.RoundInput(
+    round_ = open_round(coordinator, noord.id, RoundInput(
         "Ronde nu", TODAY.year, "minimal/1", dates, [m.id for m in (*gemeenten.values(), fortdorp)]), today=TODAY)
     db.session.commit()
     by_gemeente = {e.municipality_id: e for e in round_.evaluations}
@@ -202,8 +204,8 @@ def build_world(create_region, create_municipality, create_user) -> World:
     draft = evaluations["draft"]
     lead = db.session.get(User, own_users["draft"][0])
     questionnaire = questionnaire_of(draft)
-    workbook = evaluation_services.export_workbook(draft, questionnaire, lead)
-    world.pending_import = evaluation_services.preview_import(lead, draft, questionnaire, "antwoorden.xlsx",
+    workbook = export_workbook(draft, questionnaire, lead)
+    world.pending_import = preview_import(lead, draft, questionnaire, "antwoorden.xlsx",
                                                               workbook).id
     db.session.commit()
 
@@ -233,10 +235,10 @@ def build_world(create_region, create_municipality, create_user) -> World:
         write_report(chair, evaluation, recommendations=1 if stage == "review" else 2)
         world.recommendations[stage] = recommendations_of(evaluation)[0].id
         if stage != "review":
-            review_services.publish(chair, evaluation, questionnaire_of(evaluation), None)
+            publish(chair, evaluation, questionnaire_of(evaluation), None)
             db.session.commit()
             world.actions[stage] = _add_action(evaluation, own_users[stage][0])
-    review_services.close(coordinator, evaluations["closed"])
+    close(coordinator, evaluations["closed"])
     db.session.commit()
 
     world.evaluations["previous"] = _previous_round(noord.id, gemeenten["published"].id, coordinator.id, chair.id,
@@ -256,7 +258,7 @@ def _fresh_entry(world: World, target: str, author: str = "member") -> int:
 
 def _fresh_recommendation(world: World, target: str) -> int:
     evaluation = world.evaluation(target)
-    row = review_services.add_recommendation(
+    row = add_recommendation(
         db.session.get(User, world.users["chair"]), evaluation, check_recommendation(
             questionnaire_of(evaluation), text="Een aanbeveling om te verwijderen.", section_ids=["analyse"],
             priority="low", addressee="municipality"))

@@ -28,7 +28,7 @@ from peerreview.domain.reviews import Addressee, Capacity, Priority, check_recom
 from peerreview.domain.roles import Role
 from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluation.team import team_members
-from peerreview.evaluations import services as evaluation_services
+from peerreview.evaluations.workbook import export_workbook, preview_import
 from peerreview.extensions import db
 from peerreview.models import (
     Answer,
@@ -47,6 +47,7 @@ from peerreview.models import (
 from peerreview.models.types import utcnow
 from peerreview.questionnaires.registry import get_questionnaire, record_use
 from peerreview.reviews import services as reviews
+from peerreview.reviews.report import add_recommendation, save_judgement
 from peerreview.tokens import Purpose
 from tests.conftest import PASSWORD
 from tests.evaluations.conftest import open_test_round
@@ -197,7 +198,7 @@ def build_world(app: Flask) -> World:
         entry = add_entry(peer, ev_b, "Gesprek met de wethouder", themes=("analyse",))
         world.ids["entry"] = entry.id
         questionnaire = questionnaire_of(ev_b)
-        recommendation = reviews.add_recommendation(peer, ev_b, check_recommendation(
+        recommendation = add_recommendation(peer, ev_b, check_recommendation(
             questionnaire, text="Stel doelen vast.", section_ids=["analyse"], priority="high",
             addressee="municipality"))
         db.session.commit()
@@ -206,7 +207,7 @@ def build_world(app: Flask) -> World:
         # B, continued: the chair has scored and set the team's scores and judgement, the member has not scored yet.
         give_scores(peer, ev_b, dict.fromkeys(ITEMS, 3))
         set_team_scores(peer, ev_b, dict.fromkeys(ITEMS, 3))
-        reviews.save_judgement(peer, ev_b, "De regie is in opbouw.", "Betrokken college.")
+        save_judgement(peer, ev_b, "De regie is in opbouw.", "Betrokken college.")
         db.session.commit()
 
         # C: a draft, every consensus answer given (so it can be submitted), one own answer, an Excel import waiting.
@@ -219,8 +220,8 @@ def build_world(app: Flask) -> World:
         db.session.add(answer)
         db.session.commit()
         questionnaire = questionnaire_of(ev_c)
-        workbook = _changed(evaluation_services.export_workbook(ev_c, questionnaire, contributor_c))
-        pending = evaluation_services.preview_import(contributor_c, ev_c, questionnaire, "antwoorden.xlsx", workbook)
+        workbook = _changed(export_workbook(ev_c, questionnaire, contributor_c))
+        pending = preview_import(contributor_c, ev_c, questionnaire, "antwoorden.xlsx", workbook)
         db.session.commit()
         world.ids["import"] = pending.id
 

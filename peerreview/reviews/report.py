@@ -1,0 +1,179 @@
+"""The peer team's report: the judgement, the recommendations, publication, the college's reaction and closing."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from ..domain import permissions
+from ..domain.errors import DomainError, NotAllowed, raise_collected
+from ..domain.evaluations import EvaluationStatus, Transition, next_status
+from ..domain.questionnaire import Questionnaire
+from ..domain.reviews import (
+    MAX_JUDGEMENT,
+    MAX_REACTION,
+    MAX_STRENGTHS,
+    Member,
+    PublicationCheck,
+    RecommendationData,
+    check_long_text,
+    confirm_publication,
+    publication_check,
+    review_items,
+)
+from ..evaluation.history import record_event
+from ..evaluation.lifecycle import still_in
+from ..evaluation.team import recommendations, report_of, team_members, team_of
+from ..extensions import db
+from ..models import (
+    ActionRecommendation,
+    Evaluation,
+    PeerReport,
+    Recommendation,
+    RecommendationTheme,
+    RecommendationVerdict,
+    TeamMember,
+    User,
+)
+from ..models.types import utcnow
+from .services import REVIEWING, changed_meanwhile, team_scores, transition
+
+
+def _report(evaluation: Evaluation) -> PeerReport:
+    report = report_of(evaluation)
+    if report is None:
+        report = PeerReport(evaluation_id=evaluation.id)
+        db.session.add(report)
+    return report
+
+
+def _require_writing(actor: User, evaluation: Evaluation) -> None:
+    if not permissions.can_write_report(actor, evaluation, team_of(evaluation)):
+        if evaluation.status.is_report_published:
+            raise NotAllowed(_("Het rapport is gepubliceerd en kan niet meer worden gewijzigd."))
+        if evaluation.status is not EvaluationStatus.in_peer_review:
+            raise NotAllowed(_("De collegiale toetsing loopt nu niet; er is niets opgeslagen."))
+        raise NotAllowed(_("Alleen de voorzitter van het peer team schrijft het rapport."))
+
+
+def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, strengths: str | None) -> None:
+    _require_writing(actor, evaluation)
+    problems: list[DomainError] = []
+    texts: dict[str, str] = {}
+    for field_name, value, limit, what in (("judgement", judgement, MAX_JUDGEMENT, "Het oordeel"),
+                                           ("strengths", strengths, MAX_STRENGTHS, "De sterke punten")):
+        try:
+            texts[field_name] = check_long_text(value, limit, field_name, what)
+        except DomainError as error:
+            problems.append(error)
+    raise_collected(problems)
+    report = _report(evaluation)
+    if (report.judgement or "", report.strengths or "") == (texts["judgement"], texts["strengths"]):
+        return
+    report.judgement, report.strengths = texts["judgement"], texts["strengths"]
+    report.updated_at, report.updated_by_id = utcnow(), actor.id
+    record_event(evaluation, actor, "judgement_saved")
+    still_in(evaluation, REVIEWING, changed_meanwhile())
+
+
+def recommendation(evaluation: Evaluation, recommendation_id: int) -> Recommendation | None:
+    row = db.session.get(Recommendation, recommendation_id)
+    return row if row is not None and row.evaluation_id == evaluation.id else None
+
+
+def _write_recommendation(row: Recommendation, data: RecommendationData) -> None:
+    row.text, row.priority, row.addressee, row.updated_at = data.text, data.priority, data.addressee, utcnow()
+    row.themes = [RecommendationTheme(section_id=s) for s in data.section_ids]
+
+
+def add_recommendation(actor: User, evaluation: Evaluation, data: RecommendationData) -> Recommendation:
+    _require_writing(actor, evaluation)
+    position = len(recommendations(evaluation)) + 1
+    row = Recommendation(evaluation_id=evaluation.id, position=position, created_by_id=actor.id)
+    _write_recommendation(row, data)
+    db.session.add(row)
+    db.session.flush()
+    record_event(evaluation, actor, "recommendation_added", subject=f"recommendation:{row.id}",
+                 details={"text": data.text[:200]})
+    still_in(evaluation, REVIEWING, changed_meanwhile())
+    return row
+
+
+def update_recommendation(actor: User, evaluation: Evaluation, row: Recommendation,
+                          data: RecommendationData) -> None:
+    _require_writing(actor, evaluation)
+    _write_recommendation(row, data)
+    record_event(evaluation, actor, "recommendation_changed", subject=f"recommendation:{row.id}",
+                 details={"text": data.text[:200]})
+    still_in(evaluation, REVIEWING, changed_meanwhile())
+
+
+def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendation) -> None:
+    """Remove a recommendation, unless the gemeente's plan already answers it or the voortgangsreview judged it
+    (possible after the report was reopened): those links are the gemeente's work and must not vanish."""
+    _require_writing(actor, evaluation)
+
+    in_plan = db.session.scalar(select(func.count()).select_from(ActionRecommendation)
+                                .where(ActionRecommendation.recommendation_id == row.id))
+    judged = db.session.scalar(select(func.count()).select_from(RecommendationVerdict)
+                               .where(RecommendationVerdict.recommendation_id == row.id))
+    if in_plan or judged:
+        raise NotAllowed(_("Deze aanbeveling staat al in het verbeterplan van de gemeente (of is al beoordeeld in "
+                           "de voortgangsreview) en kan daarom niet worden verwijderd. Pas de tekst zo nodig aan."))
+    record_event(evaluation, actor, "recommendation_removed", subject=f"recommendation:{row.id}",
+                 details={"text": row.text[:200]})
+    db.session.delete(row)
+    db.session.flush()
+    for position, other in enumerate(recommendations(evaluation), start=1):
+        other.position = position
+    still_in(evaluation, REVIEWING, changed_meanwhile())
+
+
+def publication_state(evaluation: Evaluation, questionnaire: Questionnaire,
+                      members: list[TeamMember] | None = None) -> PublicationCheck:
+    members = team_members(evaluation) if members is None else members
+    report = report_of(evaluation)
+    return publication_check(
+        review_items(questionnaire), {k: v.value for k, v in team_scores(evaluation).items()},
+        judgement=report.judgement if report else "", recommendation_count=len(recommendations(evaluation)),
+        members=[Member(m.user_id, m.user.name) for m in members],
+        submitted_ids={m.user_id for m in members if m.scores_submitted_at is not None})
+
+
+def publish(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, confirmed_token: str | None) -> None:
+    if not permissions.can_publish(actor, evaluation, team_of(evaluation)):
+        _require_writing(actor, evaluation)
+    db.session.execute(select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update())
+    check = publication_state(evaluation, questionnaire)
+    confirm_publication(check, confirmed_token)
+    report = _report(evaluation)
+    report.published_at, report.published_by_id = utcnow(), actor.id
+    report.published_without = "\n".join(m.name for m in check.not_submitted)
+    transition(actor, evaluation, Transition.publish, "published",
+                {"without": [m.name for m in check.not_submitted]})
+
+
+def save_reaction(actor: User, evaluation: Evaluation, text: str | None) -> None:
+    if not permissions.can_react(actor, evaluation):
+        if evaluation.status is EvaluationStatus.closed:
+            raise NotAllowed(_("De evaluatie is afgesloten; de reactie ligt vast."))
+        raise NotAllowed(_("Alleen de trekker van de gemeente geeft de bestuurlijke reactie, zolang het rapport "
+                           "gepubliceerd en niet afgesloten is."))
+    cleaned = check_long_text(text, MAX_REACTION, "reaction", "De reactie")
+    report = _report(evaluation)
+    if cleaned == (report.reaction or ""):
+        return
+    report.reaction, report.reaction_at, report.reaction_by_id = cleaned, utcnow(), actor.id
+    record_event(evaluation, actor, "reaction_saved", details={"length": len(cleaned)})
+    still_in(evaluation, (EvaluationStatus.published,),
+             _("De evaluatie is intussen afgesloten of heropend; uw reactie is niet opgeslagen. Kopieer haar en laad "
+               "de pagina opnieuw."))
+
+
+def close(actor: User, evaluation: Evaluation) -> None:
+    if not permissions.can_close(actor, evaluation):
+        if permissions.is_coordinator_of(actor, evaluation.region_id):
+            next_status(evaluation.status, Transition.close)
+        raise NotAllowed(_("Alleen de regiocoördinator sluit een evaluatie af."))
+    _report(evaluation).closed_at = utcnow()
+    transition(actor, evaluation, Transition.close, "closed")
