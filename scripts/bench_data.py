@@ -1,8 +1,8 @@
-"""The benchmark's data: the synthetic national set (``peerreview/seed/national.py``) at 1× and 10×, and the pages'
+"""The benchmark's data: the synthetic national set (``peerreview/seed/national*.py``) at 1× and 10×, and the pages'
 targets in it.
 
 SQLite: the built file is kept in ``instance/bench/`` under a name made of the parameters, the year of the latest
-round, the Alembic head revision and a hash of ``peerreview/seed/national.py`` and the questionnaire files (so a
+round, the Alembic head revision and a hash of ``peerreview/seed/national*.py`` and the questionnaire files (so a
 change to any of them builds it again); the bench measures a copy, so log-ins and downloads never change the
 cached file. PostgreSQL: built fresh on the throwaway server, by the same function, then analysed.
 """
@@ -60,9 +60,9 @@ def latest_year() -> int:
 
 
 def source_hash() -> str:
-    """peerreview/seed/national.py and the questionnaire files: what decides the data besides the parameters."""
+    """peerreview/seed/national*.py and the questionnaire files: what decides the data besides the parameters."""
     digest = hashlib.sha256()
-    files = [ROOT / "peerreview" / "seed" / "national.py"]
+    files = sorted((ROOT / "peerreview" / "seed").glob("national*.py"))
     files += sorted(p for p in (ROOT / "questionnaires").rglob("*") if p.is_file() and p.suffix in (".yaml", ".yml"))
     for path in files:
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes() + b"\0")
