@@ -4,7 +4,7 @@ side, written to BENCHMARKS.md (README, "Benchmarks").
     .venv/bin/python scripts/bench.py [--requests 50] [--database sqlite|postgres|both] [--quick] [--rebuild]
                                       [--output BENCHMARKS.md]
 
-On the synthetic national data set (``peerreview/seed/national.py``: 342 gemeenten in 25 regions, 5 rounds; 10×)
+On the synthetic national data set (``peerreview/seed/national*.py``: 342 gemeenten in 25 regions, 5 rounds; 10×)
 and a tenth of it (34 gemeenten, same regions and rounds; 1×), for each database:
 
 - server time of the key pages (result page, wizard section, region overview, benchmark, plan), in-process with
@@ -359,7 +359,7 @@ def render(runs: list[DatabaseRun], settings: Settings, info: dict[str, str], co
                 "cached" if data.build_seconds is None else f"{data.build_seconds:.1f} s" for data in run.sets])
         out += [markdown_table(["", "1×", "10×"], rows, align="lrr"), ""]
         out += ["Years " + "–".join(str(y) for y in (large.summary["years"][0], large.summary["years"][-1]))
-                + "; synthetic, from `peerreview/seed/national.py` (`flask seed national`).", ""]
+                + "; synthetic, from `peerreview/seed/national*.py` (`flask seed national`).", ""]
         if first.targets:
             out += ["Targets (the same on both databases; for the query counts the wizard's evaluation is in a stage "
                     "both data sets have):", ""]
