@@ -3,6 +3,9 @@ for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,6 +31,18 @@ def load_evaluation(evaluation_id: int) -> Evaluation | None:
     return db.session.scalar(
         select(Evaluation).where(Evaluation.id == evaluation_id)
         .options(joinedload(Evaluation.round).joinedload(Round.region), joinedload(Evaluation.municipality)))
+
+
+def permitted_evaluation(evaluation_id: int, may: Callable[[Evaluation], bool]) -> Evaluation:
+    """The evaluation a URL names, for a viewer that ``may`` see it: 404 when there is none, 403 otherwise (the
+    error handler records the refusal in the audit log). ``may`` is a ``domain.permissions`` check bound to the
+    viewer, e.g. ``lambda e: permissions.can_view_evaluation(current_user, e)``."""
+    evaluation = load_evaluation(evaluation_id)
+    if evaluation is None:
+        abort(404)
+    if not may(evaluation):
+        abort(403)
+    return evaluation
 
 
 def evaluations_of_municipality(municipality_id: int | None) -> list[Evaluation]:
