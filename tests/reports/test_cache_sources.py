@@ -20,10 +20,11 @@ from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.schema import Table
 
-from peerreview import cache
+from peerreview import cache, create_app
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.plans import Verdict
 from peerreview.extensions import db
@@ -35,7 +36,9 @@ from peerreview.models import (
     PlanTarget,
     Recommendation,
     RecommendationVerdict,
+    Region,
 )
+from tests.conftest import base_config
 
 from .conftest import login
 
@@ -165,3 +168,21 @@ def test_every_table_a_cached_object_is_built_from_raises_the_generation(client,
                           f"(add it to peerreview/cache.py's sources, or justify it in ALLOWED): {unlisted}")
     unused = sorted(f"{kind}: {table}" for kind, table in ALLOWED if table not in reads.get(kind, set()))
     assert not unused, f"allowed but not read any more (remove from ALLOWED): {unused}"
+
+
+def test_the_apps_sessions_raise_the_generation_once_and_no_other_session_does(app, database_url):
+    """``create_app`` attaches the listeners (every test and every worker makes an app: still once); a session
+    made outside the app's, as a script might, is left alone."""
+    create_app(base_config(database_url))
+    session = db.session()
+    for name, listener in cache._LISTENERS:
+        assert list(getattr(session.dispatch, name)).count(listener) == 1, name
+        assert not event.contains(Session, name, listener), name
+    before = cache.generation()
+    with Session(db.engine) as elsewhere:
+        elsewhere.add(Region(name="Regio buiten de app", description=""))
+        elsewhere.commit()
+    assert cache.generation() == before
+    db.session.add(Region(name="Regio in de app", description=""))
+    db.session.commit()
+    assert cache.generation() != before
