@@ -39,11 +39,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from fractions import Fraction
 
 from .errors import InvalidValue, NotAllowed, raise_collected
 from .evaluations import clean_text
 from .questionnaire import Questionnaire, Scale, SectionKind
+from .scoring import proposal_level
 
 MAX_RATIONALE = 1000
 MAX_MOTIVATION = 4000
@@ -358,14 +358,9 @@ def check_team_score(scale: Scale, raw_value: object, motivation: str | None, fi
 
 
 def team_proposal(values: Iterable[int | None]) -> int | None:
-    """The median of the members' scores; a median between two levels goes to the lower one."""
-    scored = sorted(v for v in values if v is not None)
-    if not scored:
-        return None
-    middle = len(scored) // 2
-    if len(scored) % 2:
-        return scored[middle]
-    return int(Fraction(scored[middle - 1] + scored[middle], 2).__floor__())
+    """The median of the members' scores; a median between two levels goes to the lower one (the same rule as the
+    gemeente's consensus: ``scoring.proposal_level``)."""
+    return proposal_level(values)
 
 
 # --------------------------------------------------------------------------------------------------------------
