@@ -113,6 +113,9 @@ def init_app(app: Any) -> None:
     app.config.setdefault("REPORT_CACHE_SIZE", 512)
     app.extensions["report_cache"] = ReportCache(int(app.config["REPORT_CACHE_SIZE"]))
     app.before_request(_read_generation_first)
+    # ``db.session`` is one scoped session for every app of the process (its sessionmaker has a Session class of
+    # its own): listening on it leaves sessions made elsewhere alone, and a second app adds nothing.
+    _listen(db.session)
 
 
 def report_cache() -> ReportCache:
@@ -228,8 +231,17 @@ def raise_generation(bind: Any) -> int:
     return value
 
 
-if not event.contains(Session, "before_flush", _before_flush):
-    event.listen(Session, "before_flush", _before_flush)
-    event.listen(Session, "after_commit", _committed)
-    event.listen(Session, "after_rollback", _rolled_back)
-    event.listen(Session, "after_transaction_end", _transaction_ended)
+_LISTENERS: tuple[tuple[str, Callable[..., None]], ...] = (
+    ("before_flush", _before_flush),
+    ("after_commit", _committed),
+    ("after_rollback", _rolled_back),
+    ("after_transaction_end", _transaction_ended),
+)
+
+
+def _listen(sessions: Any) -> None:
+    """Raise the generation from the sessions of ``sessions`` (a scoped session, a sessionmaker or a Session class),
+    once however often it is called."""
+    for name, listener in _LISTENERS:
+        if not event.contains(sessions, name, listener):
+            event.listen(sessions, name, listener)

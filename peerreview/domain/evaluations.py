@@ -24,7 +24,6 @@ Decisions:
 from __future__ import annotations
 
 import hashlib
-import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -34,7 +33,7 @@ from urllib.parse import urlsplit
 
 from .errors import InvalidValue, NotAllowed
 from .questionnaire import EvidenceRequest, Question, Questionnaire, Scale
-from .scoring import UNKNOWN, Answer, spread
+from .scoring import UNKNOWN, Answer, proposal_level, spread
 
 #: Lengths that fit a careful answer, but not a pasted report.
 MAX_EXPLANATION = 4000
@@ -334,8 +333,8 @@ def consensus_proposal(answers: Iterable[AnswerData]) -> Proposal:
     result = spread(values)
     if result.median is None:
         return Proposal(None, result.count > 0, result.count, None, None, None, False)
-    return Proposal(math.floor(result.median), False, result.count, result.median, result.minimum, result.maximum,
-                    result.is_large())
+    level = proposal_level(v for v in values if v != UNKNOWN)
+    return Proposal(level, False, result.count, result.median, result.minimum, result.maximum, result.is_large())
 
 
 def needs_reason(chosen: AnswerData, proposal: Proposal) -> bool:

@@ -29,7 +29,8 @@ Decisions:
 
 * **Publication** needs a team score for every item, an overall judgement and at least one recommendation.
   Members who have not submitted their scores do not block, but the chair must confirm, by name, that the team
-  goes on without them (:class:`PublicationCheck`).
+  goes on without them (:class:`PublicationCheck`). Why a report cannot be published is one reason, for the page
+  and for the publication alike (:func:`publication_refusal`).
 """
 
 from __future__ import annotations
@@ -39,11 +40,11 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
-from fractions import Fraction
 
 from .errors import InvalidValue, NotAllowed, raise_collected
-from .evaluations import clean_text
+from .evaluations import EvaluationStatus, clean_text
 from .questionnaire import Questionnaire, Scale, SectionKind
+from .scoring import proposal_level
 
 MAX_RATIONALE = 1000
 MAX_MOTIVATION = 4000
@@ -358,14 +359,9 @@ def check_team_score(scale: Scale, raw_value: object, motivation: str | None, fi
 
 
 def team_proposal(values: Iterable[int | None]) -> int | None:
-    """The median of the members' scores; a median between two levels goes to the lower one."""
-    scored = sorted(v for v in values if v is not None)
-    if not scored:
-        return None
-    middle = len(scored) // 2
-    if len(scored) % 2:
-        return scored[middle]
-    return int(Fraction(scored[middle - 1] + scored[middle], 2).__floor__())
+    """The median of the members' scores; a median between two levels goes to the lower one (the same rule as the
+    gemeente's consensus: ``scoring.proposal_level``)."""
+    return proposal_level(values)
 
 
 # --------------------------------------------------------------------------------------------------------------
@@ -508,8 +504,15 @@ class PublicationCheck:
     problems: tuple[str, ...] = field(default=())
 
     @property
+    def refusal(self) -> str | None:
+        """Why the report itself is not ready to be published, in words; ``None`` when it is."""
+        if not self.problems:
+            return None
+        return "Het rapport kan nog niet worden gepubliceerd: " + " ".join(self.problems)
+
+    @property
     def can_publish(self) -> bool:
-        return not self.problems
+        return self.refusal is None
 
     @property
     def confirmation_token(self) -> str:
@@ -532,11 +535,25 @@ def publication_check(items: Sequence[ReviewItem], team_scores: Mapping[str, obj
     return PublicationCheck(missing, bool(judgement.strip()), recommendation_count, not_submitted, tuple(problems))
 
 
+def publication_refusal(check: PublicationCheck, *, status: EvaluationStatus, may_publish: bool) -> str | None:
+    """Why the report cannot be published now, in words, or ``None`` when it can; the publish page shows it and
+    ``publish`` refuses with it. ``may_publish`` is ``permissions.can_publish`` for the one who asks: whenever it
+    is false there is a reason. Members who have not submitted their scores are no refusal but a confirmation
+    (:func:`confirm_publication`)."""
+    if not may_publish:
+        if status.is_report_published:
+            return "Het rapport is gepubliceerd en kan niet meer worden gewijzigd."
+        if status is not EvaluationStatus.in_peer_review:
+            return "De collegiale toetsing loopt nu niet; er is niets opgeslagen."
+        return "Alleen de voorzitter van het peer team schrijft het rapport."
+    return check.refusal
+
+
 def confirm_publication(check: PublicationCheck, confirmed_token: str | None) -> None:
     """Refuse publication while something blocks it, or while members are missing and the chair has not
     confirmed exactly those members."""
-    if check.problems:
-        raise NotAllowed("Het rapport kan nog niet worden gepubliceerd: " + " ".join(check.problems))
+    if check.refusal is not None:
+        raise NotAllowed(check.refusal)
     if check.not_submitted and (confirmed_token or "") != check.confirmation_token:
         names = ", ".join(m.name for m in check.not_submitted)
         raise NeedsConfirmation([f"Nog geen eigen scores ingediend door: {names}. Bevestig dat het team zonder "

@@ -345,6 +345,20 @@ class Spread:
         return self.range is not None and self.range >= threshold
 
 
+def proposal_level(values: Iterable[int | None]) -> int | None:
+    """The level a group's answers propose: the median of the whole levels given, the lower level when it falls
+    between two (2 and 3 propose 2: the modest one). ``None`` left out; ``None`` when there is no level.
+
+    The one rule behind both proposals: the colleagues' for the gemeente's consensus
+    (``evaluations.consensus_proposal``) and the members' for the peer team's score (``reviews.team_proposal``)."""
+    scored = sorted(v for v in values if v is not None)
+    if not scored:
+        return None
+    middle = len(scored) // 2
+    median = Fraction(scored[middle]) if len(scored) % 2 else Fraction(scored[middle - 1] + scored[middle], 2)
+    return math.floor(median)
+
+
 def spread(values: Iterable[Answer]) -> Spread:
     given = [v for v in values if v is not None]
     scored = sorted(v for v in given if v != UNKNOWN)

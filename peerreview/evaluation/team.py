@@ -12,8 +12,8 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..cache import cached
 from ..domain.evaluations import AnswerData
 from ..domain.questionnaire import Questionnaire
+from ..domain.results import self_scores as result_self_scores
 from ..domain.reviews import TeamFacts
-from ..domain.scoring import profile_scores, section_scores
 from ..extensions import db
 from ..models import (
     ConflictDeclaration,
@@ -96,9 +96,7 @@ def self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[st
                    db.session.execute(select(ConsensusAnswer.question_id, ConsensusAnswer.value,
                                              ConsensusAnswer.is_unknown)
                                       .where(ConsensusAnswer.evaluation_id == evaluation.id))}
-        scores: dict[str, Any] = {sid: s.score for sid, s in section_scores(questionnaire, answers).items()}
-        scores.update(profile_scores(questionnaire, answers))
-        return scores
+        return result_self_scores(questionnaire, answers)  # the result report's rule
 
     if not evaluation.status.is_self_evaluation_done:
         return build()  # a draft's consensus changes without raising the cache's generation

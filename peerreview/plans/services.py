@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from flask_babel import gettext as _
@@ -40,8 +39,8 @@ from ..domain.plans import (
     progress_by_theme,
 )
 from ..domain.questionnaire import Questionnaire
-from ..domain.reviews import TeamFacts, review_items
-from ..domain.scoring import round_half_up
+from ..domain.results import peer_scores
+from ..domain.reviews import TeamFacts
 from ..evaluation.history import record_event
 from ..evaluation.lifecycle import questionnaire_of, still_in
 from ..evaluation.plan import PLAN_STATUSES, plan_end_of, stage_of
@@ -378,21 +377,14 @@ def recommendation_rows(recommendations: list[Recommendation], rows: list[Improv
 
 
 def peer_section_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, int | Decimal]:
-    """The team's score per section: a knelpunt's own score, and for the coordinator profile the mean of its
-    elements' scores (one decimal)."""
+    """The team's score per section, by the result report's rule (``domain.results.peer_scores``): a knelpunt's
+    own score, and for the coordinator profile the mean of its elements' scores (one decimal). A knelpunt's score
+    stays the whole level it is (the plan's tables show a level as "3", a mean as "2,5")."""
     values = dict(db.session.execute(
         select(TeamScore.item_id, TeamScore.value).where(TeamScore.evaluation_id == evaluation.id)).all())
-    result: dict[str, int | Decimal] = {}
-    by_section: dict[str, list[int]] = defaultdict(list)
-    for item in review_items(questionnaire):
-        if item.id in values:
-            by_section[item.section_id].append(values[item.id])
-    for section in questionnaire.sections:
-        given = by_section.get(section.id)
-        if not given:
-            continue
-        result[section.id] = given[0] if not section.is_profile else round_half_up(Fraction(sum(given), len(given)))
-    return result
+    scores = peer_scores(questionnaire, values)
+    return {section.id: score if section.is_profile else int(score) for section in questionnaire.sections
+            if (score := scores.get(section.id)) is not None}
 
 
 def _section_self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
@@ -426,7 +418,7 @@ def score_rows(viewer: User, evaluation: Evaluation, questionnaire: Questionnair
     own_targets = targets_of(evaluation)
     previous_targets = targets_of(previous) if previous is not None else {}
     self_scores = _section_self_scores(evaluation, questionnaire)
-    peer_scores = peer_section_scores(evaluation, questionnaire)
+    peer = peer_section_scores(evaluation, questionnaire)
     next_self: dict[str, Any] = {}
     next_peer: dict[str, Any] = {}
     if following is not None:
@@ -435,7 +427,7 @@ def score_rows(viewer: User, evaluation: Evaluation, questionnaire: Questionnair
             next_self = _section_self_scores(following, next_questionnaire)
         if permissions.can_view_report(viewer, following, None):
             next_peer = peer_section_scores(following, next_questionnaire)
-    return [ScoreRow(s, previous_targets.get(s.id), self_scores.get(s.id), peer_scores.get(s.id),
+    return [ScoreRow(s, previous_targets.get(s.id), self_scores.get(s.id), peer.get(s.id),
                      own_targets.get(s.id), next_self.get(s.id), next_peer.get(s.id))
             for s in target_sections(questionnaire)]
 

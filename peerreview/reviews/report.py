@@ -16,9 +16,11 @@ from ..domain.reviews import (
     Member,
     PublicationCheck,
     RecommendationData,
+    TeamFacts,
     check_long_text,
     confirm_publication,
     publication_check,
+    publication_refusal,
     review_items,
 )
 from ..evaluation.history import record_event
@@ -140,12 +142,23 @@ def publication_state(evaluation: Evaluation, questionnaire: Questionnaire,
         submitted_ids={m.user_id for m in members if m.scores_submitted_at is not None})
 
 
+def refusal_of(actor: User, evaluation: Evaluation, check: PublicationCheck, team: TeamFacts | None = None
+               ) -> str | None:
+    """Why ``actor`` cannot publish the report now (``check`` from :func:`publication_state`), or ``None``: for the
+    page, to say why, and for :func:`publish`, which refuses with it."""
+    team = team_of(evaluation) if team is None else team
+    return publication_refusal(check, status=evaluation.status,
+                               may_publish=permissions.can_publish(actor, evaluation, team))
+
+
 def publish(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, confirmed_token: str | None) -> None:
-    if not permissions.can_publish(actor, evaluation, team_of(evaluation)):
-        _require_writing(actor, evaluation)
+    team = team_of(evaluation)
     db.session.execute(select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update())
     check = publication_state(evaluation, questionnaire)
-    confirm_publication(check, confirmed_token)
+    refusal = refusal_of(actor, evaluation, check, team)
+    if refusal is not None:
+        raise NotAllowed(refusal)
+    confirm_publication(check, confirmed_token)  # members who did not submit: the chair confirms them by name
     report = _report(evaluation)
     report.published_at, report.published_by_id = utcnow(), actor.id
     report.published_without = "\n".join(m.name for m in check.not_submitted)

@@ -1,0 +1,60 @@
+"""``publish`` refuses with the one reason the page shows (``reviews.report.refusal_of``), and publishes nothing
+when there is one, whatever the reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from peerreview.domain import permissions
+from peerreview.domain.errors import NotAllowed
+from peerreview.domain.evaluations import EvaluationStatus
+from peerreview.extensions import db
+from peerreview.models import PeerReport
+from peerreview.reviews import report as review_report
+
+from .conftest import questionnaire_of, ready_to_publish, write_report
+
+pytestmark = pytest.mark.db
+
+
+def _refused(review, actor) -> str:
+    evaluation = review.evaluation
+    check = review_report.publication_state(evaluation, questionnaire_of(evaluation))
+    reason = review_report.refusal_of(actor, evaluation, check)
+    with pytest.raises(NotAllowed) as caught:
+        review_report.publish(actor, evaluation, questionnaire_of(evaluation), None)
+    db.session.rollback()
+    assert caught.value.message == reason
+    report = db.session.get(PeerReport, evaluation.id)
+    assert report is None or report.published_at is None
+    assert evaluation.status is EvaluationStatus.in_peer_review
+    return reason
+
+
+def test_a_member_who_is_not_the_chair_is_refused_with_the_pages_reason(review):
+    ready_to_publish(review)
+    assert _refused(review, review.member) == "Alleen de voorzitter van het peer team schrijft het rapport."
+
+
+def test_the_chair_of_an_incomplete_report_is_refused_with_what_is_missing(review):
+    write_report(review.chair, review.evaluation)  # no team scores yet
+    assert _refused(review, review.chair).startswith("Het rapport kan nog niet worden gepubliceerd: Nog 4 van 4")
+
+
+def test_no_refusal_by_the_rules_of_publishing_lets_a_report_through(review, monkeypatch):
+    """The chair who may write the report but (by a stricter rule) may not publish it: publish used to go on
+    whenever writing was allowed."""
+    ready_to_publish(review)
+    monkeypatch.setattr(permissions, "can_publish", lambda user, evaluation, team: False)
+    assert permissions.can_write_report(review.chair, review.evaluation, review_report.team_of(review.evaluation))
+    assert _refused(review, review.chair) == "Alleen de voorzitter van het peer team schrijft het rapport."
+
+
+def test_the_chair_of_a_ready_report_is_not_refused_and_publishes(review):
+    ready_to_publish(review)
+    evaluation = review.evaluation
+    check = review_report.publication_state(evaluation, questionnaire_of(evaluation))
+    assert review_report.refusal_of(review.chair, evaluation, check) is None
+    review_report.publish(review.chair, evaluation, questionnaire_of(evaluation), None)
+    db.session.commit()
+    assert evaluation.status is EvaluationStatus.published
