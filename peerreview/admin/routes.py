@@ -232,7 +232,9 @@ def create_municipality():
 
 @bp.route("/municipalities/<int:municipality_id>")
 def municipality(municipality_id: int):
-    obj = db.get_or_404(Municipality, municipality_id)
+    obj = services.municipality(municipality_id)
+    if obj is None:
+        abort(404)
     _require(services.may_view_municipality(current_user, obj))
     return render_template(
         "admin/municipality.html", municipality=obj, users=services.municipality_users(current_user, obj.id),

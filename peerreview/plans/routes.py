@@ -1,22 +1,19 @@
 """Pages of the verbeterplan. Thin: load, check permission (404 / 403 before anything else), call a service, commit.
 
 Every view that names an action loads it through the evaluation it belongs to, so an id of another plan is a 404,
-never a way in. Two template globals serve other blueprints' pages (the report and the next self-evaluation)
-without touching their views: ``plan_links`` and ``previous_plan_for``."""
+never a way in. What other blueprints' pages show of the plan (the report's links to it, the previous round in the
+next self-evaluation) those views gather from ``evaluation.plan``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from wtforms import SelectChoice
 
-from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.errors import DomainError, raise_collected
@@ -24,7 +21,7 @@ from ..domain.plans import ActionStatus, PlanStage, check_action, check_note, ch
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import TeamFacts
 from ..evaluation.lifecycle import load_evaluation, questionnaire_of
-from ..evaluation.plan import plan_end_of, stage_of
+from ..evaluation.plan import actions, plan_end_of, recommendation_rows, stage_of
 from ..evaluation.plan import targets as targets_of
 from ..evaluation.plan import verdicts as verdicts_of
 from ..evaluation.team import recommendations as recommendations_of
@@ -54,6 +51,7 @@ class Loaded:
     questionnaire: Questionnaire
     team: TeamFacts
     stage: PlanStage
+    plan_end: date  # the last day of the plan period
 
     @property
     def can_edit(self) -> bool:
@@ -71,7 +69,7 @@ def _load(evaluation_id: int) -> Loaded:
         abort(404)
     team = team_of(evaluation)
     _require(permissions.can_view_plan(current_user, evaluation, team))
-    return Loaded(evaluation, questionnaire_of(evaluation), team, stage_of(evaluation))
+    return Loaded(evaluation, questionnaire_of(evaluation), team, stage_of(evaluation), plan_end_of(evaluation))
 
 
 def _action(loaded: Loaded, action_id: int) -> ImprovementAction:
@@ -143,7 +141,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
             form.version.data = str(row.version)
         else:
             form.start_on.data = today()
-            form.due_on.data = max(today(), plan_end_of(evaluation))
+            form.due_on.data = max(today(), loaded.plan_end)
             chosen = request.args.get("recommendation", "")
             if chosen in {str(r.id) for r in recommendations}:
                 form.recommendations.data = [chosen]
@@ -360,59 +358,7 @@ def progress_review(evaluation_id: int):
             flash(_("Het oordeel van de voortgangsreview is opgeslagen (%(n)s gewijzigd). De gemeente ziet het naast "
                     "haar plan.", n=changed), "success")
             return redirect(_plan_url(evaluation, "aanbevelingen"))
-    rows = services.recommendation_rows(recommendations, services.actions(evaluation), verdicts_of(evaluation))
+    rows = recommendation_rows(recommendations, actions(evaluation), verdicts_of(evaluation))
     return render_template("plans/review.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
                            loaded=loaded, rows=rows, typed=typed, errors=errors, general=general, form=form,
                            can_record=can_record), status
-
-
-# ---------------------------------------------------------------- for other pages
-
-
-@bp.app_template_global()
-def plan_end_for(evaluation: Evaluation) -> date:
-    """The last day of the evaluation's plan period, for the templates."""
-    return plan_end_of(evaluation)
-
-
-@bp.app_template_global()
-def plan_links(evaluation: Evaluation, team: TeamFacts | None = None) -> services.ReportLinks | None:
-    """On the report page: the actions answering each recommendation, for those who may read the plan."""
-    if not current_user.is_authenticated:
-        return None
-    cache = g.setdefault("_plan_links", {})
-    if evaluation.id not in cache:
-        team = team if team is not None else team_of(evaluation)
-        cache[evaluation.id] = (services.report_links(evaluation)
-                                if permissions.can_view_plan(current_user, evaluation, team) else None)
-    return cache[evaluation.id]
-
-
-@bp.app_template_global()
-def previous_section_for(evaluation: Evaluation, questionnaire: Questionnaire, section: Any) -> Markup:
-    """On each page of the wizard: the previous round's recommendations, actions, verdicts and target at this theme.
-
-    Kept rendered in the report cache (``reports.cache``) per viewer: it is read from the previous round's plan,
-    recommendations, verdicts and targets and from who may see them, all of which raise the cache's generation
-    when they change; it was eight of the page's sixteen queries."""
-    if not current_user.is_authenticated:
-        return Markup("")
-
-    def build() -> Markup:
-        prev = previous_plan_for(evaluation, questionnaire)
-        if prev is None:
-            return Markup("")
-        return Markup(render_template("plans/_previous_section.html", prev=prev, section=section))  # noqa: S704
-
-    return cached(("previous round at a theme", evaluation.id, section.id, current_user.id), build)
-
-
-@bp.app_template_global()
-def previous_plan_for(evaluation: Evaluation, questionnaire: Questionnaire) -> services.PreviousPlan | None:
-    """In the next round's self-evaluation: the previous round's recommendations, plan and targets."""
-    if not current_user.is_authenticated:
-        return None
-    cache = g.setdefault("_previous_plan", {})
-    if evaluation.id not in cache:
-        cache[evaluation.id] = services.previous_plan(current_user, evaluation, questionnaire)
-    return cache[evaluation.id]

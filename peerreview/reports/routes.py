@@ -13,10 +13,9 @@ from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.results import Cohort, Report
-from ..evaluation.lifecycle import load_evaluation
+from ..evaluation.lifecycle import load_evaluation, load_round
 from ..evaluation.team import team_of
-from ..extensions import db
-from ..models import Evaluation, Round
+from ..models import Evaluation
 from ..security import allow_inline_styles
 from . import bp, charts, services
 
@@ -83,7 +82,7 @@ def benchmark(evaluation_id: int):
 @login_required
 @allow_inline_styles
 def region(round_id: int):
-    round_ = db.session.get(Round, round_id)
+    round_ = load_round(round_id)
     if round_ is None:
         abort(404)
     _require(permissions.can_view_region_results(current_user, round_.region_id))

@@ -33,6 +33,7 @@ from ..domain.reviews import (
 from ..domain.scoring import spread
 from ..evaluation.history import state_changes
 from ..evaluation.lifecycle import load_evaluation, questionnaire_of
+from ..evaluation.plan import report_links
 from ..evaluation.team import declarations, facts, recommendations, report_of, reviews_of, self_scores, team_members
 from ..extensions import db
 from ..forms import EmptyForm, show_error
@@ -602,11 +603,15 @@ def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, st
     peer_report = report_of(evaluation)
     reaction_form = reaction_form or ReactionForm(obj=peer_report)
     quotable = [r for r in entry_services.entries(evaluation) if r.confidentiality is Confidentiality.quotable]
+    shown = recommendations(evaluation)
+    # Per recommendation the plan's actions and verdict, for those who may read the plan.
+    links = (report_links(evaluation) if shown and evaluation.status.is_report_published
+             and permissions.can_view_plan(current_user, evaluation, loaded.team) else None)
     return render_template(
         "reviews/report.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
         items=review_items(questionnaire), report=peer_report,
         team_scores=services.team_scores(evaluation), self_scores=self_scores(evaluation, questionnaire),
-        recommendations=recommendations(evaluation), quotable=quotable,
+        recommendations=shown, plan_links=links, quotable=quotable,
         in_team=permissions.is_team_member(current_user, loaded.team), reaction_form=reaction_form,
         close_form=EmptyForm(), can_react=permissions.can_react(current_user, evaluation),
         can_close=permissions.can_close(current_user, evaluation),
