@@ -43,10 +43,11 @@ from ..evaluation.plan import plan_overview, previous_plan
 from ..evaluation.rounds import region_members, round_overview, visible_rounds
 from ..evaluation.team import review_overview, team_of
 from ..extensions import db
-from ..forms import EmptyForm, show_error
+from ..forms import EmptyForm
 from ..models import Evaluation, Region
 from ..questionnaires.loader import UnknownQuestionnaire
 from ..questionnaires.registry import QuestionnaireChanged
+from ..web import attempt, require, silently
 from . import bp, excel, services
 from . import rounds as round_services
 from . import workbook as workbook_services
@@ -59,16 +60,11 @@ def require_login():
     return None
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
 def _evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
     evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
-    _require(permissions.can_view_evaluation(current_user, evaluation))
+    require(permissions.can_view_evaluation(current_user, evaluation))
     return evaluation, questionnaire_of(evaluation)
 
 
@@ -146,7 +142,7 @@ def _raw(data) -> dict[str, str]:
 
 @bp.route("/rounds/")
 def rounds():
-    _require(permissions.can_view_rounds(current_user, current_user.region_id))
+    require(permissions.can_view_rounds(current_user, current_user.region_id))
     return render_template("evaluations/rounds.html", rounds=visible_rounds(current_user),
                            can_open=permissions.can_open_round(current_user, current_user.region_id))
 
@@ -154,7 +150,7 @@ def rounds():
 @bp.route("/rounds/new", methods=["GET", "POST"])
 def new_round():
     region = db.session.get(Region, current_user.region_id) if current_user.region_id else None
-    _require(region is not None and permissions.can_open_round(current_user, region.id))
+    require(region is not None and permissions.can_open_round(current_user, region.id))
     members = region_members(region.id)
     offered = round_services.offered_questionnaires()
     form = RoundForm()
@@ -167,13 +163,9 @@ def new_round():
         dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)
         data = round_services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
                                    form.municipality_ids.data or [])
-        try:
-            round_ = round_services.open_round(current_user, region.id, data, today=today())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        done = attempt(lambda: round_services.open_round(current_user, region.id, data, today=today()), form)
+        if done:
+            round_ = done.value
             flash(_("De ronde ‘%(name)s’ is geopend voor %(n)s gemeenten. De trekkers zien de zelfevaluatie nu "
                     "op hun startpagina.", name=round_.name, n=len(round_.evaluations)), "success")
             return redirect(url_for(".round_detail", round_id=round_.id))
@@ -186,7 +178,7 @@ def round_detail(round_id: int):
     round_ = load_round(round_id)
     if round_ is None:
         abort(404)
-    _require(permissions.can_view_rounds(current_user, round_.region_id))
+    require(permissions.can_view_rounds(current_user, round_.region_id))
     rows = round_overview(round_, today=today())
     return render_template(
         "evaluations/round.html", round=round_, rows=rows, questionnaire=questionnaire_of_round(round_),
@@ -269,7 +261,6 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
     problems: dict[str, list[FieldProblem]] = {}
     form_errors: list[str] = []
     status = 200
-    here = url_for(wizard.endpoint, evaluation_id=evaluation.id, section_id=section.id)
     autosave = request.headers.get("X-Autosave") == "1"
     if request.method == "POST":
         _require_csrf()
@@ -288,8 +279,10 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
             problems.update(_rule_problems(page, wizard, untouched))
         elif wizard.editable:
             try:
-                changed = wizard.save(services.PageInput(answers=page.answers, note=page.note,
-                                                         untouched_prefill=untouched))
+                done = attempt(lambda: wizard.save(services.PageInput(answers=page.answers, note=page.note,
+                                                                      untouched_prefill=untouched)),
+                               commit=False, raising=(services.EditConflict, services.InvalidItems),
+                               report=lambda error: form_errors.append(error.message))
             except services.EditConflict as error:
                 db.session.rollback()
                 conflicts = {c.item: c for c in error.conflicts}
@@ -303,23 +296,10 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
                 db.session.rollback()
                 problems = {("notes" if k.startswith(NOTE_PREFIX) else k): v
                             for k, v in error.problems.items()}
-            except DomainError as error:
-                db.session.rollback()
-                form_errors.append(error.message)
-                status = 422
             else:
-                services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
-                db.session.commit()
-                if autosave:
-                    return _autosaved(section, wizard, changed)
-                flash(wizard.saved_message if changed else _("Er was niets gewijzigd."), "success")
-                _previous, following = _neighbours(questionnaire, section)
-                if request.form.get("next"):
-                    if following is not None:
-                        return redirect(url_for(wizard.endpoint, evaluation_id=evaluation.id,
-                                                section_id=following.id))
-                    return redirect(wizard.after_last)
-                return redirect(here)
+                if done:
+                    return _saved(evaluation, questionnaire, section, wizard, done.value, autosave)
+                status = 422
         if problems:
             status = 422
             form_errors.insert(0, _("Er is niets opgeslagen: verbeter de gemarkeerde velden."))
@@ -340,6 +320,22 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
     if moved:  # after rendering: a commit expires every loaded row, and the page would read them all again
         db.session.commit()
     return html, status
+
+
+def _saved(evaluation: Evaluation, questionnaire: Questionnaire, section: Section, wizard: WizardPage,
+           changed: list[str], autosave: bool):
+    """After a save went through: remember the place, commit, and answer the script or go on."""
+    services.remember_place(evaluation, current_user, f"{wizard.mode}:{section.id}")
+    db.session.commit()
+    if autosave:
+        return _autosaved(section, wizard, changed)
+    flash(wizard.saved_message if changed else _("Er was niets gewijzigd."), "success")
+    _previous, following = _neighbours(questionnaire, section)
+    if request.form.get("next"):
+        if following is not None:
+            return redirect(url_for(wizard.endpoint, evaluation_id=evaluation.id, section_id=following.id))
+        return redirect(wizard.after_last)
+    return redirect(url_for(wizard.endpoint, evaluation_id=evaluation.id, section_id=section.id))
 
 
 def _autosaved(section: Section, wizard: WizardPage, changed: list[str]):
@@ -369,7 +365,7 @@ def _require_csrf() -> None:
 def answer_section(evaluation_id: int, section_id: str):
     """A contributor's (or the lead's) own answers to one section."""
     evaluation, questionnaire = _evaluation(evaluation_id)
-    _require(permissions.is_own_gemeente(current_user, evaluation))
+    require(permissions.is_own_gemeente(current_user, evaluation))
     section = _section(questionnaire, section_id)
     question_ids = [q.id for q in section.questions]
 
@@ -409,7 +405,7 @@ def _previous_round_at(evaluation: Evaluation, questionnaire: Questionnaire, sec
 def consensus_section(evaluation_id: int, section_id: str):
     """Every colleague's answer with the spread, and the gemeente's consensus (set by the lead)."""
     evaluation, questionnaire = _evaluation(evaluation_id)
-    _require(permissions.can_see_individual_answers(current_user, evaluation))
+    require(permissions.can_see_individual_answers(current_user, evaluation))
     section = _section(questionnaire, section_id)
     question_ids = [q.id for q in section.questions]
     contributed = contributions(evaluation, question_ids)
@@ -450,7 +446,7 @@ def submitted_view(evaluation_id: int):
     if evaluation is None:
         abort(404)
     team = team_of(evaluation)
-    _require(permissions.can_view_consensus(current_user, evaluation, team))
+    require(permissions.can_view_consensus(current_user, evaluation, team))
     questionnaire = questionnaire_of(evaluation)
     rows = consensus_answers(evaluation)
     notes = consensus_notes(evaluation)
@@ -468,24 +464,18 @@ def submitted_view(evaluation_id: int):
 @bp.route("/evaluations/<int:evaluation_id>/submit", methods=["GET", "POST"])
 def submit(evaluation_id: int):
     evaluation, questionnaire = _evaluation(evaluation_id)
-    _require(permissions.is_own_gemeente(current_user, evaluation))
+    require(permissions.is_own_gemeente(current_user, evaluation))
     form = EmptyForm()
     status = 200
     if request.method == "POST":
-        _require(permissions.is_lead_of(current_user, evaluation))
+        require(permissions.is_lead_of(current_user, evaluation))
         if not form.validate_on_submit():
             abort(400)
-        try:
-            services.submit(current_user, evaluation, questionnaire)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            status = 422
-        else:
-            db.session.commit()
+        if attempt(lambda: services.submit(current_user, evaluation, questionnaire)):
             flash(_("De zelfevaluatie van %(name)s is ingediend. De regio is op de hoogte; de antwoorden zijn "
                     "nu alleen nog te lezen.", name=evaluation.municipality.name), "success")
             return redirect(url_for(".evaluation", evaluation_id=evaluation.id))
+        status = 422
     check = services.submission_state(evaluation, questionnaire)
     return render_template("evaluations/submit.html", evaluation=evaluation, questionnaire=questionnaire,
                            check=check, form=form,
@@ -495,16 +485,10 @@ def submit(evaluation_id: int):
 @bp.route("/evaluations/<int:evaluation_id>/reopen", methods=["GET", "POST"])
 def reopen(evaluation_id: int):
     evaluation, _questionnaire = _evaluation(evaluation_id)
-    _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
+    require(permissions.is_coordinator_of(current_user, evaluation.region_id))
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
-            services.reopen(current_user, evaluation, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        if attempt(lambda: services.reopen(current_user, evaluation, form.reason.data), form):
             if evaluation.status.is_editable:
                 flash(_("De zelfevaluatie van %(name)s is heropend. De trekker kan weer wijzigen en opnieuw "
                         "indienen.", name=evaluation.municipality.name), "success")
@@ -523,7 +507,7 @@ def reopen(evaluation_id: int):
 @bp.route("/evaluations/<int:evaluation_id>/history")
 def history(evaluation_id: int):
     evaluation, questionnaire = _evaluation(evaluation_id)
-    _require(permissions.can_view_history(current_user, evaluation))
+    require(permissions.can_view_history(current_user, evaluation))
     page = request.args.get("page", 1, type=int) or 1
     entries, pages = history_of(evaluation, questionnaire, page)
     return render_template("evaluations/history.html", evaluation=evaluation, entries=entries,
@@ -535,16 +519,13 @@ def history(evaluation_id: int):
 
 @bp.route("/colleagues", methods=["GET", "POST"])
 def colleagues():
-    _require(permissions.can_invite_colleague(current_user, current_user.municipality_id))
+    require(permissions.can_invite_colleague(current_user, current_user.municipality_id))
     form = InviteColleagueForm()
     if form.validate_on_submit():
-        try:
-            user, link = services.invite_colleague(current_user, email=form.email.data, name=form.name.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
-            db.session.commit()
+        done = attempt(lambda: services.invite_colleague(current_user, email=form.email.data, name=form.name.data),
+                       form)
+        if done:
+            user, link = done.value
             flash(_("%(name)s is uitgenodigd als bijdrager (%(email)s).", name=user.name, email=user.email),
                   "success")
             if not current_app.config.get("MAIL_SERVER"):
@@ -562,7 +543,7 @@ def colleagues():
 
 def _excel_evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
     evaluation, questionnaire = _evaluation(evaluation_id)
-    _require(permissions.is_own_gemeente(current_user, evaluation))
+    require(permissions.is_own_gemeente(current_user, evaluation))
     return evaluation, questionnaire
 
 
@@ -651,15 +632,14 @@ def excel_upload(evaluation_id: int):
     if len(data) > excel.MAX_UPLOAD_BYTES:
         return _excel_page(evaluation, questionnaire, [_too_big()], 413)
     try:
-        pending = workbook_services.preview_import(current_user, evaluation, questionnaire, upload.filename, data)
+        done = attempt(lambda: workbook_services.preview_import(current_user, evaluation, questionnaire,
+                                                                upload.filename, data), report=silently)
     except excel.UploadRejected as error:
         db.session.rollback()
         return _excel_page(evaluation, questionnaire, error.problems, 422)
-    except DomainError as error:
-        db.session.rollback()
-        return _excel_page(evaluation, questionnaire, [excel.UploadProblem(None, None, error.message)], 422)
-    db.session.commit()
-    return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=pending.id))
+    if not done:
+        return _excel_page(evaluation, questionnaire, [excel.UploadProblem(None, None, done.error.message)], 422)
+    return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=done.value.id))
 
 
 def _pending(evaluation: Evaluation, import_id: int):
@@ -687,7 +667,8 @@ def excel_apply(evaluation_id: int, import_id: int):
     pending = _pending(evaluation, import_id)
     _require_csrf()
     try:
-        changed = workbook_services.apply_import(current_user, evaluation, questionnaire, pending)
+        done = attempt(lambda: workbook_services.apply_import(current_user, evaluation, questionnaire, pending),
+                       raising=(services.EditConflict,))
     except services.EditConflict as error:
         db.session.rollback()
         names = ", ".join(sorted({c.theirs.by or _("iemand") for c in error.conflicts}))
@@ -695,11 +676,8 @@ def excel_apply(evaluation_id: int, import_id: int):
                 "%(names)s). Download het bestand opnieuw of pas de antwoorden online aan.",
                 n=len(error.conflicts), names=names), "error")
         return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=pending.id))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not done:
         return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=pending.id))
-    db.session.commit()
-    flash(_("%(n)s wijziging(en) uit ‘%(file)s’ zijn verwerkt in uw antwoorden.", n=changed,
+    flash(_("%(n)s wijziging(en) uit ‘%(file)s’ zijn verwerkt in uw antwoorden.", n=done.value,
             file=pending.filename), "success")
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id))

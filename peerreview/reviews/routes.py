@@ -37,8 +37,9 @@ from ..evaluation.plan import report_links
 from ..evaluation.team import declarations, facts, recommendations, report_of, reviews_of, self_scores, team_members
 from ..extensions import db
 from ..forms import EmptyForm, show_error
-from ..models import Evaluation, Region, TeamMember
+from ..models import ConflictDeclaration, Evaluation, Region, TeamMember
 from ..requests import form_id
+from ..web import Problems, attempt, flash_refusal, not_found, require
 from . import bp, notify, services
 from . import entries as entry_services
 from . import report as report_services
@@ -58,11 +59,6 @@ from .forms import (
 @login_required
 def require_login():
     return None
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 @dataclass
@@ -94,13 +90,6 @@ def _not_now(message: str, back: str):
     return None
 
 
-def _refused(error: DomainError, status: int = 422) -> int:
-    db.session.rollback()
-    flash(error.message, "error")
-    return status
-
-
-
 def _theme_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
     return [SelectChoice(s.id, f"{s.number}. {s.title}") for s in questionnaire.sections]
 
@@ -112,36 +101,37 @@ def _theme_choices(questionnaire: Questionnaire) -> list[SelectChoice]:
 def team(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
-    _require(permissions.can_view_team(current_user, evaluation, loaded.team))
+    require(permissions.can_view_team(current_user, evaluation, loaded.team))
     can_form = permissions.can_form_team(current_user, evaluation)
     form = AddMemberForm()
     status = 200
     warnings: tuple[str, ...] = ()
     if request.method == "POST":
-        _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
+        require(permissions.is_coordinator_of(current_user, evaluation.region_id))
         if not form.validate_on_submit():
             abort(400)
         user_id = form_id(form.user_id.data)
-        try:
+
+        def add() -> TeamMember:
             if user_id is None:
                 raise InvalidValue(_("Kies een peer reviewer."), field="user_id")
             capacity = parse_choice(Capacity, form.capacity.data, "capacity", _("Kies bestuurder of ambtenaar."))
-            member = services.add_member(current_user, evaluation, user_id, capacity=capacity,  # type: ignore[arg-type]
-                                         as_chair=bool(form.as_chair.data), confirmed=bool(form.confirmed.data))
+            return services.add_member(current_user, evaluation, user_id, capacity=capacity,  # type: ignore[arg-type]
+                                       as_chair=bool(form.as_chair.data), confirmed=bool(form.confirmed.data))
+
+        try:
+            done = attempt(add, form, raising=(NeedsConfirmation,))
         except NeedsConfirmation as error:
             db.session.rollback()
             warnings = error.warnings
-            status = 422
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
         else:
-            db.session.commit()
-            notify.member_added(evaluation, member)
-            flash(_("%(name)s is toegevoegd aan het peer team van %(m)s.", name=member.user.name,
-                    m=evaluation.municipality.name), "success")
-            return redirect(url_for(".team", evaluation_id=evaluation.id))
+            if done:
+                member = done.value
+                notify.member_added(evaluation, member)
+                flash(_("%(name)s is toegevoegd aan het peer team van %(m)s.", name=member.user.name,
+                        m=evaluation.municipality.name), "success")
+                return redirect(url_for(".team", evaluation_id=evaluation.id))
+        status = 422
         loaded = _load(evaluation_id)
     candidates = services.candidates(evaluation, loaded.members) if can_form else []
     form.user_id.choices = [SelectChoice("", _("Kies een peer reviewer"))] + [
@@ -161,18 +151,14 @@ def team(evaluation_id: int):
 def _team_action(evaluation_id: int, action, then=None) -> object:
     """A coordinator's button on the team page: ``action`` changes, ``then`` (optional) runs after the commit."""
     loaded = _load(evaluation_id)
-    _require(permissions.is_coordinator_of(current_user, loaded.evaluation.region_id))
+    require(permissions.is_coordinator_of(current_user, loaded.evaluation.region_id))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        message = action(loaded.evaluation)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
+    done = attempt(lambda: action(loaded.evaluation))
+    if done:
         if then is not None:
             then(loaded.evaluation)
-        flash(message, "success")
+        flash(done.value, "success")
     return redirect(url_for(".team", evaluation_id=evaluation_id))
 
 
@@ -206,7 +192,7 @@ def start_review(evaluation_id: int):
 def review(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
     items = review_items(questionnaire)
     mine = {k: v.data for k, v in services.own_scores(evaluation, current_user).items()}
     team_scores = services.team_scores(evaluation)
@@ -228,26 +214,14 @@ def _read_scores(items, second: str) -> dict[str, tuple[object, str | None]]:
             for item in items if f"{item.id}-value" in request.form or f"{item.id}-{second}" in request.form}
 
 
-def _field_errors(error: DomainError) -> tuple[dict[str, list[str]], list[str]]:
-    by_field: dict[str, list[str]] = {}
-    general: list[str] = []
-    for problem in getattr(error, "errors", [error]):
-        if problem.field:
-            by_field.setdefault(problem.field, []).append(problem.message)
-        else:
-            general.append(problem.message)
-    return by_field, general
-
-
 @bp.route("/evaluations/<int:evaluation_id>/review/scores", methods=["GET", "POST"])
 def scores(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
     items = review_items(questionnaire)
     form = EmptyForm()
-    errors: dict[str, list[str]] = {}
-    general: list[str] = []
+    problems = Problems()
     typed: dict[str, tuple[object, str | None]] = {}
     status = 200
     kept = False
@@ -256,33 +230,29 @@ def scores(evaluation_id: int):
             abort(400)
         typed = _read_scores(items, "rationale")
         submitting = request.form.get("action") == "submit"
-        try:
-            services.save_own_scores(current_user, evaluation, questionnaire, typed)
-            if submitting:
-                db.session.commit()  # what was typed is kept, even when the submission is refused below
-                typed = {}
-                kept = True
-                loaded = _load(evaluation_id)
-                evaluation = loaded.evaluation
-                services.submit_own_scores(current_user, evaluation, questionnaire)
-        except DomainError as error:
-            db.session.rollback()
-            errors, general = _field_errors(error)
-            status = 422
-        else:
-            db.session.commit()
-            if submitting:
-                flash(_("Uw scores zijn ingediend. U ziet nu de scores van de andere teamleden die al hebben "
-                        "ingediend."), "success")
-                return redirect(url_for(".review", evaluation_id=evaluation.id))
+        done = attempt(lambda: services.save_own_scores(current_user, evaluation, questionnaire, typed),
+                       report=problems)
+        if done and submitting:  # what was typed is kept (committed), even when the submission is refused below
+            typed = {}
+            kept = True
+            loaded = _load(evaluation_id)
+            evaluation = loaded.evaluation
+            done = attempt(lambda: services.submit_own_scores(current_user, evaluation, questionnaire),
+                           report=problems)
+        if done and submitting:
+            flash(_("Uw scores zijn ingediend. U ziet nu de scores van de andere teamleden die al hebben "
+                    "ingediend."), "success")
+            return redirect(url_for(".review", evaluation_id=evaluation.id))
+        if done:
             flash(_("Uw scores zijn opgeslagen. Dien ze in zodra elk onderdeel een score en onderbouwing heeft."),
                   "success")
             return redirect(url_for(".scores", evaluation_id=evaluation.id))
+        status = 422
     stored = {k: v.data for k, v in services.own_scores(evaluation, current_user).items()}
     rows = entry_services.entries(evaluation)
     return render_template(
         "reviews/scores.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
-        stored=stored, typed=typed, errors=errors, general=general, form=form, kept=kept,
+        stored=stored, typed=typed, errors=problems.by_field, general=problems.general, form=form, kept=kept,
         by_theme=entry_services.entries_by_theme(rows), self_scores=self_scores(evaluation, questionnaire),
         can_score=permissions.can_score(current_user, evaluation, loaded.team),
         submitted=loaded.team.has_submitted(current_user.id)), status
@@ -292,28 +262,23 @@ def scores(evaluation_id: int):
 def consensus(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
-    _require(permissions.can_see_member_scores(current_user, evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(permissions.can_see_member_scores(current_user, evaluation, loaded.team))
     items = review_items(questionnaire)
     form = EmptyForm()
-    errors: dict[str, list[str]] = {}
-    general: list[str] = []
+    problems = Problems()
     typed: dict[str, tuple[object, str | None]] = {}
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         typed = _read_scores(items, "motivation")
-        try:
-            changed = services.save_team_scores(current_user, evaluation, questionnaire, typed)
-        except DomainError as error:
-            db.session.rollback()
-            errors, general = _field_errors(error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("De scores van het team zijn opgeslagen (%(n)s gewijzigd).", n=changed), "success")
+        done = attempt(lambda: services.save_team_scores(current_user, evaluation, questionnaire, typed),
+                       report=problems)
+        if done:
+            flash(_("De scores van het team zijn opgeslagen (%(n)s gewijzigd).", n=done.value), "success")
             return redirect(url_for(".consensus", evaluation_id=evaluation.id))
+        status = 422
     given = services.member_scores(evaluation, loaded.members)
     spreads = {item.id: spread([s.data.value for s in given.get(item.id, [])]) for item in items}
     proposals = {item.id: team_proposal(s.data.value for s in given.get(item.id, [])) for item in items}
@@ -321,8 +286,8 @@ def consensus(evaluation_id: int):
     rows = entry_services.entries(evaluation)
     return render_template(
         "reviews/consensus.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded, items=items,
-        given=given, spreads=spreads, proposals=proposals, team_scores=team_scores, typed=typed, errors=errors,
-        general=general, form=form, by_theme=entry_services.entries_by_theme(rows),
+        given=given, spreads=spreads, proposals=proposals, team_scores=team_scores, typed=typed,
+        errors=problems.by_field, general=problems.general, form=form, by_theme=entry_services.entries_by_theme(rows),
         self_scores=self_scores(evaluation, questionnaire),
         not_submitted=[m for m in loaded.members if m.scores_submitted_at is None],
         can_set=permissions.can_set_team_scores(current_user, evaluation, loaded.team)), status
@@ -335,7 +300,7 @@ def consensus(evaluation_id: int):
 def entries(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
-    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
     theme = request.args.get("theme") or None
     if theme is not None and not questionnaire.has_section(theme):
         theme = None
@@ -369,7 +334,7 @@ def _entry_form(loaded: Loaded, kind: EntryKind, row=None):
         form.validate_on_submit()
         if "csrf_token" in form.errors:
             abort(400)
-        try:
+        def save() -> None:
             if form.held_on.errors:
                 raise InvalidValue(_("Vul een geldige datum in, bijvoorbeeld %(d)s.", d=today().isoformat()),
                                    field="held_on")
@@ -381,15 +346,15 @@ def _entry_form(loaded: Loaded, kind: EntryKind, row=None):
                 entry_services.add_entry(current_user, evaluation, data)
             else:
                 entry_services.update_entry(current_user, evaluation, row, data)
-        except DomainError as error:
-            db.session.rollback()
-            form.held_on.errors = []
+
+        def refused(error: DomainError) -> None:
+            form.held_on.errors = []  # the date field's own message gives way to the rule's
             show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+
+        if attempt(save, report=refused):
             flash(_("%(kind)s opgeslagen.", kind=kind.label), "success")
             return redirect(url_for(".entries", evaluation_id=evaluation.id))
+        status = 422
     return render_template("reviews/entry_form.html", evaluation=evaluation, questionnaire=questionnaire,
                            loaded=loaded, form=form, kind=kind, row=row), status
 
@@ -401,7 +366,7 @@ def new_entry(evaluation_id: int, kind: str):
         entry_kind = EntryKind(kind)
     except ValueError:
         abort(404)
-    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
     if not permissions.can_log_entries(current_user, loaded.evaluation, loaded.team):
         refusal = _not_now(_("Gesprekken en waarnemingen vastleggen kan alleen zolang de collegiale toetsing "
                              "loopt."), url_for(".entries", evaluation_id=evaluation_id))
@@ -413,11 +378,11 @@ def new_entry(evaluation_id: int, kind: str):
 @bp.route("/evaluations/<int:evaluation_id>/review/entries/<int:entry_id>", methods=["GET", "POST"])
 def edit_entry(evaluation_id: int, entry_id: int):
     loaded = _load(evaluation_id)
-    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
     row = entry_services.entry(loaded.evaluation, entry_id)
     if row is None:
         abort(404)
-    _require(row.author_id == current_user.id or loaded.is_chair)
+    require(row.author_id == current_user.id or loaded.is_chair)
     if not permissions.can_edit_entry(current_user, loaded.evaluation, loaded.team, row.author_id):
         refusal = _not_now(_("Wijzigen kan alleen zolang de collegiale toetsing loopt."),
                            url_for(".entries", evaluation_id=evaluation_id))
@@ -429,18 +394,13 @@ def edit_entry(evaluation_id: int, entry_id: int):
 def _delete(evaluation_id: int, object_id: int, find, remove, done: str, back: str):
     """A delete button of the team's pages: the object must belong to this evaluation (else 404)."""
     loaded = _load(evaluation_id)
-    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
     row = find(loaded.evaluation, object_id)
     if row is None:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        remove(current_user, loaded.evaluation, row)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
+    if attempt(lambda: remove(current_user, loaded.evaluation, row)):
         flash(done, "success")
     return redirect(back)
 
@@ -458,10 +418,10 @@ def delete_entry(evaluation_id: int, entry_id: int):
 def report_draft(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
-    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
     if not (permissions.can_read_team_findings(current_user, evaluation, loaded.team)
             or permissions.can_write_report(current_user, evaluation, loaded.team)):
-        _require(request.method == "GET")
+        require(request.method == "GET")
         return render_template("reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
                                loaded=loaded, locked=True, can_write=False)
     report = report_of(evaluation)
@@ -470,16 +430,11 @@ def report_draft(evaluation_id: int):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
-            report_services.save_judgement(current_user, evaluation, form.judgement.data, form.strengths.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+        if attempt(lambda: report_services.save_judgement(current_user, evaluation, form.judgement.data,
+                                                          form.strengths.data), form):
             flash(_("Het oordeel en de sterke punten zijn opgeslagen."), "success")
             return redirect(url_for(".report_draft", evaluation_id=evaluation.id))
+        status = 422
     return render_template(
         "reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
         form=form, recommendations=recommendations(evaluation), action_form=EmptyForm(),
@@ -499,21 +454,18 @@ def _recommendation_form(loaded: Loaded, row=None):
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
-        try:
+        def save() -> None:
             data = check_recommendation(questionnaire, text=form.text.data, section_ids=form.themes.data or [],
                                         priority=form.priority.data, addressee=form.addressee.data)
             if row is None:
                 report_services.add_recommendation(current_user, evaluation, data)
             else:
                 report_services.update_recommendation(current_user, evaluation, row, data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+
+        if attempt(save, form):
             flash(_("De aanbeveling is opgeslagen."), "success")
             return redirect(url_for(".report_draft", evaluation_id=evaluation.id) + "#aanbevelingen")
+        status = 422
     external = [s for s in questionnaire.sections if s.external]
     return render_template("reviews/recommendation_form.html", evaluation=evaluation, questionnaire=questionnaire,
                            loaded=loaded, form=form, row=row, external=external), status
@@ -521,7 +473,7 @@ def _recommendation_form(loaded: Loaded, row=None):
 
 def _chair_only_now(loaded: Loaded):
     """Recommendation forms: the chair only (others 403); outside the review the chair is told why."""
-    _require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team) and loaded.is_chair)
+    require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team) and loaded.is_chair)
     if permissions.can_write_report(current_user, loaded.evaluation, loaded.team):
         return None
     return _not_now(_("Aanbevelingen schrijven kan alleen zolang de collegiale toetsing loopt."),
@@ -560,31 +512,30 @@ def delete_recommendation(evaluation_id: int, recommendation_id: int):
 def publish(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
-    _require(permissions.can_view_review(current_user, evaluation, loaded.team))
-    _require(loaded.is_chair or permissions.can_read_team_findings(current_user, evaluation, loaded.team))
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(loaded.is_chair or permissions.can_read_team_findings(current_user, evaluation, loaded.team))
     form = PublishForm()
     status = 200
     needs_confirmation = False
     if request.method == "POST":
-        _require(loaded.is_chair)
+        require(loaded.is_chair)
         if not form.validate_on_submit():
             abort(400)
         try:
-            report_services.publish(current_user, evaluation, loaded.questionnaire,
-                             form.token.data if form.confirmed.data else None)
+            done = attempt(lambda: report_services.publish(current_user, evaluation, loaded.questionnaire,
+                                                           form.token.data if form.confirmed.data else None),
+                           raising=(NeedsConfirmation,))
         except NeedsConfirmation as error:
             db.session.rollback()
             needs_confirmation = True
             flash(error.message, "warning")
-            status = 422
-        except DomainError as error:
-            status = _refused(error)
         else:
-            db.session.commit()
-            notify.report_published(evaluation)
-            flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
-                    m=evaluation.municipality.name), "success")
-            return redirect(url_for(".report", evaluation_id=evaluation.id))
+            if done:
+                notify.report_published(evaluation)
+                flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
+                        m=evaluation.municipality.name), "success")
+                return redirect(url_for(".report", evaluation_id=evaluation.id))
+        status = 422
         loaded = _load(evaluation_id)
     check = report_services.publication_state(evaluation, loaded.questionnaire, loaded.members)
     form.token.data = check.confirmation_token
@@ -621,7 +572,7 @@ def _render_report(loaded: Loaded, reaction_form: ReactionForm | None = None, st
 @bp.route("/evaluations/<int:evaluation_id>/report")
 def report(evaluation_id: int):
     loaded = _load(evaluation_id)
-    _require(permissions.can_view_report(current_user, loaded.evaluation, loaded.team))
+    require(permissions.can_view_report(current_user, loaded.evaluation, loaded.team))
     return _render_report(loaded)
 
 
@@ -629,19 +580,15 @@ def report(evaluation_id: int):
 def reaction(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
-    _require(permissions.can_view_report(current_user, evaluation, loaded.team))
-    _require(permissions.is_lead_of(current_user, evaluation))
+    require(permissions.can_view_report(current_user, evaluation, loaded.team))
+    require(permissions.is_lead_of(current_user, evaluation))
     form = ReactionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        report_services.save_reaction(current_user, evaluation, form.reaction.data)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        flash(error.message, "error")
+    done = attempt(lambda: report_services.save_reaction(current_user, evaluation, form.reaction.data), form)
+    if not done:
+        flash_refusal(done.error)  # above the page too: the form is at its foot
         return _render_report(_load(evaluation_id), form, 422)
-    db.session.commit()
     flash(_("Uw bestuurlijke reactie is opgeslagen. De regio en het peer team lezen haar bij het rapport."),
           "success")
     return redirect(url_for(".report", evaluation_id=evaluation.id) + "#reactie")
@@ -651,15 +598,10 @@ def reaction(evaluation_id: int):
 def close(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
-    _require(permissions.is_coordinator_of(current_user, evaluation.region_id))
+    require(permissions.is_coordinator_of(current_user, evaluation.region_id))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        report_services.close(current_user, evaluation)
-    except DomainError as error:
-        _refused(error)
-    else:
-        db.session.commit()
+    if attempt(lambda: report_services.close(current_user, evaluation)):
         flash(_("De evaluatie van %(m)s is afgesloten.", m=evaluation.municipality.name), "success")
     return redirect(url_for(".report", evaluation_id=evaluation.id))
 
@@ -669,27 +611,25 @@ def close(evaluation_id: int):
 
 @bp.route("/conflicts", methods=["GET", "POST"])
 def conflicts():
-    _require(permissions.can_declare_conflicts(current_user))
+    require(permissions.can_declare_conflicts(current_user))
     form = DeclarationForm()
     options = services.declarable_municipalities(current_user)
     form.municipality_id.choices = [SelectChoice("", _("Kies een gemeente"))] + [
         SelectChoice(str(m.id), m.name) for m in options]
     status = 200
     if form.validate_on_submit():
-        try:
+        def declare() -> ConflictDeclaration:
             municipality_id = form_id(form.municipality_id.data)
             if municipality_id is None:
                 raise InvalidValue(_("Kies een gemeente uit de lijst."), field="municipality_id")
-            declaration = services.declare_conflict(current_user, municipality_id, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+            return services.declare_conflict(current_user, municipality_id, form.reason.data)
+
+        done = attempt(declare, form)
+        if done:
             flash(_("Uw belangenconflict met %(m)s is vastgelegd. De regiocoördinator kan u niet meer in het peer "
-                    "team van deze gemeente plaatsen.", m=declaration.municipality.name), "success")
+                    "team van deze gemeente plaatsen.", m=done.value.municipality.name), "success")
             return redirect(url_for(".conflicts"))
+        status = 422
     elif request.method == "POST":
         if "csrf_token" in form.errors:
             abort(400)
@@ -700,16 +640,11 @@ def conflicts():
 
 @bp.route("/conflicts/<int:declaration_id>/withdraw", methods=["POST"])
 def withdraw_conflict(declaration_id: int):
-    _require(permissions.can_declare_conflicts(current_user))
+    require(permissions.can_declare_conflicts(current_user))
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        name = services.withdraw_declaration(current_user, declaration_id)
-    except DomainError:
-        db.session.rollback()
-        abort(404)
-    db.session.commit()
-    flash(_("Uw melding over %(m)s is ingetrokken.", m=name), "success")
+    done = attempt(lambda: services.withdraw_declaration(current_user, declaration_id), report=not_found)
+    flash(_("Uw melding over %(m)s is ingetrokken.", m=done.value), "success")
     return redirect(url_for(".conflicts"))
 
 
@@ -721,22 +656,19 @@ def review_rules(region_id: int):
     region = db.session.get(Region, region_id)
     if region is None:
         abort(404)
-    _require(permissions.can_set_review_rules(current_user, region_id))
+    require(permissions.can_set_review_rules(current_user, region_id))
     form = ReviewRulesForm(reciprocal_review=region.reciprocal_review.value)
     status = 200
     if form.validate_on_submit():
-        try:
+        def save() -> None:
             policy = parse_choice(ReciprocalPolicy, form.reciprocal_review.data, "reciprocal_review",
                                   _("Kies waarschuwen of weigeren."))
             services.set_reciprocal_policy(current_user, region_id, policy)  # type: ignore[arg-type]
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
+
+        if attempt(save, form):
             flash(_("De toetsingsregels van %(r)s zijn opgeslagen.", r=region.name), "success")
             return redirect(url_for(".review_rules", region_id=region_id))
+        status = 422
     elif request.method == "POST":
         if "csrf_token" in form.errors:
             abort(400)
