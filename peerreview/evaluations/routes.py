@@ -91,7 +91,8 @@ def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict
             raw = dict(page.raw[item])
             if item in page.prefill:
                 raw["prefill"] = page.prefill[item]
-            base = page.answers[item][:2] if item in page.answers else (page.note[:2] if page.note else (0, None))
+            sent = page.answers[item] if item in page.answers else page.note
+            version, shown = (sent.version, sent.digest) if sent else (0, None)
         else:
             proposed = None if current else (prefill or {}).get(item)
             data = current.data if current else proposed
@@ -99,11 +100,11 @@ def _fields(items: list[str], stored: dict, page, conflicts: dict, prefill: dict
             if proposed is not None:
                 raw["prefill"] = digest(proposed)
             empty = EMPTY_NOTE if item == "notes" else EMPTY_ANSWER
-            base = (current.version, digest(current.data)) if current else (0, digest(empty))
+            version, shown = (current.version, digest(current.data)) if current else (0, digest(empty))
         if item in conflicts:
             theirs = conflicts[item].theirs
-            base = (theirs.version, digest(theirs.data))
-        result[item] = {**raw, "version": base[0], "digest": base[1] or ""}
+            version, shown = theirs.version, digest(theirs.data)
+        result[item] = {**raw, "version": version, "digest": shown or ""}
     return result
 
 
@@ -244,11 +245,11 @@ def _rule_problems(page, wizard: WizardPage, untouched: set[str]) -> dict[str, l
     if wizard.check is None:
         return {}
     found = {}
-    for qid, (_version, shown, data) in page.answers.items():
+    for qid, sent in page.answers.items():
         earlier = page.problems.get(qid, [])
-        if qid not in untouched and shown != digest(data) and not any(p.field == "value" for p in earlier):
+        if qid not in untouched and sent.digest != digest(sent.data) and not any(p.field == "value" for p in earlier):
             fields = {p.field for p in earlier}
-            extra = [p for p in wizard.check(qid, data) if p.field not in fields]
+            extra = [p for p in wizard.check(qid, sent.data) if p.field not in fields]
             if extra:
                 found[qid] = [*earlier, *extra]
     return found
@@ -274,7 +275,7 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
             status = 409
         problems = dict(page.problems) if wizard.editable else {}
         untouched = {qid for qid, shown in page.prefill.items()
-                     if qid in page.answers and shown == digest(page.answers[qid][2])}
+                     if qid in page.answers and shown == digest(page.answers[qid].data)}
         if problems:
             problems.update(_rule_problems(page, wizard, untouched))
         elif wizard.editable:
