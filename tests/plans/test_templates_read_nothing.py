@@ -14,12 +14,13 @@ import pytest
 from flask import template_rendered
 from sqlalchemy import event
 
+from peerreview.dates import today
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.plans import services
 from tests.evaluations.conftest import open_test_round
 
-from .conftest import TODAY, add_action
+from .conftest import add_action
 
 
 @contextmanager
@@ -61,7 +62,7 @@ def test_the_project_registers_no_template_globals(app):
 @pytest.fixture
 def world(plan):
     row = add_action(plan, "Veiligheidsplan opstellen")
-    services.add_note(plan.lead, plan.evaluation, row, services.NoteData(TODAY, "Eerste overleg gevoerd."))
+    services.add_note(plan.lead, plan.evaluation, row, services.NoteData(today(), "Eerste overleg gevoerd."))
     services.save_targets(plan.lead, plan.evaluation, services.questionnaire_of(plan.evaluation),
                           {"analyse": "4", "keten": "2"})
     db.session.commit()
