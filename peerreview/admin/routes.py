@@ -12,17 +12,16 @@ from typing import TypeVar
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from .. import audit as audit_log
 from ..domain import permissions
 from ..domain.accounts import AccountStatus, account_status
-from ..domain.errors import DomainError
 from ..domain.roles import Role
 from ..evaluation.rounds import region_members
 from ..extensions import db
-from ..forms import EmptyForm, show_error
+from ..forms import EmptyForm
 from ..models import Municipality, Region, User
+from ..web import Outcome, attempt, require
 from . import bp, services
 from .forms import (
     AuditFilterForm,
@@ -41,8 +40,7 @@ T = TypeVar("T")
 @bp.before_request
 @login_required
 def require_administration():
-    if not permissions.can_open_administration(current_user):
-        abort(403)
+    require(permissions.can_open_administration(current_user))
 
 
 @bp.context_processor
@@ -53,32 +51,15 @@ def admin_helpers() -> dict:
 # ---------------------------------------------------------------- helpers
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
-def _attempt(form: FlaskForm, action: Callable[[], T]) -> tuple[bool, T | None]:
-    """Run one service call; commit on success, else roll back and show the reason on ``form``."""
-    try:
-        result = action()
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        return False, None
-    db.session.commit()
-    return True, result
-
-
-def _post_action(action: Callable[[], T]) -> tuple[bool, T | None]:
-    """A POST-only button: check its CSRF token, run the service, and flash a refusal."""
+def _post_action(action: Callable[[], T]) -> Outcome[T]:
+    """A POST-only button: check its CSRF token, run the service, and flash every message of a refusal."""
     form = EmptyForm()
     if not form.validate_on_submit():
         abort(400)
-    done, result = _attempt(form, action)
+    done = attempt(action, form)
     for message in form.form_errors:
         flash(message, "error")
-    return done, result
+    return done
 
 
 def _flash_invitation(user: User, link: str) -> None:
@@ -90,13 +71,13 @@ def _flash_invitation(user: User, link: str) -> None:
 
 def _region(region_id: int, check: Callable[..., bool]) -> Region:
     region = db.get_or_404(Region, region_id)
-    _require(check(current_user, region.id))
+    require(check(current_user, region.id))
     return region
 
 
 def _user(user_id: int) -> User:
     user = db.get_or_404(User, user_id)
-    _require(services.may_manage(current_user, user))
+    require(services.may_manage(current_user, user))
     return user
 
 
@@ -124,12 +105,12 @@ def regions():
 
 @bp.route("/regions/new", methods=["GET", "POST"])
 def create_region():
-    _require(permissions.can_create_region(current_user))
+    require(permissions.can_create_region(current_user))
     form = RegionForm()
     if form.validate_on_submit():
-        done, region = _attempt(form, lambda: services.save_region(
-            None, name=form.name.data, description=form.description.data))
+        done = attempt(lambda: services.save_region(None, name=form.name.data, description=form.description.data), form)
         if done:
+            region = done.value
             flash(_("De regio ‘%(name)s’ is aangemaakt.", name=region.name), "success")
             return redirect(url_for(".region", region_id=region.id))
     return render_template("admin/region_form.html", form=form, region=None)
@@ -155,9 +136,7 @@ def edit_region(region_id: int):
     obj = _region(region_id, permissions.can_edit_region)
     form = RegionForm(obj=obj)
     if form.validate_on_submit():
-        done, _saved = _attempt(form, lambda: services.save_region(
-            obj, name=form.name.data, description=form.description.data))
-        if done:
+        if attempt(lambda: services.save_region(obj, name=form.name.data, description=form.description.data), form):
             flash(_("De regio ‘%(name)s’ is opgeslagen.", name=obj.name), "success")
             return redirect(url_for(".region", region_id=obj.id))
     return render_template("admin/region_form.html", form=form, region=obj)
@@ -169,8 +148,7 @@ def delete_region(region_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         name = obj.name
-        done, _deleted = _attempt(form, lambda: services.delete_region(current_user, obj))
-        if done:
+        if attempt(lambda: services.delete_region(current_user, obj), form):
             flash(_("De regio ‘%(name)s’ is verwijderd.", name=name), "success")
             return redirect(url_for(".regions"))
     blocker = services.deletion_blocker(current_user, obj)
@@ -183,8 +161,9 @@ def add_member(region_id: int):
     form = MemberForm()
     form.set_choices(services.non_members(current_user, obj.id))
     if form.validate_on_submit():
-        done, municipality = _attempt(form, lambda: services.add_member(current_user, obj, form.municipality_id.data))
+        done = attempt(lambda: services.add_member(current_user, obj, form.municipality_id.data), form)
         if done:
+            municipality = done.value
             flash(_("%(name)s is toegevoegd aan de regio.", name=municipality.name), "success")
             return redirect(url_for(".region", region_id=obj.id))
     return _render_region(obj, form)
@@ -194,8 +173,7 @@ def add_member(region_id: int):
 def remove_member(region_id: int, municipality_id: int):
     obj = _region(region_id, permissions.can_manage_members)
     municipality = db.get_or_404(Municipality, municipality_id)
-    done, _removed = _post_action(lambda: services.remove_member(obj, municipality))
-    if done:
+    if _post_action(lambda: services.remove_member(obj, municipality)):
         flash(_("%(name)s is geen lid meer van de regio.", name=municipality.name), "success")
     return redirect(url_for(".region", region_id=obj.id))
 
@@ -220,11 +198,12 @@ def municipalities():
 
 @bp.route("/municipalities/new", methods=["GET", "POST"])
 def create_municipality():
-    _require(permissions.can_create_municipality(current_user))
+    require(permissions.can_create_municipality(current_user))
     form = MunicipalityForm()
     if form.validate_on_submit():
-        done, municipality = _attempt(form, lambda: services.save_municipality(None, **form.values()))
+        done = attempt(lambda: services.save_municipality(None, **form.values()), form)
         if done:
+            municipality = done.value
             flash(_("De gemeente %(name)s is aangemaakt.", name=municipality.name), "success")
             return redirect(url_for(".municipality", municipality_id=municipality.id))
     return render_template("admin/municipality_form.html", form=form, municipality=None)
@@ -232,8 +211,10 @@ def create_municipality():
 
 @bp.route("/municipalities/<int:municipality_id>")
 def municipality(municipality_id: int):
-    obj = db.get_or_404(Municipality, municipality_id)
-    _require(services.may_view_municipality(current_user, obj))
+    obj = services.municipality(municipality_id)
+    if obj is None:
+        abort(404)
+    require(services.may_view_municipality(current_user, obj))
     return render_template(
         "admin/municipality.html", municipality=obj, users=services.municipality_users(current_user, obj.id),
         can_edit=permissions.can_edit_municipality(current_user),
@@ -243,12 +224,11 @@ def municipality(municipality_id: int):
 @bp.route("/municipalities/<int:municipality_id>/edit", methods=["GET", "POST"])
 def edit_municipality(municipality_id: int):
     obj = db.get_or_404(Municipality, municipality_id)
-    _require(permissions.can_edit_municipality(current_user))
+    require(permissions.can_edit_municipality(current_user))
     form = MunicipalityForm(obj=obj)
     form.keep_province(obj.province)
     if form.validate_on_submit():
-        done, _saved = _attempt(form, lambda: services.save_municipality(obj, **form.values()))
-        if done:
+        if attempt(lambda: services.save_municipality(obj, **form.values()), form):
             flash(_("De gemeente %(name)s is opgeslagen.", name=obj.name), "success")
             return redirect(url_for(".municipality", municipality_id=obj.id))
     return render_template("admin/municipality_form.html", form=form, municipality=obj)
@@ -277,9 +257,9 @@ def invite_user():
     form = InviteUserForm()
     form.set_choices(*_options())
     if form.validate_on_submit():
-        done, result = _attempt(form, lambda: services.invite_user(current_user, **form.values()))
+        done = attempt(lambda: services.invite_user(current_user, **form.values()), form)
         if done:
-            _flash_invitation(*result)
+            _flash_invitation(*done.value)
             return redirect(url_for(".users"))
     return render_template("admin/user_invite.html", form=form)
 
@@ -296,8 +276,7 @@ def edit_user(user_id: int):
     form = EditUserForm(obj=user, own_account=not actions.edit_role)
     form.set_choices(*_options())
     if form.validate_on_submit():
-        done, _saved = _attempt(form, lambda: services.update_user(current_user, user, **form.values(user)))
-        if done:
+        if attempt(lambda: services.update_user(current_user, user, **form.values(user)), form):
             flash(_("De gegevens van %(name)s zijn opgeslagen.", name=user.name), "success")
             return redirect(url_for(".edit_user", user_id=user.id))
     return render_template("admin/user_edit.html", form=form, user=user, actions=actions)
@@ -306,17 +285,16 @@ def edit_user(user_id: int):
 @bp.route("/users/<int:user_id>/resend-invitation", methods=["POST"])
 def resend_invitation(user_id: int):
     user = _user(user_id)
-    done, link = _post_action(lambda: services.resend_invitation(current_user, user))
+    done = _post_action(lambda: services.resend_invitation(current_user, user))
     if done:
-        _flash_invitation(user, link)
+        _flash_invitation(user, done.value)
     return redirect(url_for(".edit_user", user_id=user.id))
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
 def deactivate_user(user_id: int):
     user = _user(user_id)
-    done, _saved = _post_action(lambda: services.set_active(current_user, user, False))
-    if done:
+    if _post_action(lambda: services.set_active(current_user, user, False)):
         flash(_("Het account van %(name)s is gedeactiveerd; inloggen kan niet meer.", name=user.name), "success")
     return redirect(url_for(".edit_user", user_id=user.id))
 
@@ -324,8 +302,7 @@ def deactivate_user(user_id: int):
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 def reactivate_user(user_id: int):
     user = _user(user_id)
-    done, _saved = _post_action(lambda: services.set_active(current_user, user, True))
-    if done:
+    if _post_action(lambda: services.set_active(current_user, user, True)):
         flash(_("Het account van %(name)s is weer actief.", name=user.name), "success")
     return redirect(url_for(".edit_user", user_id=user.id))
 
@@ -339,7 +316,7 @@ AUDIT_FILTERS = ("kind", "email", "since", "until")
 @bp.route("/audit")
 def audit():
     """The audit log, newest first, filtered by kind, e-mail address and days (Europe/Amsterdam)."""
-    _require(permissions.can_read_audit(current_user))
+    require(permissions.can_read_audit(current_user))
     form = AuditFilterForm(formdata=request.args)
     valid = form.validate()
     page = request.args.get("page", 1, type=int) or 1

@@ -87,6 +87,13 @@ def may_manage(actor: User, target: User) -> bool:
     )
 
 
+def municipality(municipality_id: int) -> Municipality | None:
+    """A gemeente with its regions (its page names them)."""
+    return db.session.scalar(
+        select(Municipality).where(Municipality.id == municipality_id)
+        .options(selectinload(Municipality.memberships).joinedload(RegionMembership.region)))
+
+
 def may_view_municipality(actor: User, municipality: Municipality) -> bool:
     return permissions.can_view_municipality(actor, municipality.region_ids)
 

@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import EmptyForm
 from ..security import mark_login, throttle_login, throttle_password_reset
 from ..tokens import Purpose
+from ..web import attempt
 from . import bp, services
 from .forms import ActivateForm, ChangePasswordForm, ForgotPasswordForm, LoginForm, SetPasswordForm
 
@@ -104,14 +105,13 @@ def _token_form(token: str, purpose: Purpose, form_class, template: str, apply, 
     form = form_class()
     if form.validate_on_submit():
         try:
-            user = apply(token, form.password.data)
+            done = attempt(lambda: apply(token, form.password.data), commit=False, raising=(AccountError,),
+                           report=lambda error: form.password.errors.append(error.message))
         except AccountError as error:
             return render_template("auth/token_invalid.html", message=error.message, purpose=purpose,
                                    reason=error.reason), 400
-        except DomainError as error:
-            db.session.rollback()
-            form.password.errors.append(error.message)
-        else:
+        if done:
+            user = done.value
             _start_session(user)
             audit.record(_AUDIT_KINDS[purpose], actor=user)
             db.session.commit()
@@ -140,14 +140,14 @@ def activate(token: str):
 @login_required
 def change_password():
     form = ChangePasswordForm()
+
+    def refused(error: DomainError) -> None:
+        field = form.current_password if error.field == "current_password" else form.password
+        field.errors.append(error.message)
+
     if form.validate_on_submit():
-        try:
-            services.change_password(current_user, form.current_password.data, form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            field = form.current_password if error.field == "current_password" else form.password
-            field.errors.append(error.message)
-        else:
+        if attempt(lambda: services.change_password(current_user, form.current_password.data, form.password.data),
+                   commit=False, report=refused):
             login_user(current_user._get_current_object())  # keep this session; others end
             audit.record("password_changed")
             db.session.commit()

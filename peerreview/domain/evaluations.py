@@ -452,20 +452,21 @@ def digest(data: AnswerData | SectionNoteData) -> str:
 
 
 def find_conflicts(
-    submitted: Mapping[str, tuple[int, str | None, AnswerData | SectionNoteData]],
+    submitted: Mapping[str, Versioned],
     stored: Mapping[str, Stored],
 ) -> ConflictCheck:
     """Compare a page's items with what is stored now.
 
     ``submitted`` gives per item the version it was loaded at, the :func:`digest` of what was shown (``None``
-    when unknown, e.g. from an uploaded file), and what the user sends now.
+    when unknown, e.g. from an uploaded file), and what the user sends now (:class:`Versioned`).
 
     * An item the user did not touch (same digest as shown) is left alone, whatever happened meanwhile.
     * An item the user changed is saved when nobody saved it since the page was loaded (same version).
     * Otherwise it conflicts, unless the other person saved exactly what this user sends.
     """
     check = ConflictCheck()
-    for item, (base_version, shown, mine) in submitted.items():
+    for item, sent in submitted.items():
+        base_version, shown, mine = sent.version, sent.digest, sent.data
         current = stored.get(item)
         current_version = current.version if current else 0
         empty = EMPTY_NOTE if isinstance(mine, SectionNoteData) else EMPTY_ANSWER
@@ -508,3 +509,18 @@ STATE_EVENT_LABELS = {
     "published": "Rapport gepubliceerd",
     "closed": "Afgesloten",
 }
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Versioned form data: what a form sends back of one item
+
+
+@dataclass(frozen=True)
+class Versioned:
+    """One item (an answer or a section's notes) as a page sends it back: the version it was loaded at (0: nothing
+    was stored), the :func:`digest` of what it showed (``None`` when unknown, e.g. from an uploaded file), and the
+    content sent now. :func:`find_conflicts` compares it with what is stored."""
+
+    version: int
+    digest: str | None
+    data: AnswerData | SectionNoteData

@@ -45,6 +45,11 @@ def permitted_evaluation(evaluation_id: int, may: Callable[[Evaluation], bool]) 
     return evaluation
 
 
+def load_round(round_id: int) -> Round | None:
+    """A round with its region (the round's pages name it)."""
+    return db.session.scalar(select(Round).where(Round.id == round_id).options(joinedload(Round.region)))
+
+
 def evaluations_of_municipality(municipality_id: int | None) -> list[Evaluation]:
     if municipality_id is None:
         return []

@@ -1,22 +1,39 @@
-"""The verbeterplan, read-only: its stage and end date, the targets, the verdicts of the voortgangsreview, a round's
-progress."""
+"""The verbeterplan, read-only: its stage and end date, the actions, the targets, the verdicts of the
+voortgangsreview, a round's progress; and what other pages show of it (the report's links to the plan, the previous
+round in the next self-evaluation)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from flask import g, has_app_context
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..dates import AMSTERDAM, today
+from ..domain import permissions
 from ..domain.evaluations import EvaluationStatus
-from ..domain.plans import ActionStatus, PlanStage, Progress, plan_end, plan_stage
+from ..domain.plans import ActionStatus, PlanStage, Progress, open_recommendations, plan_end, plan_stage, progress
+from ..domain.questionnaire import Questionnaire
 from ..extensions import db
-from ..models import Evaluation, ImprovementAction, PeerReport, PlanTarget, RecommendationVerdict
+from ..models import (
+    Evaluation,
+    ImprovementAction,
+    PeerReport,
+    PlanTarget,
+    Recommendation,
+    RecommendationVerdict,
+    Round,
+    User,
+)
+from .lifecycle import questionnaire_of
+from .team import recommendations as recommendations_of
+from .team import section_self_scores
 
 #: The evaluation's statuses in which a plan exists (the report is published; see ``domain.plans``).
 PLAN_STATUSES = (EvaluationStatus.published, EvaluationStatus.closed)
@@ -89,3 +106,91 @@ def plan_overview(evaluation_ids: Collection[int], on: date | None = None) -> di
         bucket["overdue"] += int(late or 0)
     return {e: Progress(c["counted"], c["done"], c["in_progress"], c["planned"], c["overdue"], c["dropped"])
             for e, c in counts.items()}
+
+
+def actions(evaluation: Evaluation) -> list[ImprovementAction]:
+    """The plan's actions with their themes and recommendations (three queries, whatever their number)."""
+    return list(db.session.scalars(
+        select(ImprovementAction).where(ImprovementAction.evaluation_id == evaluation.id)
+        .options(selectinload(ImprovementAction.themes), selectinload(ImprovementAction.links),
+                 joinedload(ImprovementAction.updated_by))
+        .order_by(ImprovementAction.due_on, ImprovementAction.id)))
+
+
+@dataclass(frozen=True)
+class RecommendationRow:
+    recommendation: Recommendation
+    actions: tuple[ImprovementAction, ...]
+    is_open: bool
+    verdict: RecommendationVerdict | None
+
+
+def recommendation_rows(recommendations: list[Recommendation], rows: list[ImprovementAction],
+                        stored_verdicts: Mapping[int, RecommendationVerdict]) -> list[RecommendationRow]:
+    answering: dict[int, list[ImprovementAction]] = defaultdict(list)
+    for row in rows:
+        for recommendation_id in row.recommendation_ids:
+            answering[recommendation_id].append(row)
+    open_ids = set(open_recommendations([r.id for r in recommendations], [row.facts for row in rows]))
+    return [RecommendationRow(r, tuple(answering.get(r.id, ())), r.id in open_ids, stored_verdicts.get(r.id))
+            for r in recommendations]
+
+
+def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
+    """The same gemeente's most recent earlier evaluation whose report was published (its plan exists)."""
+    return db.session.scalar(
+        select(Evaluation).join(Round, Round.id == Evaluation.round_id)
+        .where(Evaluation.municipality_id == evaluation.municipality_id, Evaluation.id != evaluation.id,
+               Evaluation.created_at < evaluation.created_at, Evaluation.status.in_(PLAN_STATUSES))
+        .options(joinedload(Evaluation.round).joinedload(Round.region), joinedload(Evaluation.municipality))
+        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc()).limit(1))
+
+
+# ---------------------------------------------------------------- for other pages
+
+
+@dataclass(frozen=True)
+class ReportLinks:
+    """For the report page: per recommendation the actions answering it and the progress review's verdict."""
+
+    evaluation: Evaluation
+    actions: dict[int, tuple[ImprovementAction, ...]]
+    verdicts: dict[int, RecommendationVerdict]
+
+
+def report_links(evaluation: Evaluation) -> ReportLinks:
+    rows = actions(evaluation)
+    by_recommendation: dict[int, list[ImprovementAction]] = defaultdict(list)
+    for row in rows:
+        for recommendation_id in row.recommendation_ids:
+            by_recommendation[recommendation_id].append(row)
+    return ReportLinks(evaluation, {k: tuple(v) for k, v in by_recommendation.items()}, verdicts(evaluation))
+
+
+@dataclass(frozen=True)
+class PreviousPlan:
+    """The previous round, as the next self-evaluation shows it: its recommendations (with actions and verdicts),
+    the plan's progress and the targets it set for this round."""
+
+    evaluation: Evaluation
+    questionnaire: Questionnaire
+    recommendations: list[RecommendationRow]
+    overall: Progress
+    targets: dict[str, int]
+    current_self: dict[str, Any]
+
+    def for_section(self, section_id: str) -> list[RecommendationRow]:
+        return [r for r in self.recommendations if section_id in r.recommendation.section_ids]
+
+
+def previous_plan(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire) -> PreviousPlan | None:
+    """``None`` when the gemeente has no earlier evaluation with a plan, or the viewer may not read that plan."""
+    previous = previous_evaluation(evaluation)
+    if previous is None or not permissions.can_view_plan(viewer, previous, None):
+        return None
+    rows = actions(previous)
+    current = (section_self_scores(evaluation, questionnaire)
+               if permissions.can_view_consensus(viewer, evaluation) else {})
+    return PreviousPlan(previous, questionnaire_of(previous),
+                        recommendation_rows(recommendations_of(previous), rows, verdicts(previous)),
+                        progress([row.facts for row in rows], today()), targets(previous), current)

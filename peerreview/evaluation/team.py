@@ -102,3 +102,9 @@ def self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[st
         return build()  # a draft's consensus changes without raising the cache's generation
     # Handed in, the consensus is fixed until a reopening, which changes the status and so the generation.
     return cached(("self scores", evaluation.id, questionnaire.content_hash), build)
+
+
+def section_self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
+    """The gemeente's own score per section (``None`` where it has none)."""
+    scores = self_scores(evaluation, questionnaire)
+    return {s.id: scores.get(s.id) for s in questionnaire.sections}

@@ -19,6 +19,7 @@ from ..domain.evaluations import (
     AnswerData,
     FieldProblem,
     SectionNoteData,
+    Versioned,
     clean_text,
     parse_links,
 )
@@ -73,8 +74,8 @@ def field_name(question_id: str, part: str) -> str:
 class PageForm:
     """A wizard page as the user sent it: the content per item, and the problems found."""
 
-    answers: dict[str, tuple[int, str | None, AnswerData]] = field(default_factory=dict)
-    note: tuple[int, str | None, SectionNoteData] | None = None
+    answers: dict[str, Versioned] = field(default_factory=dict)  # of AnswerData
+    note: Versioned | None = None  # of SectionNoteData
     problems: dict[str, list[FieldProblem]] = field(default_factory=dict)
     #: What the user typed, as typed (links as one text), to show again after a refusal.
     raw: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -123,7 +124,7 @@ def read_page(form: MultiDict | Mapping[str, str], scale: Scale, questions: Sequ
         links, link_problems = parse_links(raw["links"])
         data = AnswerData(value=value, unknown=unknown, explanation=clean_text(raw["explanation"]),
                           evidence=clean_text(raw["evidence"]), links=links)
-        page.answers[question.id] = (_int(get("version")), _digest(get("digest")), data)
+        page.answers[question.id] = Versioned(_int(get("version")), _digest(get("digest")), data)
         if _digest(get("prefill")):
             page.prefill[question.id] = _digest(get("prefill"))
         problems = []
@@ -136,5 +137,5 @@ def read_page(form: MultiDict | Mapping[str, str], scale: Scale, questions: Sequ
         raw = {part: form.get(f"note-{part}", "") for part in ("strengths", "improvements")}
         page.raw["notes"] = raw
         note = SectionNoteData(strengths=clean_text(raw["strengths"]), improvements=clean_text(raw["improvements"]))
-        page.note = (_int(form.get("note-version")), _digest(form.get("note-digest")), note)
+        page.note = Versioned(_int(form.get("note-version")), _digest(form.get("note-digest")), note)
     return page

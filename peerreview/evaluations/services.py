@@ -34,6 +34,7 @@ from ..domain.evaluations import (
     Stored,
     SubmissionCheck,
     Transition,
+    Versioned,
     check_answer_data,
     check_note,
     check_reopen_reason,
@@ -189,8 +190,8 @@ def progress(evaluation: Evaluation, questionnaire: Questionnaire, user: User) -
 class PageInput:
     """What a wizard page sends: per item the version and digest it was loaded with, and the new content."""
 
-    answers: dict[str, tuple[int, str | None, AnswerData]] = field(default_factory=dict)
-    note: tuple[int, str | None, SectionNoteData] | None = None
+    answers: dict[str, Versioned] = field(default_factory=dict)  # of AnswerData
+    note: Versioned | None = None  # of SectionNoteData
     via: str = "web"  # "web" or "excel", kept in the history
     #: Consensus items still showing the proposal they were pre-filled with: saved only while nothing is stored.
     untouched_prefill: set[str] = field(default_factory=set)
@@ -227,7 +228,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
         _check_items(questionnaire, page, check.changed)
         for qid in check.changed:
             if qid.startswith(NOTE_PREFIX):
-                new_note = page.note[2]
+                new_note = page.note.data
                 if note is None:
                     note = SectionNote(evaluation_id=evaluation.id, author_id=actor.id, section_id=section.id)
                     db.session.add(note)
@@ -238,7 +239,7 @@ def save_own_answers(actor: User, evaluation: Evaluation, questionnaire: Questio
                 record_event(evaluation, actor, "note", qid, {"before": before, "after": note_to_json(new_note),
                                                         "via": page.via})
             else:
-                new = page.answers[qid][2]
+                new = page.answers[qid].data
                 row = rows.get(qid)
                 before = row.data if row is not None else None
                 if row is None:
@@ -272,7 +273,7 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
         _check_items(questionnaire, page, check.changed, problems_for)
         for qid in check.changed:
             if qid.startswith(NOTE_PREFIX):
-                new_note = page.note[2]
+                new_note = page.note.data
                 if note is None:
                     note = ConsensusNote(evaluation_id=evaluation.id, section_id=section.id)
                     db.session.add(note)
@@ -284,7 +285,7 @@ def save_consensus(actor: User, evaluation: Evaluation, questionnaire: Questionn
                 record_event(evaluation, actor, "consensus_note", qid,
                              {"before": before, "after": note_to_json(new_note)})
             else:
-                new = page.answers[qid][2]
+                new = page.answers[qid].data
                 row = rows.get(qid)
                 before = row.data if row is not None else None
                 if row is None:
@@ -303,11 +304,11 @@ def _check_items(questionnaire: Questionnaire, page: PageInput, items: Iterable[
     invalid: dict[str, list[FieldProblem]] = {}
     for item in items:
         if item.startswith(NOTE_PREFIX):
-            problems = check_note(page.note[2])
+            problems = check_note(page.note.data)
         elif problems_for is not None:
-            problems = problems_for(item, page.answers[item][2])
+            problems = problems_for(item, page.answers[item].data)
         else:
-            problems = check_answer_data(questionnaire.scale, page.answers[item][2])
+            problems = check_answer_data(questionnaire.scale, page.answers[item].data)
         if problems:
             invalid[item] = problems
     if invalid:
@@ -318,7 +319,7 @@ def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, loa
     """Compare with what is stored, write what changed, flush; a race lost at flush becomes an EditConflict.
     Returns the items written."""
     rows, note = load()
-    submitted: dict[str, tuple[int, str | None, Any]] = dict(page.answers)
+    submitted: dict[str, Versioned] = dict(page.answers)
     if page.note is not None:
         submitted[note_item(section.id)] = page.note
     stored = {qid: stored_answer(row) for qid, row in rows.items()}
@@ -344,7 +345,7 @@ def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, loa
         again = find_conflicts(submitted, {k: v for k, v in stored.items() if v is not None})
         raise EditConflict(again.conflicts or [
             Conflict(item, stored.get(item) or Stored(0, EMPTY_NOTE if item.startswith(NOTE_PREFIX) else EMPTY_ANSWER),
-                     submitted[item][2])
+                     submitted[item].data)
             for item in check.changed]) from None
     return list(check.changed)
 

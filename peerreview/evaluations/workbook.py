@@ -18,6 +18,7 @@ from ..domain.evaluations import (
     EMPTY_ANSWER,
     EMPTY_NOTE,
     SectionNoteData,
+    Versioned,
 )
 from ..domain.questionnaire import Questionnaire
 from ..evaluation.history import (
@@ -175,10 +176,10 @@ def apply_import(actor: User, evaluation: Evaluation, questionnaire: Questionnai
         page = by_section[section_id]
         if item.startswith(NOTE_PREFIX):
             after = change["after"]
-            page.note = (int(change["version"]), None, SectionNoteData(after.get("strengths", ""),
-                                                                        after.get("improvements", "")))
+            page.note = Versioned(int(change["version"]), None, SectionNoteData(after.get("strengths", ""),
+                                                                                 after.get("improvements", "")))
         elif questionnaire.has_question(item):
-            page.answers[item] = (int(change["version"]), None, answer_from_json(change["after"]))
+            page.answers[item] = Versioned(int(change["version"]), None, answer_from_json(change["after"]))
     changed = 0
     for section_id, page in by_section.items():
         changed += len(save_own_answers(actor, evaluation, questionnaire, questionnaire.section(section_id), page))

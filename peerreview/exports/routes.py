@@ -15,6 +15,7 @@ from ..evaluation.lifecycle import load_evaluation
 from ..evaluation.team import team_of
 from ..extensions import db
 from ..models import Evaluation, Round
+from ..web import require
 from . import bp, national, national_workbook, pdf, services, workbooks
 from .services import XLSX_MIMETYPE
 
@@ -24,8 +25,7 @@ def _published(evaluation_id: int) -> Evaluation:
     evaluation = load_evaluation(evaluation_id)
     if evaluation is None:
         abort(404)
-    if not permissions.can_view_results(current_user, evaluation, team_of(evaluation)):
-        abort(403)
+    require(permissions.can_view_results(current_user, evaluation, team_of(evaluation)))
     return evaluation
 
 
@@ -66,8 +66,7 @@ def region_xlsx(round_id: int):
     round_ = db.session.get(Round, round_id)
     if round_ is None:
         abort(404)
-    if not permissions.can_view_region_results(current_user, round_.region_id):
-        abort(403)
+    require(permissions.can_view_region_results(current_user, round_.region_id))
     content = workbooks.region_workbook(services.region_export(round_))
     filename = services.region_filename(round_)
     _record(ExportKind.REGION_XLSX, filename, round_=round_)
@@ -77,8 +76,7 @@ def region_xlsx(round_id: int):
 @bp.route("/admin/national.xlsx")
 @login_required
 def national_xlsx():
-    if not permissions.can_export_national(current_user):
-        abort(403)
+    require(permissions.can_export_national(current_user))
     content = national_workbook.national_workbook(national.national_export())
     filename = national.national_filename(today())
     _record(ExportKind.NATIONAL_XLSX, filename)

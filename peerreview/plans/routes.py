@@ -1,22 +1,19 @@
 """Pages of the verbeterplan. Thin: load, check permission (404 / 403 before anything else), call a service, commit.
 
 Every view that names an action loads it through the evaluation it belongs to, so an id of another plan is a 404,
-never a way in. Two template globals serve other blueprints' pages (the report and the next self-evaluation)
-without touching their views: ``plan_links`` and ``previous_plan_for``."""
+never a way in. What other blueprints' pages show of the plan (the report's links to it, the previous round in the
+next self-evaluation) those views gather from ``evaluation.plan``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from wtforms import SelectChoice
 
-from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.errors import DomainError, raise_collected
@@ -24,15 +21,15 @@ from ..domain.plans import ActionStatus, PlanStage, check_action, check_note, ch
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import TeamFacts
 from ..evaluation.lifecycle import load_evaluation, questionnaire_of
-from ..evaluation.plan import plan_end_of, stage_of
+from ..evaluation.plan import actions, plan_end_of, recommendation_rows, stage_of
 from ..evaluation.plan import targets as targets_of
 from ..evaluation.plan import verdicts as verdicts_of
 from ..evaluation.team import recommendations as recommendations_of
 from ..evaluation.team import self_scores, team_of
-from ..extensions import db
-from ..forms import EmptyForm, show_error
+from ..forms import EmptyForm
 from ..models import Evaluation, ImprovementAction
 from ..requests import form_id
+from ..web import Problems, attempt, require
 from . import bp, services
 from .forms import ActionForm, FilterForm, NoteForm, StatusForm
 
@@ -43,17 +40,13 @@ def require_login():
     return None
 
 
-def _require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
-
-
 @dataclass
 class Loaded:
     evaluation: Evaluation
     questionnaire: Questionnaire
     team: TeamFacts
     stage: PlanStage
+    plan_end: date  # the last day of the plan period
 
     @property
     def can_edit(self) -> bool:
@@ -70,8 +63,8 @@ def _load(evaluation_id: int) -> Loaded:
     if evaluation is None:
         abort(404)
     team = team_of(evaluation)
-    _require(permissions.can_view_plan(current_user, evaluation, team))
-    return Loaded(evaluation, questionnaire_of(evaluation), team, stage_of(evaluation))
+    require(permissions.can_view_plan(current_user, evaluation, team))
+    return Loaded(evaluation, questionnaire_of(evaluation), team, stage_of(evaluation), plan_end_of(evaluation))
 
 
 def _action(loaded: Loaded, action_id: int) -> ImprovementAction:
@@ -143,14 +136,15 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
             form.version.data = str(row.version)
         else:
             form.start_on.data = today()
-            form.due_on.data = max(today(), plan_end_of(evaluation))
+            form.due_on.data = max(today(), loaded.plan_end)
             chosen = request.args.get("recommendation", "")
             if chosen in {str(r.id) for r in recommendations}:
                 form.recommendations.data = [chosen]
     status = 200
     if request.method == "POST":
         _csrf_or_400(form)
-        try:
+
+        def save() -> ImprovementAction:
             form.start_on.errors, form.due_on.errors = [], []
             data = check_action(
                 questionnaire, title=form.title.data, description=form.description.data, owner=form.owner.data,
@@ -158,21 +152,16 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
                 recommendation_ids=form.recommendations.data or [], section_ids=form.themes.data or [],
                 recommendations=services.recommendation_themes(recommendations))
             if row is None:
-                row = services.add_action(current_user, evaluation, data)
-            else:
-                services.update_action(current_user, evaluation, row, data, form_id(form.version.data))
-        except services.EditConflict as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 409
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("De actie ‘%(t)s’ is opgeslagen.", t=row.title), "success")
-            return redirect(url_for(".action", evaluation_id=evaluation.id, action_id=row.id))
+                return services.add_action(current_user, evaluation, data)
+            services.update_action(current_user, evaluation, row, data, form_id(form.version.data))
+            return row
+
+        done = attempt(save, form)
+        if done:
+            saved = done.value
+            flash(_("De actie ‘%(t)s’ is opgeslagen.", t=saved.title), "success")
+            return redirect(url_for(".action", evaluation_id=evaluation.id, action_id=saved.id))
+        status = 409 if isinstance(done.error, services.EditConflict) else 422
     if row is not None and status == 409:
         row = services.action(evaluation, row.id)
         if row is not None:  # saving again now compares with what is stored now
@@ -184,7 +173,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
 def _editing_only(loaded: Loaded):
     """Forms of the gemeente: others get a 403; outside the plan period the gemeente is told why on opening, and a
     form that was already open is posted on (the service refuses it and what was typed is shown again)."""
-    _require(loaded.is_own)
+    require(loaded.is_own)
     if not loaded.can_edit and request.method == "GET":
         flash(_not_now(loaded), "warning")
         return redirect(_plan_url(loaded.evaluation))
@@ -237,21 +226,23 @@ def action(evaluation_id: int, action_id: int):
 def set_status(evaluation_id: int, action_id: int):
     loaded = _load(evaluation_id)
     row = _action(loaded, action_id)
-    _require(loaded.is_own)
+    require(loaded.is_own)
     form = StatusForm()
     _csrf_or_400(form)
-    try:
+
+    def save() -> ActionStatus:
         new_status, reason = check_status(form.status.data, form.reason.data)
         services.set_status(current_user, loaded.evaluation, row, new_status, reason, form_id(form.version.data))
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
-        conflict = isinstance(error, services.EditConflict)
+        return new_status
+
+    done = attempt(save, form)
+    if not done:
+        conflict = isinstance(done.error, services.EditConflict)
         current = _action(loaded, action_id)
         if conflict:
             form.version.data = str(current.version)
         return _render_action(loaded, current, status_form=form, status=409 if conflict else 422)
-    db.session.commit()
+    new_status = done.value
     flash(_("‘%(t)s’ staat nu op %(s)s.", t=row.title, s=new_status.label.lower()), "success")
     return redirect(_plan_url(loaded.evaluation, f"actie-{row.id}"))
 
@@ -260,18 +251,17 @@ def set_status(evaluation_id: int, action_id: int):
 def add_note(evaluation_id: int, action_id: int):
     loaded = _load(evaluation_id)
     row = _action(loaded, action_id)
-    _require(loaded.is_own)
+    require(loaded.is_own)
     form = NoteForm()
     _csrf_or_400(form)
-    try:
+
+    def save() -> None:
         form.noted_on.errors = []
-        data = check_note(form.noted_on.data, form.text.data, today=today())
-        services.add_note(current_user, loaded.evaluation, row, data)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(form, error)
+        services.add_note(current_user, loaded.evaluation, row, check_note(form.noted_on.data, form.text.data,
+                                                                          today=today()))
+
+    if not attempt(save, form):
         return _render_action(loaded, _action(loaded, action_id), note_form=form, status=422)
-    db.session.commit()
     flash(_("De voortgang is vastgelegd."), "success")
     return redirect(url_for(".action", evaluation_id=evaluation_id, action_id=action_id) + "#voortgang")
 
@@ -289,30 +279,21 @@ def targets(evaluation_id: int):
     sections = services.target_sections(questionnaire)
     form = EmptyForm()
     typed: dict[str, str] = {}
-    errors: dict[str, list[str]] = {}
-    general: list[str] = []
+    problems = Problems()
     status = 200
     if request.method == "POST":
         _csrf_or_400(form)
         typed = {s.id: request.form.get(f"target-{s.id}", "") for s in sections if f"target-{s.id}" in request.form}
-        try:
-            changed = services.save_targets(current_user, evaluation, questionnaire, typed)
-        except DomainError as error:
-            db.session.rollback()
-            for problem in getattr(error, "errors", [error]):
-                if problem.field:
-                    errors.setdefault(problem.field, []).append(problem.message)
-                else:
-                    general.append(problem.message)
-            status = 422
-        else:
-            db.session.commit()
-            flash(_("De streefscores zijn opgeslagen (%(n)s gewijzigd).", n=changed), "success")
+        done = attempt(lambda: services.save_targets(current_user, evaluation, questionnaire, typed), report=problems)
+        if done:
+            flash(_("De streefscores zijn opgeslagen (%(n)s gewijzigd).", n=done.value), "success")
             return redirect(_plan_url(evaluation, "streefscores"))
+        status = 422
     stored = targets_of(evaluation)
     values = {s.id: typed.get(s.id, str(stored[s.id]) if s.id in stored else "") for s in sections}
     return render_template("plans/targets.html", evaluation=evaluation, questionnaire=questionnaire, loaded=loaded,
-                           sections=sections, values=values, errors=errors, general=general, form=form,
+                           sections=sections, values=values, errors=problems.by_field, general=problems.general,
+                           form=form,
                            self_scores=self_scores(evaluation, questionnaire),
                            peer_scores=services.peer_section_scores(evaluation, questionnaire)), status
 
@@ -324,95 +305,37 @@ def targets(evaluation_id: int):
 def progress_review(evaluation_id: int):
     loaded = _load(evaluation_id)
     evaluation = loaded.evaluation
-    _require(permissions.is_chair(current_user, loaded.team))
+    require(permissions.is_chair(current_user, loaded.team))
     can_record = permissions.can_record_verdicts(current_user, evaluation, loaded.team, loaded.stage)
     recommendations = recommendations_of(evaluation)
     form = EmptyForm()
     typed: dict[int, tuple[str, str]] = {}
-    errors: dict[str, list[str]] = {}
-    general: list[str] = []
+    problems = Problems()
     status = 200
     if request.method == "POST":
         _csrf_or_400(form)
         typed = {r.id: (request.form.get(f"r{r.id}-verdict", ""), request.form.get(f"r{r.id}-note", ""))
                  for r in recommendations}
-        try:
+
+        def save() -> int:
             checked = {}
-            problems: list[DomainError] = []
+            wrong: list[DomainError] = []
             for recommendation_id, (verdict, note) in typed.items():
                 try:
                     checked[recommendation_id] = check_verdict(verdict, note, field_prefix=f"r{recommendation_id}-")
                 except DomainError as error:
-                    problems.extend(getattr(error, "errors", [error]))
-            if problems:
-                raise_collected(problems)
-            changed = services.save_verdicts(current_user, evaluation, loaded.team, checked)
-        except DomainError as error:
-            db.session.rollback()
-            for problem in getattr(error, "errors", [error]):
-                if problem.field:
-                    errors.setdefault(problem.field, []).append(problem.message)
-                else:
-                    general.append(problem.message)
-            status = 422
-        else:
-            db.session.commit()
+                    wrong.extend(getattr(error, "errors", [error]))
+            raise_collected(wrong)
+            return services.save_verdicts(current_user, evaluation, loaded.team, checked)
+
+        done = attempt(save, report=problems)
+        if done:
             flash(_("Het oordeel van de voortgangsreview is opgeslagen (%(n)s gewijzigd). De gemeente ziet het naast "
-                    "haar plan.", n=changed), "success")
+                    "haar plan.", n=done.value), "success")
             return redirect(_plan_url(evaluation, "aanbevelingen"))
-    rows = services.recommendation_rows(recommendations, services.actions(evaluation), verdicts_of(evaluation))
+        status = 422
+    rows = recommendation_rows(recommendations, actions(evaluation), verdicts_of(evaluation))
     return render_template("plans/review.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
-                           loaded=loaded, rows=rows, typed=typed, errors=errors, general=general, form=form,
+                           loaded=loaded, rows=rows, typed=typed, errors=problems.by_field, general=problems.general,
+                           form=form,
                            can_record=can_record), status
-
-
-# ---------------------------------------------------------------- for other pages
-
-
-@bp.app_template_global()
-def plan_end_for(evaluation: Evaluation) -> date:
-    """The last day of the evaluation's plan period, for the templates."""
-    return plan_end_of(evaluation)
-
-
-@bp.app_template_global()
-def plan_links(evaluation: Evaluation, team: TeamFacts | None = None) -> services.ReportLinks | None:
-    """On the report page: the actions answering each recommendation, for those who may read the plan."""
-    if not current_user.is_authenticated:
-        return None
-    cache = g.setdefault("_plan_links", {})
-    if evaluation.id not in cache:
-        team = team if team is not None else team_of(evaluation)
-        cache[evaluation.id] = (services.report_links(evaluation)
-                                if permissions.can_view_plan(current_user, evaluation, team) else None)
-    return cache[evaluation.id]
-
-
-@bp.app_template_global()
-def previous_section_for(evaluation: Evaluation, questionnaire: Questionnaire, section: Any) -> Markup:
-    """On each page of the wizard: the previous round's recommendations, actions, verdicts and target at this theme.
-
-    Kept rendered in the report cache (``reports.cache``) per viewer: it is read from the previous round's plan,
-    recommendations, verdicts and targets and from who may see them, all of which raise the cache's generation
-    when they change; it was eight of the page's sixteen queries."""
-    if not current_user.is_authenticated:
-        return Markup("")
-
-    def build() -> Markup:
-        prev = previous_plan_for(evaluation, questionnaire)
-        if prev is None:
-            return Markup("")
-        return Markup(render_template("plans/_previous_section.html", prev=prev, section=section))  # noqa: S704
-
-    return cached(("previous round at a theme", evaluation.id, section.id, current_user.id), build)
-
-
-@bp.app_template_global()
-def previous_plan_for(evaluation: Evaluation, questionnaire: Questionnaire) -> services.PreviousPlan | None:
-    """In the next round's self-evaluation: the previous round's recommendations, plan and targets."""
-    if not current_user.is_authenticated:
-        return None
-    cache = g.setdefault("_previous_plan", {})
-    if evaluation.id not in cache:
-        cache[evaluation.id] = services.previous_plan(current_user, evaluation, questionnaire)
-    return cache[evaluation.id]

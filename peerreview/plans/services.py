@@ -6,7 +6,6 @@ report was reopened meanwhile; the plan period (a date) is checked before writin
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,7 +31,6 @@ from ..domain.plans import (
     check_target,
     days_overdue,
     is_overdue,
-    open_recommendations,
     order_actions,
     parse_filter,
     progress,
@@ -43,11 +41,19 @@ from ..domain.results import peer_scores
 from ..domain.reviews import TeamFacts
 from ..evaluation.history import record_event
 from ..evaluation.lifecycle import questionnaire_of, still_in
-from ..evaluation.plan import PLAN_STATUSES, plan_end_of, stage_of
+from ..evaluation.plan import (
+    PLAN_STATUSES,
+    RecommendationRow,
+    actions,
+    plan_end_of,
+    previous_evaluation,
+    recommendation_rows,
+    stage_of,
+)
 from ..evaluation.plan import targets as targets_of
 from ..evaluation.plan import verdicts as verdicts_of
 from ..evaluation.team import recommendations as recommendations_of
-from ..evaluation.team import self_scores, team_of
+from ..evaluation.team import section_self_scores, team_of
 from ..extensions import db
 from ..models import (
     ActionNote,
@@ -108,15 +114,6 @@ def _flush(message: str) -> None:
 
 
 # ---------------------------------------------------------------- reading
-
-
-def actions(evaluation: Evaluation) -> list[ImprovementAction]:
-    """The plan's actions with their themes and recommendations (three queries, whatever their number)."""
-    return list(db.session.scalars(
-        select(ImprovementAction).where(ImprovementAction.evaluation_id == evaluation.id)
-        .options(selectinload(ImprovementAction.themes), selectinload(ImprovementAction.links),
-                 joinedload(ImprovementAction.updated_by))
-        .order_by(ImprovementAction.due_on, ImprovementAction.id)))
 
 
 def action(evaluation: Evaluation, action_id: int) -> ImprovementAction | None:
@@ -321,14 +318,6 @@ class ActionRow:
 
 
 @dataclass(frozen=True)
-class RecommendationRow:
-    recommendation: Recommendation
-    actions: tuple[ImprovementAction, ...]
-    is_open: bool
-    verdict: RecommendationVerdict | None
-
-
-@dataclass(frozen=True)
 class ScoreRow:
     section: Any
     previous_target: int | None
@@ -365,17 +354,6 @@ def _action_rows(rows: list[ImprovementAction], on: date) -> list[ActionRow]:
             for f in ordered]
 
 
-def recommendation_rows(recommendations: list[Recommendation], rows: list[ImprovementAction],
-                        stored_verdicts: Mapping[int, RecommendationVerdict]) -> list[RecommendationRow]:
-    answering: dict[int, list[ImprovementAction]] = defaultdict(list)
-    for row in rows:
-        for recommendation_id in row.recommendation_ids:
-            answering[recommendation_id].append(row)
-    open_ids = set(open_recommendations([r.id for r in recommendations], [row.facts for row in rows]))
-    return [RecommendationRow(r, tuple(answering.get(r.id, ())), r.id in open_ids, stored_verdicts.get(r.id))
-            for r in recommendations]
-
-
 def peer_section_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, int | Decimal]:
     """The team's score per section, by the result report's rule (``domain.results.peer_scores``): a knelpunt's
     own score, and for the coordinator profile the mean of its elements' scores (one decimal). A knelpunt's score
@@ -385,21 +363,6 @@ def peer_section_scores(evaluation: Evaluation, questionnaire: Questionnaire) ->
     scores = peer_scores(questionnaire, values)
     return {section.id: score if section.is_profile else int(score) for section in questionnaire.sections
             if (score := scores.get(section.id)) is not None}
-
-
-def _section_self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:
-    scores = self_scores(evaluation, questionnaire)
-    return {s.id: scores.get(s.id) for s in questionnaire.sections}
-
-
-def previous_evaluation(evaluation: Evaluation) -> Evaluation | None:
-    """The same gemeente's most recent earlier evaluation whose report was published (its plan exists)."""
-    return db.session.scalar(
-        select(Evaluation).join(Round, Round.id == Evaluation.round_id)
-        .where(Evaluation.municipality_id == evaluation.municipality_id, Evaluation.id != evaluation.id,
-               Evaluation.created_at < evaluation.created_at, Evaluation.status.in_(PLAN_STATUSES))
-        .options(joinedload(Evaluation.round).joinedload(Round.region), joinedload(Evaluation.municipality))
-        .order_by(Evaluation.created_at.desc(), Evaluation.id.desc()).limit(1))
 
 
 def next_evaluation(evaluation: Evaluation) -> Evaluation | None:
@@ -417,14 +380,14 @@ def score_rows(viewer: User, evaluation: Evaluation, questionnaire: Questionnair
     and this plan's target against the next round's scores where the viewer may see them."""
     own_targets = targets_of(evaluation)
     previous_targets = targets_of(previous) if previous is not None else {}
-    self_scores = _section_self_scores(evaluation, questionnaire)
+    self_scores = section_self_scores(evaluation, questionnaire)
     peer = peer_section_scores(evaluation, questionnaire)
     next_self: dict[str, Any] = {}
     next_peer: dict[str, Any] = {}
     if following is not None:
         next_questionnaire = questionnaire_of(following)
         if permissions.can_view_consensus(viewer, following):
-            next_self = _section_self_scores(following, next_questionnaire)
+            next_self = section_self_scores(following, next_questionnaire)
         if permissions.can_view_report(viewer, following, None):
             next_peer = peer_section_scores(following, next_questionnaire)
     return [ScoreRow(s, previous_targets.get(s.id), self_scores.get(s.id), peer.get(s.id),
@@ -457,56 +420,3 @@ def plan_page(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire
         recommendations=recommendation_list, open_count=sum(1 for r in recommendation_list if r.is_open),
         owners=owners, scores=score_rows(viewer, evaluation, questionnaire, previous, following),
         previous=previous, following=following, filter=chosen)
-
-
-# ---------------------------------------------------------------- the region's round page
-
-
-# ---------------------------------------------------------------- pieces for other blueprints' pages
-
-
-@dataclass(frozen=True)
-class ReportLinks:
-    """For the report page: per recommendation the actions answering it and the progress review's verdict."""
-
-    evaluation: Evaluation
-    actions: dict[int, tuple[ImprovementAction, ...]]
-    verdicts: dict[int, RecommendationVerdict]
-
-
-def report_links(evaluation: Evaluation) -> ReportLinks:
-    rows = actions(evaluation)
-    by_recommendation: dict[int, list[ImprovementAction]] = defaultdict(list)
-    for row in rows:
-        for recommendation_id in row.recommendation_ids:
-            by_recommendation[recommendation_id].append(row)
-    return ReportLinks(evaluation, {k: tuple(v) for k, v in by_recommendation.items()}, verdicts_of(evaluation))
-
-
-@dataclass(frozen=True)
-class PreviousPlan:
-    """The previous round, as the next self-evaluation shows it: its recommendations (with actions and verdicts),
-    the plan's progress and the targets it set for this round."""
-
-    evaluation: Evaluation
-    questionnaire: Questionnaire
-    recommendations: list[RecommendationRow]
-    overall: Progress
-    targets: dict[str, int]
-    current_self: dict[str, Any]
-
-    def for_section(self, section_id: str) -> list[RecommendationRow]:
-        return [r for r in self.recommendations if section_id in r.recommendation.section_ids]
-
-
-def previous_plan(viewer: User, evaluation: Evaluation, questionnaire: Questionnaire) -> PreviousPlan | None:
-    """``None`` when the gemeente has no earlier evaluation with a plan, or the viewer may not read that plan."""
-    previous = previous_evaluation(evaluation)
-    if previous is None or not permissions.can_view_plan(viewer, previous, None):
-        return None
-    rows = actions(previous)
-    current = (_section_self_scores(evaluation, questionnaire)
-               if permissions.can_view_consensus(viewer, evaluation) else {})
-    return PreviousPlan(previous, questionnaire_of(previous),
-                        recommendation_rows(recommendations_of(previous), rows, verdicts_of(previous)),
-                        progress([row.facts for row in rows], today()), targets_of(previous), current)

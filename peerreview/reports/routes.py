@@ -13,20 +13,15 @@ from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.results import Cohort, Report
-from ..evaluation.lifecycle import load_evaluation
+from ..evaluation.lifecycle import load_evaluation, load_round
 from ..evaluation.team import team_of
-from ..extensions import db
-from ..models import Evaluation, Round
+from ..models import Evaluation
 from ..security import allow_inline_styles
+from ..web import require
 from . import bp, charts, services
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 PLOTLY_VERSION = plotly.__version__
-
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        abort(403)
 
 
 def _published(evaluation_id: int) -> Evaluation:
@@ -35,7 +30,7 @@ def _published(evaluation_id: int) -> Evaluation:
         abort(404)
     # The team (who may see the results) is kept under the generation: a change to a team raises it.
     team = cached(("team", evaluation.id), lambda: team_of(evaluation))
-    _require(permissions.can_view_results(current_user, evaluation, team))
+    require(permissions.can_view_results(current_user, evaluation, team))
     return evaluation
 
 
@@ -83,10 +78,10 @@ def benchmark(evaluation_id: int):
 @login_required
 @allow_inline_styles
 def region(round_id: int):
-    round_ = db.session.get(Round, round_id)
+    round_ = load_round(round_id)
     if round_ is None:
         abort(404)
-    _require(permissions.can_view_region_results(current_user, round_.region_id))
+    require(permissions.can_view_region_results(current_user, round_.region_id))
     on = today()
 
     def body() -> Markup:

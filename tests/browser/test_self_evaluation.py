@@ -14,7 +14,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from peerreview.domain.evaluations import AnswerData
+from peerreview.domain.evaluations import AnswerData, Versioned
 from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluations import services
 from peerreview.extensions import db
@@ -109,8 +109,8 @@ def shoot(screenshot):
 def save_own(user: User, setting: Setting, section_id: str, values: dict[str, AnswerData]) -> None:
     evaluation = setting.evaluation
     questionnaire = questionnaire_of(evaluation)
-    services.save_own_answers(user, evaluation, questionnaire, questionnaire.section(section_id),
-                              services.PageInput(answers={qid: (0, None, data) for qid, data in values.items()}))
+    page = services.PageInput(answers={qid: Versioned(0, None, data) for qid, data in values.items()})
+    services.save_own_answers(user, evaluation, questionnaire, questionnaire.section(section_id), page)
     db.session.commit()
 
 
@@ -119,7 +119,7 @@ def submit_everything(setting: Setting) -> None:
     evaluation = setting.evaluation
     questionnaire = questionnaire_of(evaluation)
     for section in questionnaire.sections:
-        page = services.PageInput(answers={q.id: (0, None, AnswerData(value=2, explanation="Vastgesteld."))
+        page = services.PageInput(answers={q.id: Versioned(0, None, AnswerData(value=2, explanation="Vastgesteld."))
                                            for q in section.questions})
         services.save_consensus(setting.lead, evaluation, questionnaire, section, page, lambda qid, data: [])
     services.submit(setting.lead, evaluation, questionnaire)

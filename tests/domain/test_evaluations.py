@@ -20,6 +20,7 @@ from peerreview.domain.evaluations import (
     SectionNoteData,
     Stored,
     Transition,
+    Versioned,
     check_answer_data,
     check_consensus,
     check_note,
@@ -215,40 +216,41 @@ def stored(version: int, data: AnswerData, by: str = "Bram") -> Stored:
 
 def test_an_untouched_item_is_left_alone_whatever_happened_meanwhile() -> None:
     shown = AnswerData(value=1)
-    check = find_conflicts({"q": (1, digest(shown), shown)}, {"q": stored(2, AnswerData(value=3))})
+    check = find_conflicts({"q": Versioned(1, digest(shown), shown)}, {"q": stored(2, AnswerData(value=3))})
     assert check.conflicts == [] and check.changed == []
 
 
 def test_a_change_on_the_version_loaded_is_saved() -> None:
-    check = find_conflicts({"q": (1, digest(AnswerData(value=1)), AnswerData(value=2))},
+    check = find_conflicts({"q": Versioned(1, digest(AnswerData(value=1)), AnswerData(value=2))},
                            {"q": stored(1, AnswerData(value=1))})
     assert check.changed == ["q"] and check.conflicts == []
-    new = find_conflicts({"q": (0, digest(EMPTY_ANSWER), AnswerData(value=2))}, {})
+    new = find_conflicts({"q": Versioned(0, digest(EMPTY_ANSWER), AnswerData(value=2))}, {})
     assert new.changed == ["q"]
 
 
 def test_a_change_after_someone_else_saved_conflicts_and_shows_theirs() -> None:
     theirs = stored(2, AnswerData(value=3, explanation="van Carla"), by="Carla")
-    check = find_conflicts({"q": (1, digest(AnswerData(value=1)), AnswerData(value=2))}, {"q": theirs})
+    check = find_conflicts({"q": Versioned(1, digest(AnswerData(value=1)), AnswerData(value=2))}, {"q": theirs})
     assert check.changed == []
     [conflict] = check.conflicts
     assert conflict.theirs is theirs and conflict.mine == AnswerData(value=2)
 
 
 def test_both_saving_the_same_is_no_conflict() -> None:
-    check = find_conflicts({"q": (1, digest(AnswerData(value=1)), AnswerData(value=3))},
+    check = find_conflicts({"q": Versioned(1, digest(AnswerData(value=1)), AnswerData(value=3))},
                            {"q": stored(2, AnswerData(value=3))})
     assert check.conflicts == [] and check.changed == []
 
 
 def test_someone_created_the_item_first() -> None:
-    check = find_conflicts({"q": (0, digest(EMPTY_ANSWER), AnswerData(value=2))}, {"q": stored(1, AnswerData(value=4))})
+    check = find_conflicts({"q": Versioned(0, digest(EMPTY_ANSWER), AnswerData(value=2))},
+                           {"q": stored(1, AnswerData(value=4))})
     assert len(check.conflicts) == 1
 
 
 def test_notes_conflict_like_answers() -> None:
     shown = SectionNoteData("a", "b")
-    check = find_conflicts({"notes:x": (1, digest(shown), SectionNoteData("a", "c"))},
+    check = find_conflicts({"notes:x": Versioned(1, digest(shown), SectionNoteData("a", "c"))},
                            {"notes:x": Stored(2, SectionNoteData("z", "b"))})
     assert len(check.conflicts) == 1
     assert digest(EMPTY_NOTE) != digest(EMPTY_ANSWER)
@@ -256,5 +258,5 @@ def test_notes_conflict_like_answers() -> None:
 
 def test_without_a_digest_every_difference_counts() -> None:
     """From an uploaded file nobody knows what was shown: a different stored version is a conflict."""
-    check = find_conflicts({"q": (1, None, AnswerData(value=1))}, {"q": stored(2, AnswerData(value=3))})
+    check = find_conflicts({"q": Versioned(1, None, AnswerData(value=1))}, {"q": stored(2, AnswerData(value=3))})
     assert len(check.conflicts) == 1

@@ -184,9 +184,10 @@ def test_a_race_lost_at_the_database_is_a_conflict_too(app, setting, monkeypatch
     row.set_data(AnswerData(value=1))
     db.session.add(row)
     db.session.commit()
-    from peerreview.domain.evaluations import digest
+    from peerreview.domain.evaluations import Versioned, digest
 
-    page = services.PageInput(answers={"analyse.cijfers": (1, digest(AnswerData(value=1)), AnswerData(value=3))})
+    page = services.PageInput(answers={"analyse.cijfers": Versioned(1, digest(AnswerData(value=1)),
+                                                                    AnswerData(value=3))})
     real_load = consensus_answers
     calls = {"n": 0}
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from peerreview.domain.errors import NotAllowed
-from peerreview.domain.evaluations import AnswerData, EvaluationStatus
+from peerreview.domain.evaluations import AnswerData, EvaluationStatus, Versioned
 from peerreview.domain.roles import Role
 from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluations import services
@@ -52,7 +52,7 @@ def test_a_save_racing_a_submission_is_refused(app, setting):
     assert e.status is EvaluationStatus.draft  # as this request read it
     with db.engine.begin() as connection:  # another request submits meanwhile
         connection.execute(update(Evaluation).where(Evaluation.id == e.id).values(status="submitted"))
-    page = services.PageInput(answers={"analyse.cijfers": (0, None, AnswerData(value=3))})
+    page = services.PageInput(answers={"analyse.cijfers": Versioned(0, None, AnswerData(value=3))})
     with pytest.raises(NotAllowed, match="intussen ingediend"):
         services.save_consensus(setting.lead, e, questionnaire, section, page, lambda qid, data: [])
     db.session.rollback()

@@ -1,0 +1,149 @@
+"""The report, written by the chair: the judgement and strengths, the recommendations, and publication."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...domain import permissions
+from ...domain.reviews import NeedsConfirmation, check_recommendation
+from ...evaluation.team import recommendations, report_of
+from ...extensions import db
+from ...forms import EmptyForm
+from ...web import attempt, require
+from .. import bp, notify
+from .. import report as report_services
+from ..forms import JudgementForm, PublishForm, RecommendationForm
+from .common import Loaded, delete_button, load, not_now, theme_choices
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/report", methods=["GET", "POST"])
+def report_draft(evaluation_id: int):
+    loaded = load(evaluation_id)
+    evaluation = loaded.evaluation
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    if not (permissions.can_read_team_findings(current_user, evaluation, loaded.team)
+            or permissions.can_write_report(current_user, evaluation, loaded.team)):
+        require(request.method == "GET")
+        return render_template("reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire,
+                               loaded=loaded, locked=True, can_write=False)
+    report = report_of(evaluation)
+    form = JudgementForm(obj=report)
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if attempt(lambda: report_services.save_judgement(current_user, evaluation, form.judgement.data,
+                                                          form.strengths.data), form):
+            flash(_("Het oordeel en de sterke punten zijn opgeslagen."), "success")
+            return redirect(url_for(".report_draft", evaluation_id=evaluation.id))
+        status = 422
+    return render_template(
+        "reviews/report_draft.html", evaluation=evaluation, questionnaire=loaded.questionnaire, loaded=loaded,
+        form=form, recommendations=recommendations(evaluation), action_form=EmptyForm(),
+        can_write=permissions.can_write_report(current_user, evaluation, loaded.team)), status
+
+
+def _recommendation_form(loaded: Loaded, row=None):
+    evaluation, questionnaire = loaded.evaluation, loaded.questionnaire
+    form = RecommendationForm()
+    form.themes.choices = theme_choices(questionnaire)
+    if request.method == "GET" and row is not None:
+        form.text.data = row.text
+        form.themes.data = list(row.section_ids)
+        form.priority.data = row.priority.value
+        form.addressee.data = row.addressee.value
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        def save() -> None:
+            data = check_recommendation(questionnaire, text=form.text.data, section_ids=form.themes.data or [],
+                                        priority=form.priority.data, addressee=form.addressee.data)
+            if row is None:
+                report_services.add_recommendation(current_user, evaluation, data)
+            else:
+                report_services.update_recommendation(current_user, evaluation, row, data)
+
+        if attempt(save, form):
+            flash(_("De aanbeveling is opgeslagen."), "success")
+            return redirect(url_for(".report_draft", evaluation_id=evaluation.id) + "#aanbevelingen")
+        status = 422
+    external = [s for s in questionnaire.sections if s.external]
+    return render_template("reviews/recommendation_form.html", evaluation=evaluation, questionnaire=questionnaire,
+                           loaded=loaded, form=form, row=row, external=external), status
+
+
+def _chair_only_now(loaded: Loaded):
+    """Recommendation forms: the chair only (others 403); outside the review the chair is told why."""
+    require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team) and loaded.is_chair)
+    if permissions.can_write_report(current_user, loaded.evaluation, loaded.team):
+        return None
+    return not_now(_("Aanbevelingen schrijven kan alleen zolang de collegiale toetsing loopt."),
+                    url_for(".report_draft", evaluation_id=loaded.evaluation.id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/recommendations/new", methods=["GET", "POST"])
+def new_recommendation(evaluation_id: int):
+    loaded = load(evaluation_id)
+    refusal = _chair_only_now(loaded)
+    return refusal if refusal is not None else _recommendation_form(loaded)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>",
+          methods=["GET", "POST"])
+def edit_recommendation(evaluation_id: int, recommendation_id: int):
+    loaded = load(evaluation_id)
+    refusal = _chair_only_now(loaded)
+    if refusal is not None:
+        return refusal
+    row = report_services.recommendation(loaded.evaluation, recommendation_id)
+    if row is None:
+        abort(404)
+    return _recommendation_form(loaded, row)
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/recommendations/<int:recommendation_id>/delete",
+          methods=["POST"])
+def delete_recommendation(evaluation_id: int, recommendation_id: int):
+    return delete_button(evaluation_id, recommendation_id, report_services.recommendation,
+                   report_services.delete_recommendation, _("De aanbeveling is verwijderd."),
+                   url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/publish", methods=["GET", "POST"])
+def publish(evaluation_id: int):
+    loaded = load(evaluation_id)
+    evaluation = loaded.evaluation
+    require(permissions.can_view_review(current_user, evaluation, loaded.team))
+    require(loaded.is_chair or permissions.can_read_team_findings(current_user, evaluation, loaded.team))
+    form = PublishForm()
+    status = 200
+    needs_confirmation = False
+    if request.method == "POST":
+        require(loaded.is_chair)
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            done = attempt(lambda: report_services.publish(current_user, evaluation, loaded.questionnaire,
+                                                           form.token.data if form.confirmed.data else None),
+                           raising=(NeedsConfirmation,))
+        except NeedsConfirmation as error:
+            db.session.rollback()
+            needs_confirmation = True
+            flash(error.message, "warning")
+        else:
+            if done:
+                notify.report_published(evaluation)
+                flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
+                        m=evaluation.municipality.name), "success")
+                return redirect(url_for(".report", evaluation_id=evaluation.id))
+        status = 422
+        loaded = load(evaluation_id)
+    check = report_services.publication_state(evaluation, loaded.questionnaire, loaded.members)
+    form.token.data = check.confirmation_token
+    form.confirmed.data = False
+    return render_template("reviews/publish.html", evaluation=evaluation, loaded=loaded, check=check, form=form,
+                           needs_confirmation=needs_confirmation,
+                           can_publish=permissions.can_publish(current_user, evaluation, loaded.team)), status
