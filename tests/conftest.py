@@ -6,7 +6,9 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import sys
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,7 @@ from flask import Flask, g, request_started, request_tearing_down
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 
+import peerreview.dates
 from peerreview import create_app
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
@@ -34,6 +37,57 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         if "app" in getattr(item, "fixturenames", ()):
             item.add_marker(pytest.mark.db)
+
+
+# ---------------------------------------------------------------- the app's calendar, one date per test
+#
+# The app asks ``peerreview.dates.today()`` for the Dutch date (deadlines, plan periods, entry dates). A test that
+# computed its dates once, when its module was imported, and ran after midnight mixed two dates. So every test pins
+# the app's date when it starts and reads it from the ``today`` fixture; helpers without fixtures call
+# :func:`app_today`.
+
+_REAL_TODAY = peerreview.dates.today
+
+
+class _Calendar:
+    pinned: date | None = None
+
+
+def app_today() -> date:
+    """The app's date: the one pinned for the running test (outside a test, the real Dutch date)."""
+    return _Calendar.pinned if _Calendar.pinned is not None else _REAL_TODAY()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_calendar() -> Iterator[None]:
+    """Point ``peerreview.dates.today`` and every module's own name for it (``from ..dates import today``, under
+    any name) at :func:`app_today`. Found by identity, not by a list of modules, so modules that move keep it; a
+    module imported later imports the patched function."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, module in list(sys.modules.items()):
+            if name == "peerreview" or name.startswith("peerreview."):
+                for attribute, value in list(vars(module).items()):
+                    if value is _REAL_TODAY:
+                        patch.setattr(module, attribute, app_today)
+        assert peerreview.dates.today is app_today
+        yield
+
+
+@pytest.fixture(autouse=True)
+def today(_app_calendar: None) -> Iterator[date]:
+    """The app's date in this test: the Dutch date when the test starts, the same until it ends."""
+    _Calendar.pinned = _REAL_TODAY()
+    try:
+        yield _Calendar.pinned
+    finally:
+        _Calendar.pinned = None
+
+
+@pytest.fixture
+def real_calendar(today: date) -> None:
+    """For a test of ``peerreview.dates`` itself: nothing pinned, the app's date comes from its clock (which the
+    test may freeze)."""
+    _Calendar.pinned = None
 
 
 @pytest.fixture(scope="session")
@@ -292,4 +346,4 @@ def raw_engine(url: str):
     return create_engine(url)
 
 
-__all__ = ["PASSWORD", "ROOT", "FIXTURES", "raw_engine", "text"]
+__all__ = ["PASSWORD", "ROOT", "FIXTURES", "app_today", "raw_engine", "text"]

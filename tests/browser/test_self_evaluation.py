@@ -9,7 +9,7 @@ on the small questionnaire ``minimal/1`` (1. Analyse, 2. Keten, 3. Profiel; scal
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -419,7 +419,7 @@ def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, new_context,
 
 
 def test_the_coordinator_opens_a_round_and_reopens_a_submitted_evaluation(page: Page, setting: Setting,
-                                                                          log_in, shoot):
+                                                                          log_in, shoot, today):
     submit_everything(setting)
     log_in(setting.coordinator.email)
 
@@ -446,7 +446,6 @@ def test_the_coordinator_opens_a_round_and_reopens_a_submitted_evaluation(page: 
     shoot(page, "round-new-errors")
     assert_accessible(page)
 
-    today = date.today()
     page.get_by_label("Naam van de ronde").fill("Ronde Oost")
     page.get_by_label("Deadline zelfevaluatie").fill((today + timedelta(days=40)).isoformat())
     page.get_by_label("Deadline collegiale toets").fill((today + timedelta(days=100)).isoformat())
