@@ -6,7 +6,9 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
@@ -103,10 +105,27 @@ def postgres_server() -> Iterator[object]:
 
 
 _db_counter = itertools.count(1)
+#: Memory-backed, where the machine has it (Linux): a commit to a SQLite file there waits for no disk (fsync).
+MEMORY_DIR = Path("/dev/shm")
 
 
 @pytest.fixture(scope="session")
-def make_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+def sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where this process keeps its SQLite test databases: in :data:`MEMORY_DIR` if it can, else pytest's temporary
+    directory. SQLite behaves the same there (locking included); only the waits for the disk go, which on a loaded
+    machine were a tenth of the run's wall time. One directory per pytest process (per xdist worker)."""
+    if MEMORY_DIR.is_dir() and os.access(MEMORY_DIR, os.W_OK):
+        path = Path(tempfile.mkdtemp(prefix="peerreview-tests-", dir=MEMORY_DIR))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+    else:
+        yield tmp_path_factory.mktemp("db")
+
+
+@pytest.fixture(scope="session")
+def make_database_url(request: pytest.FixtureRequest) -> Callable[[str], str]:
     """Return a callable that makes a fresh, empty database and returns its URL."""
     if BACKEND == "postgres":
         server = request.getfixturevalue("postgres_server")
@@ -115,9 +134,10 @@ def make_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
             safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
             return server.create_database(f"{safe}_{next(_db_counter)}")
     else:
+        directory = request.getfixturevalue("sqlite_dir")
+
         def _make(name: str) -> str:
-            path = tmp_path_factory.mktemp("db") / f"{name}.sqlite"
-            return f"sqlite:///{path}"
+            return f"sqlite:///{directory / f'{name}_{next(_db_counter)}.sqlite'}"
     return _make
 
 
