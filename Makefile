@@ -4,6 +4,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export FLASK_APP := wsgi
+# Test processes per run (pytest-xdist): the machines have two cores. TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-quick lint system-packages install clean-venv bench
 
@@ -37,14 +39,16 @@ lint: $(STAMP)
 	$(BIN)/bandit -q -r peerreview -lll
 
 # The whole suite: lint, everything on a SQLite file (browser tests included), then every
-# database test again on a throwaway PostgreSQL server that the tests start and stop.
+# database test again on a throwaway PostgreSQL server that the tests start and stop. Each run on
+# TEST_WORKERS processes (pytest-xdist, --dist worksteal: a worker that runs out takes the other's tests);
+# every worker has its own database file, PostgreSQL server, browser and live server.
 test: $(STAMP) system-packages lint
-	$(BIN)/python -m pytest
-	PEERREVIEW_TEST_DATABASE=postgres $(BIN)/python -m pytest -m "db and not browser"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+	PEERREVIEW_TEST_DATABASE=postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "db and not browser"
 
 # For local iteration: SQLite only, no browser.
 test-quick: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser" -q
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not browser" -q
 
 # Speed and memory on the synthetic national data, SQLite and PostgreSQL side by side: writes BENCHMARKS.md.
 # Needs wrk (Debian) and PostgreSQL's server binaries; options: make bench BENCH_ARGS="--database sqlite --quick".

@@ -6,7 +6,11 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import shutil
+import sys
+import tempfile
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from flask import Flask, g, request_started, request_tearing_down
 from jinja2.bccache import Bucket, BytecodeCache
 from sqlalchemy import create_engine, text
 
+import peerreview.dates
 from peerreview import create_app
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
@@ -36,6 +41,57 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.db)
 
 
+# ---------------------------------------------------------------- the app's calendar, one date per test
+#
+# The app asks ``peerreview.dates.today()`` for the Dutch date (deadlines, plan periods, entry dates). A test that
+# computed its dates once, when its module was imported, and ran after midnight mixed two dates. So every test pins
+# the app's date when it starts and reads it from the ``today`` fixture; helpers without fixtures call
+# :func:`app_today`.
+
+_REAL_TODAY = peerreview.dates.today
+
+
+class _Calendar:
+    pinned: date | None = None
+
+
+def app_today() -> date:
+    """The app's date: the one pinned for the running test (outside a test, the real Dutch date)."""
+    return _Calendar.pinned if _Calendar.pinned is not None else _REAL_TODAY()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _app_calendar() -> Iterator[None]:
+    """Point ``peerreview.dates.today`` and every module's own name for it (``from ..dates import today``, under
+    any name) at :func:`app_today`. Found by identity, not by a list of modules, so modules that move keep it; a
+    module imported later imports the patched function."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name, module in list(sys.modules.items()):
+            if name == "peerreview" or name.startswith("peerreview."):
+                for attribute, value in list(vars(module).items()):
+                    if value is _REAL_TODAY:
+                        patch.setattr(module, attribute, app_today)
+        assert peerreview.dates.today is app_today
+        yield
+
+
+@pytest.fixture(autouse=True)
+def today(_app_calendar: None) -> Iterator[date]:
+    """The app's date in this test: the Dutch date when the test starts, the same until it ends."""
+    _Calendar.pinned = _REAL_TODAY()
+    try:
+        yield _Calendar.pinned
+    finally:
+        _Calendar.pinned = None
+
+
+@pytest.fixture
+def real_calendar(today: date) -> None:
+    """For a test of ``peerreview.dates`` itself: nothing pinned, the app's date comes from its clock (which the
+    test may freeze)."""
+    _Calendar.pinned = None
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[object]:
     from tests.support.postgres import ThrowawayPostgres
@@ -49,10 +105,27 @@ def postgres_server() -> Iterator[object]:
 
 
 _db_counter = itertools.count(1)
+#: Memory-backed, where the machine has it (Linux): a commit to a SQLite file there waits for no disk (fsync).
+MEMORY_DIR = Path("/dev/shm")
 
 
 @pytest.fixture(scope="session")
-def make_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], str]:
+def sqlite_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Where this process keeps its SQLite test databases: in :data:`MEMORY_DIR` if it can, else pytest's temporary
+    directory. SQLite behaves the same there (locking included); only the waits for the disk go, which on a loaded
+    machine were a tenth of the run's wall time. One directory per pytest process (per xdist worker)."""
+    if MEMORY_DIR.is_dir() and os.access(MEMORY_DIR, os.W_OK):
+        path = Path(tempfile.mkdtemp(prefix="peerreview-tests-", dir=MEMORY_DIR))
+        try:
+            yield path
+        finally:
+            shutil.rmtree(path, ignore_errors=True)
+    else:
+        yield tmp_path_factory.mktemp("db")
+
+
+@pytest.fixture(scope="session")
+def make_database_url(request: pytest.FixtureRequest) -> Callable[[str], str]:
     """Return a callable that makes a fresh, empty database and returns its URL."""
     if BACKEND == "postgres":
         server = request.getfixturevalue("postgres_server")
@@ -61,9 +134,10 @@ def make_database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
             safe = re.sub(r"[^a-z0-9_]", "_", name.lower())
             return server.create_database(f"{safe}_{next(_db_counter)}")
     else:
+        directory = request.getfixturevalue("sqlite_dir")
+
         def _make(name: str) -> str:
-            path = tmp_path_factory.mktemp("db") / f"{name}.sqlite"
-            return f"sqlite:///{path}"
+            return f"sqlite:///{directory / f'{name}_{next(_db_counter)}.sqlite'}"
     return _make
 
 
@@ -292,4 +366,4 @@ def raw_engine(url: str):
     return create_engine(url)
 
 
-__all__ = ["PASSWORD", "ROOT", "FIXTURES", "raw_engine", "text"]
+__all__ = ["PASSWORD", "ROOT", "FIXTURES", "app_today", "raw_engine", "text"]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from werkzeug.serving import make_server
 
 from tests.conftest import PASSWORD, ROOT
@@ -28,10 +28,16 @@ CHROMIUM_ARGS = [
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 HERE = Path(__file__).resolve().parent
-#: Everything here is local and small: fail in seconds, not after Playwright's default 30.
-TIMEOUT_MS = 5_000
+#: An ``expect`` assertion: what it waits for is on the page already loaded, local and small, so it fails in seconds.
+EXPECT_TIMEOUT_MS = 5_000
+#: Loading a page (``goto``, ``wait_for_url``, reload) and every action, which includes a click that submits a form
+#: or follows a link (Playwright's click waits, within the action's timeout, until the navigation it started has its
+#: response) and a download: they wait for the server, which on a loaded machine with two cores can take seconds
+#: (a PDF, a workbook, a page after a save). Generous here, so that a slow response is not a failure.
+NAVIGATION_TIMEOUT_MS = 30_000
+ACTION_TIMEOUT_MS = 30_000
 
-expect.set_options(timeout=TIMEOUT_MS)
+expect.set_options(timeout=EXPECT_TIMEOUT_MS)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -67,6 +73,18 @@ def live_server(app) -> Iterator[str]:
 
 
 @pytest.fixture
+def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., BrowserContext]:
+    """pytest-playwright's ``new_context`` (behind its ``context`` and ``page``, and for a second window in a test),
+    with the timeouts above on every context it makes (a page inherits them)."""
+    def _new_context(**kwargs: object) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.set_default_timeout(ACTION_TIMEOUT_MS)
+        context.set_default_navigation_timeout(NAVIGATION_TIMEOUT_MS)
+        return context
+    return _new_context
+
+
+@pytest.fixture
 def browser_context_args(browser_context_args: dict, live_server: str) -> dict:
     """Every context talks to the live server (so ``page.goto("/auth/login")`` works) in Dutch.
 
@@ -86,8 +104,10 @@ CSP_VIOLATION = re.compile(r"Content Security Policy|Content-Security-Policy", r
 
 @pytest.fixture
 def page(page: Page) -> Iterator[Page]:
-    """Playwright's page, failing the test when the Content-Security-Policy blocked anything on it."""
-    page.set_default_timeout(TIMEOUT_MS)
+    """Playwright's page, failing the test when the Content-Security-Policy blocked anything on it.
+
+    No timeouts of its own: a page's default timeout would also become its navigation timeout (Playwright takes the
+    page's default before the context's navigation timeout), and loading a page would get 5 seconds again."""
     violations: list[str] = []
     page.on("console", lambda message: violations.append(f"{page.url}: {message.text}")
             if CSP_VIOLATION.search(message.text) else None)

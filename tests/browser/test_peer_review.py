@@ -13,7 +13,6 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from peerreview.dates import today as amsterdam_today
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.test_self_evaluation import flash, log_out, shoot  # noqa: F401  (shoot: a fixture)
 from tests.evaluations import conftest as evaluations
@@ -87,7 +86,7 @@ def score_everything(page: Page, levels: dict[str, str], who: str) -> None:
 
 
 def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_report(
-        page: Page, review: Review, log_in, shoot):  # noqa: F811
+        page: Page, review: Review, log_in, shoot, today):  # noqa: F811
     page.on("dialog", lambda dialog: dialog.accept())  # app.js asks window.confirm on data-confirm buttons
     s = review.setting
     evaluation_id = review.evaluation.id
@@ -214,7 +213,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
 
     page.get_by_role("link", name="Gesprek vastleggen").click()
     expect(heading(page)).to_have_text("Gesprek vastleggen: Aadorp")
-    held_on = amsterdam_today().isoformat()  # the round began today: an earlier date is refused
+    held_on = today.isoformat()  # the round began today: an earlier date is refused
     page.get_by_label("Datum").fill(held_on)
     page.get_by_label("Gesprekspartners").fill("Burgemeester – gemeente Aadorp\nTeamchef – politie Midden")
     page.get_by_label("Aantekeningen").fill(QUOTABLE)

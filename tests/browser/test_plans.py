@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.test_self_evaluation import log_out
+from tests.conftest import app_today
 from tests.evaluations import conftest as evaluations
 from tests.plans import conftest as plans
 from tests.reviews import conftest as reviews
@@ -21,7 +22,6 @@ review = reviews.review  # ... Aadorp's peer review (Petra Peer chairs) ...
 plan = plans.plan  # ... and its report published with two recommendations
 
 SHOTS = Path("/tmp/shots-plans")
-TODAY = plans.TODAY
 
 
 def shot(page: Page, name: str, screenshot) -> None:
@@ -41,12 +41,12 @@ def add_action_for(page: Page, recommendation: int, title: str, owner: str, days
         page.locator("input[name=recommendations]:checked"))).to_have_count(1)
     page.get_by_label("Titel van de actie").fill(title)
     page.get_by_label("Eigenaar", exact=True).fill(owner)
-    page.get_by_label("Einddatum").fill((TODAY + timedelta(days=days)).isoformat())
+    page.get_by_label("Einddatum").fill((app_today() + timedelta(days=days)).isoformat())
     page.get_by_role("button", name="Actie opslaan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
-def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: Page, log_in, plan, screenshot):
+def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: Page, log_in, plan, screenshot, today):
     log_in(plan.lead.email)
     own = page.get_by_role("region", name="Zelfevaluatie")
     own.get_by_role("link", name=f"Verbeterplan {plan.evaluation.round.name}", exact=True).click()
@@ -65,14 +65,14 @@ def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: 
     page.get_by_label("Titel van de actie").fill("Ketenoverleg beleggen")
     page.get_by_label("Eigenaar", exact=True).fill("Teamchef politie")
     page.get_by_label("Partner").check()
-    page.get_by_label("Einddatum").fill((TODAY - timedelta(days=1)).isoformat())
+    page.get_by_label("Einddatum").fill((today - timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Actie opslaan").click()
     summary = page.get_by_role("alert").filter(has=page.get_by_role("heading", name="Er is een probleem"))
     expect(summary).to_contain_text("De einddatum ligt vóór de startdatum")
     expect(page.get_by_label("Titel van de actie")).to_have_value("Ketenoverleg beleggen")
     assert_accessible(page)
     shot(page, "03-due-before-start", screenshot)
-    page.get_by_label("Einddatum").fill((TODAY + timedelta(days=20)).isoformat())
+    page.get_by_label("Einddatum").fill((today + timedelta(days=20)).isoformat())
     page.get_by_role("button", name="Actie opslaan").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Ketenoverleg beleggen")
     page.get_by_role("link", name="Terug naar het verbeterplan").click()
@@ -115,10 +115,10 @@ def test_the_lead_turns_recommendations_into_actions_and_follows_progress(page: 
     shot(page, "06-plan-narrow", screenshot)
 
 
-def test_the_region_follows_plans_and_the_chair_gives_the_verdict(page: Page, log_in, plan, screenshot):
+def test_the_region_follows_plans_and_the_chair_gives_the_verdict(page: Page, log_in, plan, screenshot, today):
     plans.add_action(plan, "Veiligheidsplan opstellen")
-    plans.add_action(plan, "Te laat", recommendation=1, start_on=TODAY - timedelta(days=30),
-                     due_on=TODAY - timedelta(days=2))
+    plans.add_action(plan, "Te laat", recommendation=1, start_on=today - timedelta(days=30),
+                     due_on=today - timedelta(days=2))
     log_in(plan.setting.coordinator.email)
     page.goto(f"/rounds/{plan.evaluation.round_id}")
     row = page.get_by_role("row").filter(has_text="Aadorp")

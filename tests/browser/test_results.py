@@ -83,9 +83,9 @@ def test_region_coordinator_opens_the_overview(page: Page, log_in, screenshot, b
     screenshot(page, "results-region")
 
 
-def test_without_javascript_the_tables_carry_the_numbers(browser, live_server, build_region):  # noqa: F811
+def test_without_javascript_the_tables_carry_the_numbers(new_context, build_region):  # noqa: F811
     built = build_region(6)
-    context = browser.new_context(base_url=live_server, java_script_enabled=False, locale="nl-NL")
+    context = new_context(java_script_enabled=False)  # the live server, Dutch, the browser tests' timeouts
     page = context.new_page()
     from tests.conftest import PASSWORD
 

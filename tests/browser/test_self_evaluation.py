@@ -9,17 +9,16 @@ on the small questionnaire ``minimal/1`` (1. Analyse, 2. Keten, 3. Profiel; scal
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from peerreview.domain.evaluations import AnswerData, Versioned
 from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.evaluations import services
 from peerreview.extensions import db
 from peerreview.models import User
-from tests.browser.conftest import TIMEOUT_MS
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.conftest import PASSWORD
 from tests.evaluations import conftest as evaluations
@@ -368,16 +367,13 @@ def test_contributors_answer_the_lead_agrees_and_submits(page: Page, setting: Se
 # ----------------------------------------------------------------- 2. no lost updates
 
 
-def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, browser: Browser,
-                                                        browser_context_args: dict, setting: Setting,
-                                                        log_in, shoot):
+def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, new_context, setting: Setting, log_in, shoot):
     url = f"/evaluations/{setting.evaluation.id}/consensus/analyse"
     log_in(setting.lead.email)
     page.goto(url)
-    other_context = browser.new_context(**browser_context_args)
+    other_context = new_context()  # the browser context's arguments and timeouts, closed after the test
     try:
         other = other_context.new_page()
-        other.set_default_timeout(TIMEOUT_MS)
         log_in_on(other, setting.lead.email)
         other.goto(url)
 
@@ -424,7 +420,7 @@ def test_two_windows_on_one_consensus_page_lose_nothing(page: Page, browser: Bro
 
 
 def test_the_coordinator_opens_a_round_and_reopens_a_submitted_evaluation(page: Page, setting: Setting,
-                                                                          log_in, shoot):
+                                                                          log_in, shoot, today):
     submit_everything(setting)
     log_in(setting.coordinator.email)
 
@@ -451,7 +447,6 @@ def test_the_coordinator_opens_a_round_and_reopens_a_submitted_evaluation(page: 
     shoot(page, "round-new-errors")
     assert_accessible(page)
 
-    today = date.today()
     page.get_by_label("Naam van de ronde").fill("Ronde Oost")
     page.get_by_label("Deadline zelfevaluatie").fill((today + timedelta(days=40)).isoformat())
     page.get_by_label("Deadline collegiale toets").fill((today + timedelta(days=100)).isoformat())

@@ -90,7 +90,7 @@ class _Frozen(datetime):
         return cls.instant.astimezone(tz) if tz else cls.instant.replace(tzinfo=None)
 
 
-def test_overdue_follows_the_dutch_calendar_not_utc(monkeypatch):
+def test_overdue_follows_the_dutch_calendar_not_utc(monkeypatch, real_calendar):
     """Just after midnight in Amsterdam it is still 31 March in UTC: an action due on 31 March is late already."""
     monkeypatch.setattr(dates, "datetime", _Frozen)
     assert _Frozen.instant.date() == date(2027, 3, 31)
@@ -99,7 +99,7 @@ def test_overdue_follows_the_dutch_calendar_not_utc(monkeypatch):
     assert not is_overdue(A.planned, date(2027, 4, 1), dates.today())
 
 
-def test_the_plan_period_follows_the_dutch_calendar(monkeypatch):
+def test_the_plan_period_follows_the_dutch_calendar(monkeypatch, real_calendar):
     monkeypatch.setattr(dates, "datetime", _Frozen)
     assert plan_stage(S.published, date(2027, 3, 31), dates.today()) is PlanStage.progress_review
 

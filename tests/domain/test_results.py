@@ -250,6 +250,12 @@ def test_theme_spread_and_level_counts():
     assert level_counts([1, 1, 3, None, D("2.5")], 1, 4) == {1: 2, 2: 0, 3: 1, 4: 0}
 
 
+def test_level_counts_include_both_ends_of_the_scale_and_nothing_outside():
+    # 0 and 4 are the scale's own levels (a 0 is a real score); -1 and 5 are not on it
+    assert level_counts([0, 4, 4, D("4"), 5, -1, D("4.0")], 0, 4) == {0: 1, 1: 0, 2: 0, 3: 0, 4: 4}
+    assert level_counts([4], 0, 4) == {0: 0, 1: 0, 2: 0, 3: 0, 4: 1}
+
+
 # ---------------------------------------------------------------- groups that differ too little
 
 
@@ -263,6 +269,36 @@ def test_overlapping_groups_hide_the_later_one():
     assert overlapping({Cohort.REGION: region, Cohort.SIZE_CLASS: {6, 7, 8, 9, 10}}) == set()
     # a region below the threshold is not shown, so it cannot be subtracted from
     assert overlapping({Cohort.REGION: {1, 2, 3, 4}, Cohort.SIZE_CLASS: {1, 2, 3, 4, 5}}) == set()
+
+
+@pytest.mark.parametrize("min_group", [3, 5, 7])
+def test_groups_that_differ_in_exactly_min_group_gemeenten_are_both_shown(min_group):
+    """The boundary: a difference of ``min_group`` gemeenten is as large as the smallest group shown on its own."""
+    from peerreview.domain.results import overlapping
+
+    region = set(range(1, min_group + 1))  # exactly min_group: shown
+    outside = set(range(100, 100 + min_group))
+    added = {Cohort.REGION: region, Cohort.SIZE_CLASS: region | outside}
+    assert overlapping(added, min_group) == set()
+    assert overlapping({**added, Cohort.SIZE_CLASS: region | set(sorted(outside)[:-1])}, min_group) == {
+        Cohort.SIZE_CLASS}  # min_group - 1 more: hidden
+    # the difference counts both ways: gemeenten only in the region and gemeenten only in the other group
+    swapped = (region - {1}) | set(sorted(outside)[:min_group - 1])  # 1 out, min_group - 1 in: min_group apart
+    assert overlapping({Cohort.REGION: region, Cohort.SIZE_CLASS: swapped}, min_group) == set()
+    closer = (region - {1}) | set(sorted(outside)[:min_group - 2])  # 1 out, min_group - 2 in: min_group - 1 apart
+    assert len(closer) >= min_group
+    assert overlapping({Cohort.REGION: region, Cohort.SIZE_CLASS: closer}, min_group) == {Cohort.SIZE_CLASS}
+
+
+@pytest.mark.parametrize("min_group", [3, 5])
+def test_a_group_of_min_group_members_is_shown_and_one_smaller_is_not(min_group):
+    from peerreview.domain.results import overlapping
+
+    region = set(range(1, min_group + 1))
+    near = region | {99}  # one apart from the region: hidden next to it, whenever the region is shown
+    assert overlapping({Cohort.REGION: region, Cohort.SIZE_CLASS: near}, min_group) == {Cohort.SIZE_CLASS}
+    smaller = region - {1}  # min_group - 1: not shown, so nothing is hidden for it
+    assert overlapping({Cohort.REGION: smaller, Cohort.SIZE_CLASS: smaller | {99}}, min_group) == set()
 
 
 def test_a_hidden_group_says_why_in_the_report(minimal):

@@ -59,6 +59,26 @@ def test_round_half_up_to_one_decimal(value, expected):
     assert str(result) == expected  # always exactly one decimal
 
 
+@pytest.mark.parametrize(("value", "expected"), [
+    (D("0.04"), "0.0"),
+    (D("0.049999999999"), "0.0"),
+    (D("0.05"), "0.1"),  # the half: up
+    (Fraction(1, 20), "0.1"),
+    (D("0.06"), "0.1"),
+    (D("0.099"), "0.1"),
+    (Fraction(1, 10**12), "0.0"),  # a tiny positive value is 0.0, written with its decimal
+    (D("1E-30"), "0.0"),
+    (0, "0.0"),
+    (D("-0.04"), "0.0"),  # never "-0.0"
+    (Fraction(-1, 10**12), "0.0"),
+    (D("-0.05"), "-0.1"),
+])
+def test_round_half_up_between_zero_and_the_first_decimal(value, expected):
+    result = round_half_up(value)
+    assert result == D(expected)
+    assert str(result) == expected
+
+
 # ---------------------------------------------------------------- section scores
 
 

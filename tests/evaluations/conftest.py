@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from peerreview.dates import today as amsterdam_today
 from peerreview.domain.evaluations import RoundDates
 from peerreview.domain.roles import Role
 from peerreview.evaluations.rounds import RoundInput, open_round
 from peerreview.extensions import db
 from peerreview.models import Evaluation, Municipality, Region, Round, User
+from tests.conftest import app_today
 
 
 @dataclass
@@ -32,15 +32,13 @@ class Setting:
     evaluation_b: Evaluation
 
 
-TODAY = amsterdam_today()  # the app's calendar (a deadline or an entry date is a Dutch date)
-
-
 def open_test_round(coordinator: User, region: Region, municipalities: list[Municipality], name: str = "Ronde 2027",
                     questionnaire: str = "minimal/1") -> Round:
-    dates = RoundDates(TODAY + timedelta(days=30), TODAY + timedelta(days=90), TODAY + timedelta(days=180))
+    today = app_today()  # the app's calendar (a deadline or an entry date is a Dutch date)
+    dates = RoundDates(today + timedelta(days=30), today + timedelta(days=90), today + timedelta(days=180))
     round_ = open_round(
         coordinator, region.id,
-        RoundInput(name, TODAY.year, questionnaire, dates, [m.id for m in municipalities]), today=TODAY)
+        RoundInput(name, today.year, questionnaire, dates, [m.id for m in municipalities]), today=today)
     db.session.commit()
     return round_
 

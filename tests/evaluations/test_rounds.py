@@ -10,15 +10,16 @@ from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.models import Evaluation, EvaluationEvent, QuestionnaireVersion, Round
-from tests.evaluations.conftest import TODAY
+from tests.conftest import app_today
 
 
 def form(municipalities, **overrides) -> dict:
+    today = app_today()
     data = {
-        "name": "Collegiale toets 2027", "year": str(TODAY.year + 1), "questionnaire": "minimal/1",
-        "self_evaluation_due": (TODAY + timedelta(days=60)).isoformat(),
-        "peer_review_due": (TODAY + timedelta(days=120)).isoformat(),
-        "plan_due": (TODAY + timedelta(days=200)).isoformat(),
+        "name": "Collegiale toets 2027", "year": str(today.year + 1), "questionnaire": "minimal/1",
+        "self_evaluation_due": (today + timedelta(days=60)).isoformat(),
+        "peer_review_due": (today + timedelta(days=120)).isoformat(),
+        "plan_due": (today + timedelta(days=200)).isoformat(),
         "municipality_ids": [str(m.id) for m in municipalities],
     }
     data.update(overrides)
@@ -55,7 +56,7 @@ def test_a_coordinator_opens_a_round_for_chosen_members(client, login_as, create
 
 
 def test_the_round_form_explains_every_problem_and_saves_nothing(client, login_as, create_region,
-                                                                  create_municipality):
+                                                                  create_municipality, today):
     region = create_region()
     a = create_municipality(region=region)
     outsider = create_municipality()  # not a member of this region
@@ -66,9 +67,9 @@ def test_the_round_form_explains_every_problem_and_saves_nothing(client, login_a
         (form([a], year="twintig"), "tussen 2000 en 2100"),
         (form([a], questionnaire="minimal/2"), "Kies een vragenlijst uit de lijst"),  # a draft is not offered
         (form([a], self_evaluation_due="morgen"), "Ongeldige datum"),
-        (form([a], self_evaluation_due=(TODAY - timedelta(days=1)).isoformat()), "in het verleden"),
-        (form([a], peer_review_due=TODAY.isoformat()), "niet vóór de deadline van de zelfevaluatie"),
-        (form([a], plan_due=(TODAY + timedelta(days=61)).isoformat()), "verbeterplan"),
+        (form([a], self_evaluation_due=(today - timedelta(days=1)).isoformat()), "in het verleden"),
+        (form([a], peer_review_due=today.isoformat()), "niet vóór de deadline van de zelfevaluatie"),
+        (form([a], plan_due=(today + timedelta(days=61)).isoformat()), "verbeterplan"),
         (form([]), "minstens één gemeente"),
         (form([a, outsider]), "alleen gemeenten die lid zijn"),
         (form([a], municipality_ids=["x"]), "Ongeldige keuze"),
@@ -121,11 +122,11 @@ def _rounds_page(client, auth, user) -> str:
 
 
 def test_the_round_page_marks_overdue_members_and_its_query_count_is_constant(
-        client, auth, setting, create_municipality, count_queries):
+        client, auth, setting, create_municipality, count_queries, today):
     auth.login(setting.coordinator)
-    setting.round.self_evaluation_due = TODAY - timedelta(days=1)
-    setting.round.peer_review_due = TODAY
-    setting.round.plan_due = TODAY
+    setting.round.self_evaluation_due = today - timedelta(days=1)
+    setting.round.peer_review_due = today
+    setting.round.plan_due = today
     db.session.commit()
     body = client.get(f"/rounds/{setting.round.id}").get_data(as_text=True)
     assert "te laat" in body and "2 gemeente(n) lopen achter op een deadline" in body

@@ -12,7 +12,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from peerreview.dates import today
 from peerreview.domain.evaluations import AnswerData, SectionNoteData
 from peerreview.domain.plans import ActionStatus, OwnerKind, Verdict
 from peerreview.domain.reviews import Confidentiality, EntryKind
@@ -55,7 +54,7 @@ class Exported:
 
 
 @pytest.fixture
-def exported(build_region, create_user):  # noqa: F811
+def exported(build_region, create_user, today):  # noqa: F811
     """A region of six published members; member 1 has the full export content (see the module's docstring)."""
     built = build_region(6, rounds=1)
     evaluation = built.evaluation(1)
@@ -90,7 +89,7 @@ def exported(build_region, create_user):  # noqa: F811
         db.select(Recommendation).where(Recommendation.evaluation_id == evaluation.id)
         .order_by(Recommendation.position)))
     recommendations[0].text = HOSTILE[1] + " bel de wijkagent"
-    on = today()
+    on = today
     specs = (
         ("Analyse actualiseren", ActionStatus.done, on - timedelta(days=30), "analyse", 0),
         (HOSTILE[5], ActionStatus.in_progress, on - timedelta(days=3), "keten", 1),  # overdue

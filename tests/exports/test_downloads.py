@@ -144,12 +144,11 @@ def test_the_pages_offer_the_downloads(client, exported):
     assert f'href="/rounds/{exported.built.rounds[0].id}/results/region.xlsx"' in body
 
 
-def test_downloads_run_a_fixed_number_of_queries(client, exported, build_region, count_queries):
+def test_downloads_run_a_fixed_number_of_queries(client, exported, build_region, count_queries, today):
     """More actions, notes, quotes and contributors in the plan and report, a larger region with a longer history:
     the same number of queries."""
     from datetime import timedelta
 
-    from peerreview.dates import today
     from peerreview.domain.evaluations import AnswerData
     from peerreview.domain.reviews import Confidentiality, EntryKind
     from peerreview.models import (
@@ -167,11 +166,11 @@ def test_downloads_run_a_fixed_number_of_queries(client, exported, build_region,
     before = {k: _queries(client, count_queries, u) for k, u in urls(evaluation.id).items()}
     for index in range(12):
         db.session.add(ImprovementAction(
-            evaluation_id=evaluation.id, title=f"Extra actie {index}", owner="Team OOV", start_on=today(),
-            due_on=today() + timedelta(days=index), themes=[ActionTheme(section_id="keten")],
+            evaluation_id=evaluation.id, title=f"Extra actie {index}", owner="Team OOV", start_on=today,
+            due_on=today + timedelta(days=index), themes=[ActionTheme(section_id="keten")],
             links=[ActionRecommendation(recommendation_id=exported.recommendations[index % 3].id)],
-            notes=[ActionNote(noted_on=today(), text=f"Notitie {n}") for n in range(3)]))
-        db.session.add(ReviewEntry(evaluation_id=evaluation.id, kind=EntryKind.observation, held_on=today(),
+            notes=[ActionNote(noted_on=today, text=f"Notitie {n}") for n in range(3)]))
+        db.session.add(ReviewEntry(evaluation_id=evaluation.id, kind=EntryKind.observation, held_on=today,
                                    notes=f"Waarneming {index}", confidentiality=Confidentiality.quotable,
                                    themes=[ReviewEntryTheme(section_id="keten")]))
         colleague = exported.contributor if index % 2 else exported.lead

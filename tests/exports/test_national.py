@@ -21,7 +21,6 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from peerreview.dates import today
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.roles import Role
 from peerreview.evaluation.lifecycle import load_evaluation
@@ -81,7 +80,7 @@ def country(build_region):
 # ---------------------------------------------------------------- what the file holds
 
 
-def test_the_workbook_has_its_sheets_and_one_row_per_published_or_closed_evaluation(country):
+def test_the_workbook_has_its_sheets_and_one_row_per_published_or_closed_evaluation(country, today):
     north, large = country
     workbook = workbook_of(exported())
     assert workbook.sheetnames == SHEETS
@@ -101,7 +100,7 @@ def test_the_workbook_has_its_sheets_and_one_row_per_published_or_closed_evaluat
     assert big["Grootteklasse"].startswith("Zeer groot") and big["Jaar"] == 2020
     assert big["Vragenlijst"] == "Kleine testvragenlijst (versie 1)"
     # numbers are numbers, dates are dates
-    assert isinstance(big["Gepubliceerd op"], datetime) and big["Gepubliceerd op"].date() == today()
+    assert isinstance(big["Gepubliceerd op"], datetime) and big["Gepubliceerd op"].date() == today
     assert isinstance(big["1. Analyse – peer team"], int | float)
 
 
@@ -313,11 +312,11 @@ def test_scores_are_decimals_from_the_domain(build_region):
 # ---------------------------------------------------------------- the download
 
 
-def test_the_admin_downloads_it_and_it_is_recorded(client, country, admin):
+def test_the_admin_downloads_it_and_it_is_recorded(client, country, admin, today):
     login(client, admin)
     response = client.get(URL)
     assert response.status_code == 200 and response.mimetype == XLSX
-    filename = f"landelijk-overzicht-{today():%Y-%m-%d}.xlsx"
+    filename = f"landelijk-overzicht-{today:%Y-%m-%d}.xlsx"
     assert response.headers["Content-Disposition"] == f"attachment; filename={filename}"
     assert "no-store" in response.headers["Cache-Control"]
     assert workbook_of(response.data).sheetnames == SHEETS

@@ -14,7 +14,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.worksheet.worksheet import Worksheet
 
-from peerreview.dates import AMSTERDAM, today
+from peerreview.dates import AMSTERDAM
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.evaluation.lifecycle import load_evaluation
 from peerreview.exports import services
@@ -252,7 +252,7 @@ def test_answers_notes_and_individual_answers(exported):
     assert individual[exported.lead.name]["Score"].value == 3
 
 
-def test_dates_are_date_cells_in_amsterdam(exported):
+def test_dates_are_date_cells_in_amsterdam(exported, today):
     export = evaluation_export(exported, exported.lead)
     book = read(evaluation_workbook(export))
     intro = book["Toelichting"]
@@ -263,7 +263,7 @@ def test_dates_are_date_cells_in_amsterdam(exported):
     quotes = table(book["Uit gesprekken"])
     assert_date(quotes[0]["Datum"], date(2020, 5, 1))
     plan = {r["Status"].value: r for r in table(book["Verbeterplan"])}
-    on = today()
+    on = today
     assert_date(plan["In uitvoering"]["Gereed"], on - timedelta(days=3))
     assert_date(plan["Gepland"]["Start"], on - timedelta(days=90))
     assert_date(plan["Afgerond"]["Afgerond op"], on - timedelta(days=31))

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 import pytest
 from sqlalchemy import update
 
-from peerreview.dates import AMSTERDAM, today
+from peerreview.dates import AMSTERDAM
 from peerreview.domain.plans import check_action
 from peerreview.domain.reviews import check_recommendation
 from peerreview.evaluation.team import recommendations
@@ -21,6 +21,7 @@ from peerreview.extensions import db
 from peerreview.models import Evaluation, ImprovementAction, PeerReport, Recommendation, Round, User
 from peerreview.plans import services
 from peerreview.reviews.report import add_recommendation, publish, save_judgement
+from tests.conftest import app_today
 from tests.evaluations.conftest import setting  # noqa: F401  (the fixture, re-exported)
 from tests.reviews.conftest import (
     ITEMS,
@@ -31,7 +32,6 @@ from tests.reviews.conftest import (
     set_team_scores,
 )
 
-TODAY = today()
 RECOMMENDATIONS = (
     ("Stel een integraal veiligheidsplan op met meetbare doelen.", ["analyse"]),
     ("Maak afspraken met de zorgketen over capaciteit en signalen.", ["keten", "profiel"]),
@@ -87,9 +87,10 @@ def add_action(plan: Plan, title: str = "Veiligheidsplan opstellen", *, recommen
                owner: str = "Veiligheidscoördinator", user: User | None = None) -> ImprovementAction:
     """An action through the service (set-up only; what a test is about goes through the pages)."""
     evaluation = plan.evaluation
+    today = app_today()
     data = check_action(
         questionnaire_of(evaluation), title=title, description="", owner=owner, owner_kind="internal",
-        start_on=start_on or TODAY - timedelta(days=10), due_on=due_on or TODAY + timedelta(days=30),
+        start_on=start_on or today - timedelta(days=10), due_on=due_on or today + timedelta(days=30),
         recommendation_ids=[str(plan.recommendations[recommendation].id)], section_ids=list(themes),
         recommendations=services.recommendation_themes(plan.recommendations))
     row = services.add_action(user or plan.lead, evaluation, data)
@@ -99,11 +100,12 @@ def add_action(plan: Plan, title: str = "Veiligheidsplan opstellen", *, recommen
 
 def end_plan_period(evaluation: Evaluation, days_ago: int = 1) -> None:
     """Move the round's dates back so that its plan period ended ``days_ago`` days ago (Dutch calendar)."""
+    today = app_today()
     db.session.execute(update(Round).where(Round.id == evaluation.round_id).values(
-        self_evaluation_due=TODAY - timedelta(days=days_ago + 60),
-        peer_review_due=TODAY - timedelta(days=days_ago + 30), plan_due=TODAY - timedelta(days=days_ago)))
+        self_evaluation_due=today - timedelta(days=days_ago + 60),
+        peer_review_due=today - timedelta(days=days_ago + 30), plan_due=today - timedelta(days=days_ago)))
     # ... and the report's publication with them, long enough ago that the minimum plan period is over too
     db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id).values(
-        published_at=datetime.combine(TODAY - timedelta(days=days_ago + 120), time(12), tzinfo=AMSTERDAM)))
+        published_at=datetime.combine(today - timedelta(days=days_ago + 120), time(12), tzinfo=AMSTERDAM)))
     db.session.commit()
     db.session.expire_all()

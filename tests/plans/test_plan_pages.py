@@ -22,9 +22,10 @@ from peerreview.models import (
 )
 from peerreview.plans import services
 from peerreview.reviews.report import close
+from tests.conftest import app_today
 from tests.reviews.conftest import count, page_text
 
-from .conftest import TODAY, Plan, add_action, end_plan_period
+from .conftest import Plan, add_action, end_plan_period
 
 
 def url(plan: Plan, path: str = "") -> str:
@@ -32,10 +33,11 @@ def url(plan: Plan, path: str = "") -> str:
 
 
 def action_form(plan: Plan, **overrides) -> dict:
+    today = app_today()
     data = {"title": "Integraal veiligheidsplan vaststellen", "description": "Met de raad en de partners.",
             "recommendations": [str(plan.recommendations[0].id)], "owner": "Veiligheidscoördinator",
-            "owner_kind": "internal", "start_on": TODAY.isoformat(),
-            "due_on": (TODAY + timedelta(days=60)).isoformat()}
+            "owner_kind": "internal", "start_on": today.isoformat(),
+            "due_on": (today + timedelta(days=60)).isoformat()}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -77,7 +79,7 @@ def test_a_contributor_edits_the_plan_too_and_chooses_themes(client, auth, plan)
     assert "aanbeveling open" not in page_text(client.get(url(plan)))
 
 
-def test_marking_an_action_done_updates_progress_overall_and_per_theme(client, auth, plan):
+def test_marking_an_action_done_updates_progress_overall_and_per_theme(client, auth, plan, today):
     first = add_action(plan, "Plan schrijven", themes=("analyse",))
     add_action(plan, "Ketenoverleg beleggen", recommendation=1, themes=("keten",))
     auth.login(plan.lead)
@@ -88,17 +90,17 @@ def test_marking_an_action_done_updates_progress_overall_and_per_theme(client, a
     text = page_text(client.get(url(plan)))
     assert "1 van 2 afgerond (50%)" in text
     db.session.refresh(first)
-    assert first.status is ActionStatus.done and first.completed_on == TODAY
+    assert first.status is ActionStatus.done and first.completed_on == today
     theme_rows = re.findall(r"<tr><th scope=\"row\">.*?</tr>", text, re.S)
     analyse = next(r for r in theme_rows if "1. Analyse" in r)
     keten = next(r for r in theme_rows if "2. Keten" in r)
     assert "100%" in analyse and "0%" in keten
 
 
-def test_overdue_actions_come_first_and_are_counted(client, auth, plan):
-    add_action(plan, "Op tijd", due_on=TODAY + timedelta(days=5))
-    add_action(plan, "Vandaag klaar", due_on=TODAY)
-    add_action(plan, "Te laat", start_on=TODAY - timedelta(days=40), due_on=TODAY - timedelta(days=3))
+def test_overdue_actions_come_first_and_are_counted(client, auth, plan, today):
+    add_action(plan, "Op tijd", due_on=today + timedelta(days=5))
+    add_action(plan, "Vandaag klaar", due_on=today)
+    add_action(plan, "Te laat", start_on=today - timedelta(days=40), due_on=today - timedelta(days=3))
     auth.login(plan.lead)
     text = page_text(client.get(url(plan)))
     table = text[text.index('id="plan-actions-caption"'):]
@@ -167,11 +169,11 @@ def test_a_stale_form_does_not_overwrite_someone_elses_change(client, auth, plan
     assert row.title == "Veiligheidsplan opstellen"
 
 
-def test_progress_notes_are_dated_and_not_in_the_future(client, auth, plan):
+def test_progress_notes_are_dated_and_not_in_the_future(client, auth, plan, today):
     row = add_action(plan)
     auth.login(plan.contributor)
     future = client.post(url(plan, f"/actions/{row.id}/notes"),
-                         data={"noted_on": (TODAY + timedelta(days=1)).isoformat(), "text": "Later"})
+                         data={"noted_on": (today + timedelta(days=1)).isoformat(), "text": "Later"})
     assert future.status_code == 422
     assert "De datum ligt in de toekomst" in page_text(future)
     bad = client.post(url(plan, f"/actions/{row.id}/notes"), data={"noted_on": "31-12-2026", "text": ""})
@@ -179,7 +181,7 @@ def test_progress_notes_are_dated_and_not_in_the_future(client, auth, plan):
     assert "Vul een geldige datum in" in page_text(bad) and "Schrijf op wat er is gebeurd." in page_text(bad)
     assert count(ActionNote) == 0
     ok = client.post(url(plan, f"/actions/{row.id}/notes"),
-                     data={"noted_on": TODAY.isoformat(), "text": "Concept besproken in de driehoek."})
+                     data={"noted_on": today.isoformat(), "text": "Concept besproken in de driehoek."})
     assert ok.status_code == 302
     assert "Concept besproken in de driehoek." in page_text(client.get(url(plan, f"/actions/{row.id}")))
 
@@ -188,7 +190,7 @@ def test_progress_notes_are_dated_and_not_in_the_future(client, auth, plan):
 
 
 @pytest.mark.parametrize(("overrides", "message"), [
-    ({"due_on": (TODAY - timedelta(days=1)).isoformat()}, "De einddatum ligt vóór de startdatum"),
+    ({"due_on": lambda today: (today - timedelta(days=1)).isoformat()}, "De einddatum ligt vóór de startdatum"),
     ({"title": "   "}, "Geef de actie een titel"),
     ({"title": "x" * 5000}, "De titel is te lang: hoogstens 200 tekens."),
     ({"description": "y" * 20000}, "De beschrijving is te lang: hoogstens 4000 tekens."),
@@ -203,7 +205,8 @@ def test_progress_notes_are_dated_and_not_in_the_future(client, auth, plan):
     ({"due_on": "99999-01-01"}, "Vul een geldige einddatum in"),
     ({"due_on": "2999-01-01"}, "De einddatum ligt niet tussen 2000 en 2100"),
 ])
-def test_bad_action_input_is_refused_in_dutch_and_nothing_is_saved(client, auth, plan, overrides, message):
+def test_bad_action_input_is_refused_in_dutch_and_nothing_is_saved(client, auth, plan, overrides, message, today):
+    overrides = {k: v(today) if callable(v) else v for k, v in overrides.items()}  # a date: the test's own
     auth.login(plan.lead)
     response = client.post(url(plan, "/actions/new"), data=action_form(plan, **overrides))
     assert response.status_code == 422
@@ -254,14 +257,14 @@ def test_a_status_of_an_unknown_kind_is_refused(client, auth, plan):
 # ---------------------------------------------------------------- stages
 
 
-def test_after_the_plan_period_every_change_is_refused_and_nothing_saved(client, auth, plan):
+def test_after_the_plan_period_every_change_is_refused_and_nothing_saved(client, auth, plan, today):
     row = add_action(plan)
     end_plan_period(plan.evaluation)
     auth.login(plan.lead)
     status = client.post(url(plan, f"/actions/{row.id}/status"), data={"status": "done", "version": str(row.version)})
     assert status.status_code == 422
     assert "De planperiode van deze ronde is voorbij" in page_text(status)
-    note = client.post(url(plan, f"/actions/{row.id}/notes"), data={"noted_on": TODAY.isoformat(), "text": "Klaar"})
+    note = client.post(url(plan, f"/actions/{row.id}/notes"), data={"noted_on": today.isoformat(), "text": "Klaar"})
     assert note.status_code == 422
     new = client.post(url(plan, "/actions/new"), data=action_form(plan))
     assert new.status_code == 422 and "planperiode" in page_text(new)
@@ -291,7 +294,7 @@ def test_closing_the_evaluation_does_not_freeze_the_plan(client, auth, plan):
     assert client.post(url(plan, "/actions/new"), data=action_form(plan)).status_code == 302
 
 
-def test_a_write_after_the_report_was_reopened_meanwhile_is_rolled_back(plan):
+def test_a_write_after_the_report_was_reopened_meanwhile_is_rolled_back(plan, today):
     """The page was loaded while published; the coordinator reopened the report before the save landed."""
     from peerreview.domain.errors import NotAllowed
     from peerreview.domain.plans import check_action
@@ -299,7 +302,7 @@ def test_a_write_after_the_report_was_reopened_meanwhile_is_rolled_back(plan):
 
     evaluation = plan.evaluation
     data = check_action(services.questionnaire_of(evaluation), title="Te laat", description="", owner="Ik",
-                        owner_kind="internal", start_on=TODAY, due_on=TODAY,
+                        owner_kind="internal", start_on=today, due_on=today,
                         recommendation_ids=[str(plan.recommendations[0].id)], section_ids=[],
                         recommendations=services.recommendation_themes(plan.recommendations))
     db.session.execute(update(Evaluation).where(Evaluation.id == evaluation.id)
@@ -358,9 +361,9 @@ def test_the_report_links_each_recommendation_to_its_actions_or_says_open(client
     assert "Open" in second and "nog geen actie" in second
 
 
-def test_the_round_page_counts_actions_done_and_overdue_per_member(client, auth, plan):
-    first = add_action(plan, due_on=TODAY + timedelta(days=3))
-    add_action(plan, "Te laat", start_on=TODAY - timedelta(days=20), due_on=TODAY - timedelta(days=1))
+def test_the_round_page_counts_actions_done_and_overdue_per_member(client, auth, plan, today):
+    first = add_action(plan, due_on=today + timedelta(days=3))
+    add_action(plan, "Te laat", start_on=today - timedelta(days=20), due_on=today - timedelta(days=1))
     services.set_status(plan.lead, plan.evaluation, first, ActionStatus.done, "", first.version)
     db.session.commit()
     auth.login(plan.setting.coordinator)
@@ -368,7 +371,7 @@ def test_the_round_page_counts_actions_done_and_overdue_per_member(client, auth,
     assert "2 acties" in text and "1 afgerond" in text and "1 te laat" in text
 
 
-def test_the_round_page_and_the_plan_page_use_a_constant_number_of_queries(client, auth, plan, count_queries):
+def test_the_round_page_and_the_plan_page_use_a_constant_number_of_queries(client, auth, plan, count_queries, today):
     auth.login(plan.setting.coordinator)
 
     def queries(path: str) -> int:
@@ -381,7 +384,7 @@ def test_the_round_page_and_the_plan_page_use_a_constant_number_of_queries(clien
     round_before, plan_before = queries(round_page), queries(url(plan))
     for n in range(6):
         row = add_action(plan, f"Actie {n}", recommendation=n % 2, themes=("analyse", "keten"))
-        services.add_note(plan.lead, plan.evaluation, row, services.NoteData(TODAY, f"Notitie {n}"))
+        services.add_note(plan.lead, plan.evaluation, row, services.NoteData(today, f"Notitie {n}"))
         db.session.commit()
     assert queries(round_page) == round_before
     assert queries(url(plan)) == plan_before

@@ -11,7 +11,7 @@ from peerreview.domain.roles import Role
 from peerreview.models import ImprovementAction, PlanTarget
 from tests.reviews.conftest import count
 
-from .conftest import TODAY, add_action
+from .conftest import add_action
 
 
 def readers(plan, create_user):
@@ -58,18 +58,18 @@ def test_other_gemeenten_and_outsiders_see_nothing(client, auth, plan, create_us
 
 
 @pytest.mark.parametrize("who", ["chair", "member", "coordinator", "admin"])
-def test_readers_who_are_not_the_gemeente_cannot_change_it(client, auth, plan, create_user, who):
+def test_readers_who_are_not_the_gemeente_cannot_change_it(client, auth, plan, create_user, who, today):
     row = add_action(plan)
     auth.login(readers(plan, create_user)[who])
     base = f"/evaluations/{plan.evaluation.id}/plan"
     form = {"title": "Van buiten", "recommendations": [str(plan.recommendations[0].id)], "owner": "X",
-            "owner_kind": "internal", "start_on": TODAY.isoformat(),
-            "due_on": (TODAY + timedelta(days=1)).isoformat()}
+            "owner_kind": "internal", "start_on": today.isoformat(),
+            "due_on": (today + timedelta(days=1)).isoformat()}
     assert client.get(base + "/actions/new").status_code == 403
     assert client.post(base + "/actions/new", data=form).status_code == 403
     assert client.post(base + f"/actions/{row.id}/edit", data=form).status_code == 403
     assert client.post(base + f"/actions/{row.id}/status", data={"status": "done"}).status_code == 403
-    assert client.post(base + f"/actions/{row.id}/notes", data={"noted_on": TODAY.isoformat(),
+    assert client.post(base + f"/actions/{row.id}/notes", data={"noted_on": today.isoformat(),
                                                                "text": "x"}).status_code == 403
     assert client.post(base + "/targets", data={"target-analyse": "2"}).status_code == 403
     assert count(ImprovementAction) == 1 and count(PlanTarget) == 0

@@ -389,6 +389,43 @@ def test_the_benchmark_json_holds_only_quartiles_median_and_the_own_score(client
     assert 4.0 not in shown  # the group's highest score (member 4) is never drawn
 
 
+@pytest.mark.parametrize("app_config", [{"BENCHMARK_MIN_GROUP": 4}])  # neither the default (5) nor the floor (3)
+def test_a_configured_threshold_shows_a_group_of_that_size_and_reaches_the_overlap_rule(client, build_region):
+    from peerreview.domain.results import OVERLAP_REASON
+
+    # klein: 5 + 4 members; middelgroot: 5 + 3 members (one size class each, all in the same year)
+    five_small, four_small = build_region(5, inhabitants=12_000), build_region(4, inhabitants=15_000)
+    five_mid, three_mid = build_region(5, inhabitants=30_000), build_region(3, inhabitants=40_000)
+    assert three_mid
+
+    def benchmark(built) -> str:
+        login(client, built.leads[0])
+        response = client.get(f"/evaluations/{built.evaluation(0).id}/benchmark")
+        assert response.status_code == 200
+        return response.get_data(as_text=True)
+
+    # 4 others in the region: exactly the threshold, shown; its size class (4 + 4) differs from it in 4: shown too
+    html = benchmark(five_small)
+    assert "chart-region-data" in html and "chart-size_class-data" in html
+    assert OVERLAP_REASON not in html
+    # 3 others in the region: one fewer, hidden, and the page says why with the configured number
+    html = benchmark(four_small)
+    assert "chart-region-data" not in html
+    assert "de groep telt 3 andere gemeenten" in html and "minstens 4 nodig" in html
+    assert "chart-size_class-data" in html  # 5 + 3 others, and no shown region to subtract it from
+    # a size class that differs from the shown region in 3 gemeenten, fewer than the threshold: hidden
+    html = benchmark(five_mid)
+    assert "chart-region-data" in html and "chart-size_class-data" not in html
+    assert OVERLAP_REASON in html
+    # the result page uses the same threshold
+    login(client, five_small.leads[0])
+    assert "chart-benchmark-data" in client.get(f"/evaluations/{five_small.evaluation(0).id}/results").get_data(
+        as_text=True)
+    login(client, four_small.leads[0])
+    assert "chart-benchmark-data" not in client.get(f"/evaluations/{four_small.evaluation(0).id}/results").get_data(
+        as_text=True)
+
+
 def test_the_threshold_has_a_floor(app, client, build_region):
     built = build_region(3)
     app.config["BENCHMARK_MIN_GROUP"] = 1

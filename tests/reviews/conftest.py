@@ -133,12 +133,12 @@ def write_report(chair: User, evaluation: Evaluation, *, judgement: str = "De re
 
 def add_entry(author: User, evaluation: Evaluation, notes: str, *, confidentiality: str = "team",
               themes: tuple[str, ...] = ("analyse",), kind: str = "observation"):
-    from peerreview.dates import today
     from peerreview.domain.reviews import EntryKind, check_entry
+    from tests.conftest import app_today
 
-    data = check_entry(questionnaire_of(evaluation), kind=EntryKind(kind), held_on=today(), notes=notes,
+    data = check_entry(questionnaire_of(evaluation), kind=EntryKind(kind), held_on=app_today(), notes=notes,
                        section_ids=list(themes), confidentiality=confidentiality,
-                       interviewees="Wethouder – gemeente", today=today())
+                       interviewees="Wethouder – gemeente", today=app_today())
     row = review_entries.add_entry(author, evaluation, data)
     db.session.commit()
     return row

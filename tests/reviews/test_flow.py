@@ -7,12 +7,11 @@ from sqlalchemy import select
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.extensions import db
 from peerreview.models import EvaluationEvent, PeerReport
-from tests.evaluations.conftest import TODAY
 
 from .conftest import ITEMS, score_all
 
 
-def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):
+def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review, today):
     e = review.evaluation
     base = f"/evaluations/{e.id}"
     # the member scores independently and submits
@@ -23,12 +22,12 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review):
     # the chair logs an interview, scores, and sets the team's scores
     auth.login(review.chair)
     response = client.post(f"{base}/review/entries/new/interview", data={
-        "held_on": TODAY.isoformat(), "interviewees": "Burgemeester – gemeente Aadorp\nTeamchef – politie",
+        "held_on": today.isoformat(), "interviewees": "Burgemeester – gemeente Aadorp\nTeamchef – politie",
         "notes": "Het college stuurt actief op veiligheid.", "themes": ["analyse", "profiel"],
         "confidentiality": "quotable"})
     assert response.status_code == 302, response.get_data(as_text=True)
     client.post(f"{base}/review/entries/new/observation", data={
-        "held_on": TODAY.isoformat(), "notes": "Geheime waarneming van het team.", "themes": ["keten"],
+        "held_on": today.isoformat(), "notes": "Geheime waarneming van het team.", "themes": ["keten"],
         "confidentiality": "team"})
     assert score_all(client, e, dict.fromkeys(ITEMS, 3)).status_code == 302
     page = client.get(f"{base}/review/consensus").get_data(as_text=True)

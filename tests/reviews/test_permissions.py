@@ -13,7 +13,6 @@ from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry, TeamMember
 from peerreview.reviews import services
-from tests.evaluations.conftest import TODAY
 
 from .conftest import (
     ITEMS,
@@ -74,7 +73,7 @@ def test_team_members_never_see_individual_answers_nor_the_overview(client, auth
         auth.logout()
 
 
-def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, review, prepared):
+def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, review, prepared, today):
     base = f"/evaluations/{prepared.id}"
     auth.login(review.member)
     page = client.get(f"{base}/review")
@@ -86,12 +85,12 @@ def test_before_the_start_the_team_prepares_but_does_not_score(client, auth, rev
     assert "Scores geven kan alleen zolang de collegiale toetsing loopt." in page_text(response)
     assert count(PeerScore, PeerScore.evaluation_id == prepared.id) == 0
     assert client.post(f"{base}/review/entries/new/observation", data={
-        "held_on": TODAY.isoformat(), "notes": "Te vroeg.", "themes": ["analyse"], "confidentiality": "team"}
+        "held_on": today.isoformat(), "notes": "Te vroeg.", "themes": ["analyse"], "confidentiality": "team"}
     ).status_code == 422  # refused with a message, what was typed shown again
     assert count(ReviewEntry, ReviewEntry.evaluation_id == prepared.id) == 0
 
 
-def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review):
+def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review, today):
     e = review.evaluation
     entry = add_entry(review.chair, e, "Een aantekening van het team.")
     write_report(review.chair, e, judgement="Oordeel")
@@ -107,9 +106,9 @@ def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review):
         f"/team/{member_id}/remove": {}, f"/team/{member_id}/chair": {}, "/team/start": {},
         "/review/scores": {"analyse-value": "2", "analyse-rationale": "x", "action": "save"},
         "/review/consensus": {"analyse-value": "2", "analyse-motivation": "x"},
-        "/review/entries/new/observation": {"held_on": TODAY.isoformat(), "notes": "Binnengedrongen.",
+        "/review/entries/new/observation": {"held_on": today.isoformat(), "notes": "Binnengedrongen.",
                                             "themes": ["analyse"], "confidentiality": "quotable"},
-        f"/review/entries/{entry.id}": {"held_on": TODAY.isoformat(), "notes": "Overschreven.", "themes": ["analyse"],
+        f"/review/entries/{entry.id}": {"held_on": today.isoformat(), "notes": "Overschreven.", "themes": ["analyse"],
                                         "confidentiality": "quotable"},
         f"/review/entries/{entry.id}/delete": {},
         "/review/report": {"judgement": "Overschreven", "strengths": ""},

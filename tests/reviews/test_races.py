@@ -25,8 +25,7 @@ from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry
 from peerreview.reviews import services
 from peerreview.reviews.entries import add_entry
 from peerreview.reviews.report import add_recommendation, save_judgement, save_reaction
-from tests.conftest import raw_engine
-from tests.evaluations.conftest import TODAY
+from tests.conftest import app_today, raw_engine
 
 from .conftest import ITEMS
 
@@ -55,7 +54,7 @@ WRITES = {
     "recommendation": lambda r, q: add_recommendation(r.chair, r.evaluation, RecommendationData(
         "Na publicatie toegevoegd", ("analyse",), Priority.high, Addressee.municipality)),
     "entry": lambda r, q: add_entry(r.member, r.evaluation, EntryData(
-        EntryKind.observation, TODAY, "Na publicatie", ("analyse",), Confidentiality.team)),
+        EntryKind.observation, app_today(), "Na publicatie", ("analyse",), Confidentiality.team)),
     "own scores": lambda r, q: services.save_own_scores(r.member, r.evaluation, q, {"analyse": ("1", "laat")}),
 }
 
@@ -133,10 +132,10 @@ def test_reopening_a_review_to_draft_reopens_the_members_scores(client, auth, re
     assert stored(PeerScore, reviewer_id=review.member.id) == len(ITEMS)  # kept as saved drafts
 
 
-def test_an_entry_dated_before_the_round_began_is_refused(client, auth, review):
+def test_an_entry_dated_before_the_round_began_is_refused(client, auth, review, today):
     auth.login(review.member)
     before = stored(ReviewEntry)
-    for day in ("0001-01-01", (TODAY - timedelta(days=400)).isoformat()):
+    for day in ("0001-01-01", (today - timedelta(days=400)).isoformat()):
         response = client.post(f"/evaluations/{review.evaluation.id}/review/entries/new/observation", data={
             "held_on": day, "notes": "Oud", "themes": ["analyse"], "confidentiality": "team"})
         assert response.status_code == 422

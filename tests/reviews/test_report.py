@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from peerreview.dates import today
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.reviews import Capacity
 from peerreview.extensions import db
@@ -24,6 +23,7 @@ from peerreview.models import (
     TeamScore,
 )
 from peerreview.reviews import services
+from tests.conftest import app_today
 
 from .conftest import (
     ITEMS,
@@ -48,7 +48,7 @@ def status_of(evaluation) -> EvaluationStatus:
 
 
 def entry_form(**overrides) -> dict:
-    data = {"held_on": today().isoformat(), "notes": "Het overleg met de politie loopt goed.",
+    data = {"held_on": app_today().isoformat(), "notes": "Het overleg met de politie loopt goed.",
             "themes": ["analyse"], "confidentiality": "team", "interviewees": "Teamchef – politie"}
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -76,7 +76,7 @@ def publish_token(client, evaluation) -> str:
 @pytest.mark.parametrize(("kind", "overrides", "message"), [
     ("observation", {"themes": None}, "Kies minstens één thema."),
     ("interview", {"themes": None}, "Kies minstens één thema."),
-    ("observation", {"held_on": (today() + timedelta(days=1)).isoformat()}, "De datum ligt in de toekomst"),
+    ("observation", {"held_on": lambda today: (today + timedelta(days=1)).isoformat()}, "De datum ligt in de toekomst"),
     ("interview", {"held_on": "31-12-2020"}, "Vul een geldige datum in, bijvoorbeeld"),
     ("observation", {"held_on": "2021-02-30"}, "Vul een geldige datum in, bijvoorbeeld"),
     ("observation", {"held_on": "gisteren"}, "Vul een geldige datum in, bijvoorbeeld"),
@@ -88,7 +88,8 @@ def publish_token(client, evaluation) -> str:
     ("interview", {"interviewees": ""}, "Noem met wie het gesprek was"),
 ])
 def test_a_wrong_entry_is_refused_in_dutch_and_nothing_is_stored(client, auth, review, kind, overrides,
-                                                                 message):
+                                                                 message, today):
+    overrides = {k: v(today) if callable(v) else v for k, v in overrides.items()}  # a date: the test's own
     e = review.evaluation
     auth.login(review.member)
     assert client.get(url(e, f"/review/entries/new/{kind}")).status_code == 200
@@ -619,7 +620,7 @@ def test_the_main_pages_run_a_fixed_number_of_queries(client, auth, review, coun
 
 
 def test_the_published_report_runs_a_fixed_number_of_queries_for_the_gemeente(client, auth, review,
-                                                                               count_queries):
+                                                                               count_queries, today):
     from peerreview.domain.reviews import Addressee, Confidentiality, EntryKind, Priority
 
     e, setting = review.evaluation, review.setting
@@ -629,7 +630,7 @@ def test_the_published_report_runs_a_fixed_number_of_queries_for_the_gemeente(cl
         """Straight into the database: after publication the pages rightly refuse new ones."""
         for i in range(first, first + entries):
             row = ReviewEntry(evaluation_id=e.id, author_id=review.member.id, kind=EntryKind.interview,
-                              held_on=today(), notes=f"Citeerbaar {i}", interviewees="Wethouder – Aadorp",
+                              held_on=today, notes=f"Citeerbaar {i}", interviewees="Wethouder – Aadorp",
                               confidentiality=Confidentiality.quotable if i % 2 else Confidentiality.team,
                               themes=[ReviewEntryTheme(section_id="analyse"), ReviewEntryTheme(section_id="profiel")])
             db.session.add(row)

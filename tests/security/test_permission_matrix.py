@@ -22,7 +22,6 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from peerreview.dates import today
 from peerreview.domain.evaluations import AnswerData, EvaluationStatus, RoundDates
 from peerreview.domain.plans import check_action
 from peerreview.domain.reviews import Addressee, Capacity, Priority, check_recommendation
@@ -47,7 +46,7 @@ from peerreview.plans import services as plan_services
 from peerreview.questionnaires.registry import get_questionnaire, record_use
 from peerreview.reviews import services as review_services
 from peerreview.reviews.report import add_recommendation, close, publish
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, app_today
 from tests.reviews.conftest import (
     ITEMS,
     QUESTIONS,
@@ -63,7 +62,6 @@ from .permission_matrix import ACTORS, LOGIN, MATRIX
 
 pytestmark = pytest.mark.db
 
-TODAY = today()
 STAGES = ("draft", "submitted", "review", "published", "closed")
 
 
@@ -103,9 +101,10 @@ class World:
 
 def _add_action(evaluation: Evaluation, lead_id: int) -> int:
     recommendations = recommendations_of(evaluation)
+    today = app_today()
     data = check_action(
         questionnaire_of(evaluation), title="Veiligheidsplan opstellen", description="", owner="Coördinator",
-        owner_kind="internal", start_on=TODAY - timedelta(days=10), due_on=TODAY + timedelta(days=30),
+        owner_kind="internal", start_on=today - timedelta(days=10), due_on=today + timedelta(days=30),
         recommendation_ids=[str(recommendations[0].id)], section_ids=[],
         recommendations=plan_services.recommendation_themes(recommendations))
     row = plan_services.add_action(db.session.get(User, lead_id), evaluation, data)
@@ -128,10 +127,11 @@ def _previous_round(region_id: int, municipality_id: int, coordinator_id: int, c
     """Dijkstad's evaluation of two years ago, written straight into the database: published, plan period over."""
     questionnaire = get_questionnaire("minimal", "1")
     record_use(questionnaire)
-    round_ = Round(region_id=region_id, name="Ronde vorige", year=TODAY.year - 2, questionnaire_key="minimal",
+    today = app_today()
+    round_ = Round(region_id=region_id, name="Ronde vorige", year=today.year - 2, questionnaire_key="minimal",
                    questionnaire_version="1", questionnaire_hash=questionnaire.content_hash,
-                   self_evaluation_due=TODAY - timedelta(days=700), peer_review_due=TODAY - timedelta(days=650),
-                   plan_due=TODAY - timedelta(days=400), created_by_id=coordinator_id,
+                   self_evaluation_due=today - timedelta(days=700), peer_review_due=today - timedelta(days=650),
+                   plan_due=today - timedelta(days=400), created_by_id=coordinator_id,
                    created_at=utcnow() - timedelta(days=730))
     db.session.add(round_)
     db.session.flush()
@@ -191,9 +191,10 @@ def build_world(create_region, create_municipality, create_user) -> World:
     spare_user = create_user(Role.municipal_contributor, municipality=gemeenten["draft"], password=None,
                              name="Nog Niet Geactiveerd")
 
-    dates = RoundDates(TODAY + timedelta(days=30), TODAY + timedelta(days=90), TODAY + timedelta(days=180))
+    today = app_today()
+    dates = RoundDates(today + timedelta(days=30), today + timedelta(days=90), today + timedelta(days=180))
     round_ = open_round(coordinator, noord.id, RoundInput(
-        "Ronde nu", TODAY.year, "minimal/1", dates, [m.id for m in (*gemeenten.values(), fortdorp)]), today=TODAY)
+        "Ronde nu", today.year, "minimal/1", dates, [m.id for m in (*gemeenten.values(), fortdorp)]), today=today)
     db.session.commit()
     by_gemeente = {e.municipality_id: e for e in round_.evaluations}
     evaluations = {stage: by_gemeente[m.id] for stage, m in gemeenten.items()}

@@ -3,6 +3,9 @@
 Uses Debian's server binaries (``/usr/lib/postgresql/<version>/bin``). As root, the server runs as
 the ``postgres`` system user (initdb refuses root). Trust authentication on 127.0.0.1 and a private
 socket directory; fsync off, since nothing here needs to survive a crash.
+
+Each pytest process starts its own (with pytest-xdist, one per worker): its own temporary directory and a free
+port, taken again if another process took it between the look-up and the start.
 """
 
 from __future__ import annotations
@@ -47,16 +50,25 @@ class ThrowawayPostgres:
             command = ["runuser", "-u", "postgres", "--", *command]
         return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
 
-    def start(self) -> str:
+    def start(self, attempts: int = 3) -> str:
         if self.as_root:
             shutil.chown(self.root, user="postgres")
         self.root.chmod(0o700)
         self._run(self.bin / "initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "-E", "UTF8",
                   "--locale=C.UTF-8", "--no-sync")
-        options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
-                  "-c full_page_writes=off -c synchronous_commit=off -c max_connections=60"
-        self._run(self.bin / "pg_ctl", "-D", self.data, "-l", self.root / "server.log", "-w", "-o", options, "start")
-        return self.url("postgres")
+        log = self.root / "server.log"
+        for attempt in range(1, attempts + 1):
+            options = f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off " \
+                      "-c full_page_writes=off -c synchronous_commit=off -c max_connections=60"
+            try:
+                self._run(self.bin / "pg_ctl", "-D", self.data, "-l", log, "-w", "-o", options, "start")
+                return self.url("postgres")
+            except subprocess.CalledProcessError:
+                taken = log.exists() and "could not bind" in log.read_text(errors="replace")
+                if not taken or attempt == attempts:
+                    raise
+                self.port = free_port()  # another process took the port meanwhile: another one
+        raise AssertionError("unreachable")
 
     def url(self, database: str) -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
