@@ -11,7 +11,7 @@ from ..dates import today
 from ..domain import permissions
 from ..domain.exports import ExportKind
 from ..evaluation.history import record_download
-from ..evaluation.lifecycle import load_evaluation
+from ..evaluation.lifecycle import permitted_evaluation
 from ..evaluation.team import team_of
 from ..extensions import db
 from ..models import Evaluation, Round
@@ -22,11 +22,8 @@ from .services import XLSX_MIMETYPE
 
 def _published(evaluation_id: int) -> Evaluation:
     """The evaluation whose results the user may see (the result page's own rule); 404 or 403 otherwise."""
-    evaluation = load_evaluation(evaluation_id)
-    if evaluation is None:
-        abort(404)
-    require(permissions.can_view_results(current_user, evaluation, team_of(evaluation)))
-    return evaluation
+    return permitted_evaluation(
+        evaluation_id, lambda evaluation: permissions.can_view_results(current_user, evaluation, team_of(evaluation)))
 
 
 def _record(kind: ExportKind, filename: str, **subject: object) -> None:

@@ -13,7 +13,7 @@ from ..cache import cached
 from ..dates import today
 from ..domain import permissions
 from ..domain.results import Cohort, Report
-from ..evaluation.lifecycle import load_evaluation, load_round
+from ..evaluation.lifecycle import load_round, permitted_evaluation
 from ..evaluation.team import team_of
 from ..models import Evaluation
 from ..security import allow_inline_styles
@@ -25,13 +25,12 @@ PLOTLY_VERSION = plotly.__version__
 
 
 def _published(evaluation_id: int) -> Evaluation:
-    evaluation = load_evaluation(evaluation_id)
-    if evaluation is None:
-        abort(404)
-    # The team (who may see the results) is kept under the generation: a change to a team raises it.
-    team = cached(("team", evaluation.id), lambda: team_of(evaluation))
-    require(permissions.can_view_results(current_user, evaluation, team))
-    return evaluation
+    def may_see(evaluation: Evaluation) -> bool:
+        # The team (who may see the results) is kept under the generation: a change to a team raises it.
+        team = cached(("team", evaluation.id), lambda: team_of(evaluation))
+        return permissions.can_view_results(current_user, evaluation, team)
+
+    return permitted_evaluation(evaluation_id, may_see)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/results")

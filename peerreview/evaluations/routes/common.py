@@ -10,13 +10,12 @@ from flask_login import current_user, login_required
 from ...domain import permissions
 from ...domain.questionnaire import Questionnaire, Section
 from ...errors import render_error
-from ...evaluation.lifecycle import load_evaluation, questionnaire_of
+from ...evaluation.lifecycle import permitted_evaluation, questionnaire_of
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Evaluation
 from ...questionnaires.loader import UnknownQuestionnaire
 from ...questionnaires.registry import QuestionnaireChanged
-from ...web import require
 from .. import bp
 
 
@@ -27,10 +26,8 @@ def require_login():
 
 
 def load_viewable(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:
-    evaluation = load_evaluation(evaluation_id)
-    if evaluation is None:
-        abort(404)
-    require(permissions.can_view_evaluation(current_user, evaluation))
+    evaluation = permitted_evaluation(
+        evaluation_id, lambda evaluation: permissions.can_view_evaluation(current_user, evaluation))
     return evaluation, questionnaire_of(evaluation)
 
 
