@@ -92,7 +92,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_questionnaires(app: Flask) -> None:
     """Every questionnaire file, validated; raises ``QuestionnaireError`` naming every problem otherwise."""
-    from .questionnaires.registry import init_app
+    from .questionnaire_registry import init_app
 
     init_app(app)
 

@@ -113,9 +113,9 @@ def init_app(app: Any) -> None:
     app.config.setdefault("REPORT_CACHE_SIZE", 512)
     app.extensions["report_cache"] = ReportCache(int(app.config["REPORT_CACHE_SIZE"]))
     app.before_request(_read_generation_first)
-    # ``db.session`` is one scoped session for every app of the process (its sessionmaker has a Session class of
-    # its own): listening on it leaves sessions made elsewhere alone, and a second app adds nothing.
-    _listen(db.session)
+    # On every ORM session, as before the listeners moved here from import time: a script that writes a source
+    # through a session of its own renews the generation too. Once per process, however many apps are made.
+    _listen(Session)
 
 
 def report_cache() -> ReportCache:

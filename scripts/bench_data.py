@@ -212,7 +212,7 @@ def pick_targets(app, wizard_status: str) -> Targets:
     from peerreview.domain.roles import Role
     from peerreview.extensions import db
     from peerreview.models import Evaluation, Municipality, Region, RegionMembership, Round, User
-    from peerreview.questionnaires.registry import get_questionnaire
+    from peerreview.questionnaire_registry import get_questionnaire
     from peerreview.seed.national import NATIONAL_PASSWORD
 
     with app.app_context():

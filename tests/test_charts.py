@@ -10,6 +10,7 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import pytest
 
+from peerreview import palette
 from peerreview.domain.results import Cohort, RoundScores, ThemeSpread, build_report
 from peerreview.reports import charts
 from tests.domain.test_results import ANSWERS, FACTS, TEAM, minimal, recommendation  # noqa: F401  (fixture)
@@ -44,7 +45,7 @@ def test_gap_bars_largest_on_top_with_direction(report):
     assert list(bars.y) == ["1. Analyse", "2. Keten"]
     assert list(bars.x) == [-1.3, 2.0]
     assert list(bars.text) == ["\u22121,3", "+2,0"]
-    assert list(bars.marker.color) == [charts.UNDER_COLOUR, charts.OVER_COLOUR]
+    assert list(bars.marker.color) == [palette.UNDER_COLOUR, palette.OVER_COLOUR]
     assert list(bars.marker.pattern.shape) == ["", "/"]
     assert list(bars.customdata) == ["onderschatting met 1,3 punten", "overschatting met 2,0 punten"]
 

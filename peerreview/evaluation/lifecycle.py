@@ -16,7 +16,7 @@ from ..domain.evaluations import EvaluationStatus
 from ..domain.questionnaire import Questionnaire
 from ..extensions import db
 from ..models import Evaluation, Round
-from ..questionnaires.registry import get_questionnaire
+from ..questionnaire_registry import get_questionnaire
 
 
 def questionnaire_of_round(round_: Round) -> Questionnaire:

@@ -27,7 +27,7 @@ from ..models import (
     User,
 )
 from ..persistence import flush_or
-from ..questionnaires.registry import record_use, registry
+from ..questionnaire_registry import record_use, registry
 
 
 def offered_questionnaires() -> tuple[Questionnaire, ...]:

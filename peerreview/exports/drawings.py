@@ -1,6 +1,6 @@
 """The PDF's charts as reportlab drawings (vector, no browser): the radar of self versus peer, the gaps by size,
 the coordinator profile and the willen/kennen/kunnen lens. Same colours, names and order as the web page's plotly
-charts (:mod:`peerreview.charts`), and every chart stands next to a table with the same numbers in the PDF.
+charts (:mod:`peerreview.palette`), and every chart stands next to a table with the same numbers in the PDF.
 
 Each function reads the report object only; a missing score is drawn as no bar (bars) or at the centre (radar),
 and the table beside it says "—"."""
@@ -19,7 +19,7 @@ from reportlab.lib import colors
 
 from ..domain.results import ItemResult, Report
 from ..domain.scoring import GapDirection
-from ..reports.charts import OVER_COLOUR, PEER_COLOUR, PEER_NAME, SELF_COLOUR, SELF_NAME, UNDER_COLOUR
+from ..palette import OVER_COLOUR, PEER_COLOUR, PEER_NAME, SELF_COLOUR, SELF_NAME, UNDER_COLOUR
 
 SELF = colors.HexColor(SELF_COLOUR)
 PEER = colors.HexColor(PEER_COLOUR)

@@ -38,7 +38,7 @@ def check(ctx: click.Context, path: Path | None) -> None:
     PATH is een map of één bestand. Versies die evaluaties al gebruiken, worden ook vergeleken met wat de
     database heeft vastgelegd, als die bereikbaar is."""
     info = ctx.ensure_object(ScriptInfo)
-    from .loader import layout_problem, load_directory, load_file
+    from ..questionnaire_loader import layout_problem, load_directory, load_file
 
     if path is None:
         try:
@@ -77,7 +77,7 @@ def _compare_with_database(info: ScriptInfo, questionnaires: list[Questionnaire]
     except Exception as error:
         click.echo(f"Let op: niet vergeleken met de database ({error.__class__.__name__}).", err=True)
         return []
-    from .registry import recorded_if_available
+    from ..questionnaire_registry import recorded_if_available
 
     with app.app_context():
         recorded = recorded_if_available()
@@ -88,7 +88,7 @@ def _compare_with_database(info: ScriptInfo, questionnaires: list[Questionnaire]
 @questionnaires_cli.command("list")
 def list_questionnaires() -> None:
     """Toon elke geladen vragenlijstversie met status, aantallen, vingerafdruk en gebruik."""
-    from .registry import registry, usage_if_available
+    from ..questionnaire_registry import registry, usage_if_available
 
     used = usage_if_available()
     rows = [("sleutel", "versie", "status", "thema's", "vragen", "vingerafdruk", "eerst gebruikt", "titel")]

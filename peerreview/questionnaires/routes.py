@@ -7,8 +7,8 @@ from flask_login import current_user, login_required
 
 from ..domain.permissions import can_see_questionnaire_fingerprints, can_view_questionnaire
 from ..domain.questionnaire import Lever, QuestionnaireStatus
+from ..questionnaire_registry import registry, usage_if_available
 from . import bp
-from .registry import registry, usage_if_available
 
 
 @bp.route("/")

@@ -27,6 +27,18 @@ from markupsafe import Markup
 
 from ..domain.results import Cohort, ItemResult, Report
 from ..domain.scoring import GapDirection
+from ..palette import (
+    BAND_COLOUR,
+    GRID_COLOUR,
+    NEUTRAL_COLOUR,
+    OVER_COLOUR,
+    PEER_COLOUR,
+    PEER_NAME,
+    SELF_COLOUR,
+    SELF_NAME,
+    TARGET_COLOUR,
+    UNDER_COLOUR,
+)
 
 if TYPE_CHECKING:
     from .services import RegionOverview
@@ -34,17 +46,7 @@ if TYPE_CHECKING:
 #: A figure as plotly.js reads it: ``{"data": [trace, ...], "layout": {...}}``.
 Figure = dict[str, Any]
 
-SELF_COLOUR = "#E69F00"  # orange
-PEER_COLOUR = "#0072B2"  # blue
-OVER_COLOUR = "#D55E00"  # vermillion
-UNDER_COLOUR = "#009E73"  # bluish green
-TARGET_COLOUR = "#CC79A7"  # reddish purple
-BAND_COLOUR = "rgba(0, 114, 178, 0.25)"
-NEUTRAL_COLOUR = "#6b6b6b"
-GRID_COLOUR = "#e5e5e5"
 
-SELF_NAME = "Zelfevaluatie"
-PEER_NAME = "Peer team"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 
 

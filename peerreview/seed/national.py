@@ -119,7 +119,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
                   questionnaire: Questionnaire | None = None, password_method: str = "scrypt") -> NationalSummary:  # noqa: S107
     """Fill the (empty) database of the current app context; flushes, the caller commits."""
     from ..dates import today as dutch_today
-    from ..questionnaires.registry import record_use
+    from ..questionnaire_registry import record_use
 
     if not 1 <= gemeenten <= MAX_GEMEENTEN:
         raise ValueError(f"--gemeenten moet tussen 1 en {MAX_GEMEENTEN} liggen.")

@@ -36,7 +36,7 @@ from peerreview.domain.evaluations import (
     submission_check,
 )
 from peerreview.domain.scoring import UNKNOWN
-from peerreview.questionnaires.loader import load_file
+from peerreview.questionnaire_loader import load_file
 from tests.conftest import FIXTURE_QUESTIONNAIRES
 
 MINIMAL = load_file(FIXTURE_QUESTIONNAIRES / "minimal" / "1.yaml")

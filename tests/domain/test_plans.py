@@ -31,7 +31,7 @@ from peerreview.domain.plans import (
     progress,
     progress_by_theme,
 )
-from peerreview.questionnaires.loader import load_file
+from peerreview.questionnaire_loader import load_file
 from tests.conftest import FIXTURE_QUESTIONNAIRES
 
 MINIMAL = load_file(FIXTURE_QUESTIONNAIRES / "minimal" / "1.yaml")  # themes analyse, keten, profiel; scale 0..4

@@ -56,7 +56,7 @@ from peerreview.domain.reviews import (
     review_items,
     team_proposal,
 )
-from peerreview.questionnaires.loader import load_file
+from peerreview.questionnaire_loader import load_file
 from tests.conftest import FIXTURE_QUESTIONNAIRES, REAL_QUESTIONNAIRES
 
 MINIMAL = load_file(FIXTURE_QUESTIONNAIRES / "minimal" / "1.yaml")  # knelpunten analyse, keten; profile "profiel"

@@ -30,7 +30,7 @@ from peerreview.evaluations.excel import (
     read_workbook,
     sheet_title,
 )
-from peerreview.questionnaires.loader import load_file
+from peerreview.questionnaire_loader import load_file
 
 TESTS = Path(__file__).resolve().parents[1]
 MINIMAL = load_file(TESTS / "fixtures" / "questionnaires" / "minimal" / "1.yaml")

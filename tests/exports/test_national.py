@@ -29,7 +29,7 @@ from peerreview.exports.national import national_export
 from peerreview.exports.national_workbook import INTRO, NATIONAL, SCORES, SIZE_CLASSES, SPREAD, national_workbook
 from peerreview.extensions import db
 from peerreview.models import AuditEvent, Recommendation, Round
-from peerreview.questionnaires.registry import get_questionnaire, record_use
+from peerreview.questionnaire_registry import get_questionnaire, record_use
 from peerreview.reports.services import build_report
 from peerreview.spreadsheets import clean
 from tests.reports.conftest import login

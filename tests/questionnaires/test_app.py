@@ -16,7 +16,7 @@ from peerreview.domain.questionnaire import QuestionnaireError
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.models import QuestionnaireVersion
-from peerreview.questionnaires.registry import (
+from peerreview.questionnaire_registry import (
     QuestionnaireChanged,
     UnknownQuestionnaire,
     get_questionnaire,

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from peerreview.domain.questionnaire import QuestionnaireError, QuestionnaireStatus
-from peerreview.questionnaires.loader import UnknownQuestionnaire, load_directory, load_file
+from peerreview.questionnaire_loader import UnknownQuestionnaire, load_directory, load_file
 from tests.conftest import FIXTURE_QUESTIONNAIRES
 
 MINIMAL = FIXTURE_QUESTIONNAIRES / "minimal" / "1.yaml"

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from peerreview.domain.questionnaire import EvidenceRequest, Lever, QuestionnaireStatus
-from peerreview.questionnaires.loader import load_directory, load_file, questionnaire_files
+from peerreview.questionnaire_loader import load_directory, load_file, questionnaire_files
 from tests.conftest import REAL_QUESTIONNAIRES
 
 FILES = questionnaire_files(REAL_QUESTIONNAIRES)

@@ -31,7 +31,7 @@ from peerreview.models import (
     User,
 )
 from peerreview.models.types import utcnow
-from peerreview.questionnaires.registry import get_questionnaire, record_use
+from peerreview.questionnaire_registry import get_questionnaire, record_use
 
 ITEMS = ("analyse", "keten", "netwerk", "bestuur")
 QUESTIONS = ("analyse.cijfers", "analyse.gebruik", "keten.capaciteit", "keten.signalen", "profiel.netwerk.partners",

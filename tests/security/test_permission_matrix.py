@@ -43,7 +43,7 @@ from peerreview.models import (
 )
 from peerreview.models.types import utcnow
 from peerreview.plans import services as plan_services
-from peerreview.questionnaires.registry import get_questionnaire, record_use
+from peerreview.questionnaire_registry import get_questionnaire, record_use
 from peerreview.reviews import services as review_services
 from peerreview.reviews.report import add_recommendation, close, publish
 from tests.conftest import PASSWORD, app_today

@@ -45,7 +45,7 @@ from peerreview.models import (
     User,
 )
 from peerreview.models.types import utcnow
-from peerreview.questionnaires.registry import get_questionnaire, record_use
+from peerreview.questionnaire_registry import get_questionnaire, record_use
 from peerreview.reviews import services as reviews
 from peerreview.reviews.report import add_recommendation, save_judgement
 from peerreview.tokens import Purpose

@@ -14,8 +14,8 @@ from ...evaluation.lifecycle import permitted_evaluation, questionnaire_of
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Evaluation
-from ...questionnaires.loader import UnknownQuestionnaire
-from ...questionnaires.registry import QuestionnaireChanged
+from ...questionnaire_loader import UnknownQuestionnaire
+from ...questionnaire_registry import QuestionnaireChanged
 from .. import bp
 
 

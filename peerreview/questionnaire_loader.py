@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ..domain.questionnaire import (
+from .domain.questionnaire import (
     Problem,
     Questionnaire,
     QuestionnaireError,

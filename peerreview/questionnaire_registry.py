@@ -10,17 +10,17 @@ from flask import Flask, current_app
 from sqlalchemy import Row, inspect, select
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
-from ..domain.errors import DomainError
-from ..domain.questionnaire import (
+from .domain.errors import DomainError
+from .domain.questionnaire import (
     Questionnaire,
     QuestionnaireError,
     RecordedVersion,
     changed_message,
     check_recorded_versions,
 )
-from ..extensions import db
-from ..models import QuestionnaireVersion
-from .loader import QuestionnaireRegistry, UnknownQuestionnaire, load_directory
+from .extensions import db
+from .models import QuestionnaireVersion
+from .questionnaire_loader import QuestionnaireRegistry, UnknownQuestionnaire, load_directory
 
 EXTENSION = "peerreview.questionnaires"
 log = logging.getLogger(__name__)
