@@ -60,7 +60,7 @@ T = TypeVar("T")
 
 #: Every change to a row of these models raises the generation. Not the answers and notes: they change only while an
 #: evaluation is a draft (a status change raises it), and they change all day during a round; the region's overview
-#: keys its HTML on their counts instead (``services.region_progress``).
+#: keys its HTML on their counts instead (``reports.services.region_progress``).
 _SOURCES: tuple[type, ...] = (
     ActionNote, ActionRecommendation, ActionTheme, Evaluation, ImprovementAction,
     PeerReport, PlanTarget, Recommendation, RecommendationTheme, RecommendationVerdict, Region, RegionMembership,

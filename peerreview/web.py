@@ -75,10 +75,11 @@ def attempt(action: Callable[[], T], form: FlaskForm | None = None, *, commit: b
     on ``form`` (``forms.show_error``: on the field it names, or above the form), else as a flashed error.
 
     Errors of the types in ``raising`` are the view's own to handle (they show more than a message, or something
-    else than a refusal): they are raised on untouched, for an ``except`` clause around the call."""
+    else than a refusal): they are raised on after the rollback, for an ``except`` clause around the call."""
     try:
         value = action()
     except raising:
+        db.session.rollback()
         raise
     except DomainError as error:
         db.session.rollback()

@@ -1,4 +1,4 @@
-"""Signed, expiring, single-use links (peerreview.auth.tokens), without an app."""
+"""Signed, expiring, single-use links (peerreview.tokens), without an app."""
 
 from __future__ import annotations
 

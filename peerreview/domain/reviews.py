@@ -541,12 +541,17 @@ def publication_refusal(check: PublicationCheck, *, status: EvaluationStatus, ma
     is false there is a reason. Members who have not submitted their scores are no refusal but a confirmation
     (:func:`confirm_publication`)."""
     if not may_publish:
-        if status.is_report_published:
-            return "Het rapport is gepubliceerd en kan niet meer worden gewijzigd."
-        if status is not EvaluationStatus.in_peer_review:
-            return "De collegiale toetsing loopt nu niet; er is niets opgeslagen."
-        return "Alleen de voorzitter van het peer team schrijft het rapport."
+        return writing_refusal(status)
     return check.refusal
+
+
+def writing_refusal(status: EvaluationStatus) -> str:
+    """Why someone may not write (or publish) the report, for one who may not: the stage first, then the role."""
+    if status.is_report_published:
+        return "Het rapport is gepubliceerd en kan niet meer worden gewijzigd."
+    if status is not EvaluationStatus.in_peer_review:
+        return "De collegiale toetsing loopt nu niet; er is niets opgeslagen."
+    return "Alleen de voorzitter van het peer team schrijft het rapport."
 
 
 def confirm_publication(check: PublicationCheck, confirmed_token: str | None) -> None:

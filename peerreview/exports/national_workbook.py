@@ -29,18 +29,18 @@ from ..domain.questionnaire import Scale
 from ..spreadsheets import clean, put_text
 from .national import NationalExport
 from .workbooks import (  # the same look as the other workbooks: one style object each
-    _BOLD,
-    _HEADER_ALIGN,
     _HEADER_FILL,
-    _HEADER_FONT,
-    _TITLE_FONT,
     _TOP,
-    _WRAP,
+    BOLD,
     DATE_FORMAT,
     DATETIME_FORMAT,
     GAP_FORMAT,
+    HEADER_ALIGN,
+    HEADER_FONT,
     NO,
     SCORE_FORMAT,
+    TITLE_FONT,
+    WRAP,
     YES,
     Col,
 )
@@ -99,7 +99,7 @@ def _text(sheet: WriteOnlyWorksheet, text: str, font: Font | None = None,
 def _header(sheet: WriteOnlyWorksheet, headers: Iterable[str]) -> list[Cell]:
     cells = []
     for header in headers:
-        cell = _text(sheet, header, _HEADER_FONT, _HEADER_ALIGN)
+        cell = _text(sheet, header, HEADER_FONT, HEADER_ALIGN)
         cell.fill = _HEADER_FILL
         cells.append(cell)
     return cells
@@ -113,7 +113,7 @@ def _table(sheet: WriteOnlyWorksheet, columns: Sequence[Col], rows: Iterable[Seq
         sheet.column_dimensions[get_column_letter(index)].width = column.width
     sheet.freeze_panes = freeze
     sheet.append(_header(sheet, (column.header for column in columns)))
-    alignments = [_WRAP if column.wrap else _TOP for column in columns]
+    alignments = [WRAP if column.wrap else _TOP for column in columns]
     formats = [column.number_format for column in columns]
     count = 0
     for values in rows:
@@ -173,13 +173,13 @@ READING = (
 
 
 def _pair(sheet: WriteOnlyWorksheet, label: str, value: object, number_format: str | None = None) -> None:
-    sheet.append([_text(sheet, label, _BOLD), _cell(sheet, value, number_format, _WRAP)])
+    sheet.append([_text(sheet, label, BOLD), _cell(sheet, value, number_format, WRAP)])
 
 
 def _intro(sheet: WriteOnlyWorksheet, export: NationalExport) -> None:
     for letter, width in (("A", 30), ("B", 100), ("C", 60)):
         sheet.column_dimensions[letter].width = width
-    sheet.append([_text(sheet, "Landelijk overzicht collegiale toetsing", _TITLE_FONT)])
+    sheet.append([_text(sheet, "Landelijk overzicht collegiale toetsing", TITLE_FONT)])
     sheet.append([])
     _pair(sheet, "Gegenereerd op", export.generated_at)
     _pair(sheet, "Regio's", export.region_count)
@@ -194,15 +194,15 @@ def _intro(sheet: WriteOnlyWorksheet, export: NationalExport) -> None:
     sheet.append([])
     sheet.append([None, _text(sheet, "Dit bestand noemt gemeenten bij naam en is bedoeld voor de beheerder. Deel "
                                      "het niet verder zonder toestemming van de gemeenten en regio's.",
-                              _BOLD, _WRAP)])
+                              BOLD, WRAP)])
     sheet.append([])
-    sheet.append([_text(sheet, "Wat staat waar", _BOLD)])
+    sheet.append([_text(sheet, "Wat staat waar", BOLD)])
     for title, description in CONTENTS:
         _pair(sheet, title, description)
     sheet.append([])
-    sheet.append([_text(sheet, "Zo leest u de scores", _BOLD)])
+    sheet.append([_text(sheet, "Zo leest u de scores", BOLD)])
     for text in READING:
-        sheet.append([None, _text(sheet, text, alignment=_WRAP)])
+        sheet.append([None, _text(sheet, text, alignment=WRAP)])
     for use in export.questionnaires:
         sheet.append([])
         _scale(sheet, use.questionnaire.scale, f"De schaal van {use.questionnaire.title} "
@@ -210,13 +210,13 @@ def _intro(sheet: WriteOnlyWorksheet, export: NationalExport) -> None:
 
 
 def _scale(sheet: WriteOnlyWorksheet, scale: Scale, title: str) -> None:
-    sheet.append([_text(sheet, f"{title}: {scale.minimum} tot en met {scale.maximum}", _BOLD)])
+    sheet.append([_text(sheet, f"{title}: {scale.minimum} tot en met {scale.maximum}", BOLD)])
     sheet.append(_header(sheet, ("Niveau", "Label", "Betekenis")))
     for level in scale.levels:
-        sheet.append([_cell(sheet, level.value, alignment=_TOP), _text(sheet, level.label, alignment=_WRAP),
-                      _text(sheet, level.description, alignment=_WRAP)])
-    sheet.append([_text(sheet, "–"), _text(sheet, scale.unknown_label, alignment=_WRAP),
-                  _text(sheet, scale.unknown_description, alignment=_WRAP)])
+        sheet.append([_cell(sheet, level.value, alignment=_TOP), _text(sheet, level.label, alignment=WRAP),
+                      _text(sheet, level.description, alignment=WRAP)])
+    sheet.append([_text(sheet, "–"), _text(sheet, scale.unknown_label, alignment=WRAP),
+                  _text(sheet, scale.unknown_description, alignment=WRAP)])
 
 
 def _scores(sheet: WriteOnlyWorksheet, export: NationalExport) -> None:

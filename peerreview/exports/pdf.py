@@ -39,20 +39,20 @@ from .pdf_layout import (
     PAGE_HEIGHT,
     PAGE_WIDTH,
     ZEBRA,
-    _bind_headings,
-    _canvas_maker,
-    _Document,
-    _flat,
+    Document,
     _heading,
-    _item_gap,
     _p,
-    _paragraphs,
     _score,
-    _short_date,
     _styles,
     _table,
     _text,
+    bind_headings,
+    canvas_maker,
+    flat,
     font_family,
+    item_gap,
+    paragraphs,
+    short_date,
 )
 from .services import ActionView, EvaluationExport, PlanView
 
@@ -62,7 +62,7 @@ __all__ = ["ACCENT", "CONTENT_WIDTH", "FAMILY", "HEADER_FILL", "HEADINGS", "INK"
 
 def report_pdf(export: EvaluationExport) -> bytes:
     buffer = io.BytesIO()
-    document = _Document(buffer, export)
+    document = Document(buffer, export)
     story: list[Flowable] = []
     story += _cover(export)
     story += _summary(export)
@@ -73,7 +73,7 @@ def report_pdf(export: EvaluationExport) -> bytes:
     if export.report.reaction.strip():
         story += _reaction(export)
     story += _appendix(export)
-    document.build(_bind_headings(story), canvasmaker=_canvas_maker(export))
+    document.build(bind_headings(story), canvasmaker=canvas_maker(export))
     return buffer.getvalue()
 
 
@@ -121,10 +121,10 @@ def _summary(export: EvaluationExport) -> list[Flowable]:
     report = export.report
     story: list[Flowable] = [_heading("Samenvatting", "H1")]
     story += [_heading("Oordeel van het peer team", "H3"),
-                   *(_paragraphs(report.judgement) or [_p("Het peer team heeft geen oordeel geschreven.")])]
-    story += [_heading("Sterke punten", "H3"), *(_paragraphs(report.strengths) or [_p("—")])]
+                   *(paragraphs(report.judgement) or [_p("Het peer team heeft geen oordeel geschreven.")])]
+    story += [_heading("Sterke punten", "H3"), *(paragraphs(report.strengths) or [_p("—")])]
     top = _top_recommendations(report)
-    items = [Paragraph(f"<b>{r.position}.</b> {_text(_flat(r.text))} <font color='#595959'>("
+    items = [Paragraph(f"<b>{r.position}.</b> {_text(flat(r.text))} <font color='#595959'>("
                        f"{_text(_meta(r))}; {_text(_themes_of(export, r.section_ids))})</font>", _styles()["Item"],
                        bulletText="•")
              for r in top]
@@ -161,7 +161,7 @@ def _scores(export: EvaluationExport) -> list[Flowable]:
         story.append(drawings.radar(report, CONTENT_WIDTH, font))
     rows: list[list[object]] = [["Thema", "Zelfscore", "Peer team", "Verschil", "In woorden", "Hefboom"]]
     rows += [[t.label + (" (extern)" if t.external else ""), _score(t.self_score), _score(t.peer_score),
-              _item_gap(t), t.gap_words, t.lever.label if t.lever else "—"] for t in report.themes]
+              item_gap(t), t.gap_words, t.lever.label if t.lever else "—"] for t in report.themes]
     story.append(_table(rows, [48 * mm, NUMBER, NUMBER, 18 * mm, 43 * mm, CONTENT_WIDTH - 109 * mm - 2 * NUMBER],
                         numeric=(1, 2, 3)))
     story += [_heading("Verschillen, grootste eerst"), drawings.gap_bars(report, CONTENT_WIDTH, font)]
@@ -170,11 +170,11 @@ def _scores(export: EvaluationExport) -> list[Flowable]:
         story += [_heading(report.profile_title or "Profiel van de veiligheidscoördinator"),
                        drawings.profile_bars(report, CONTENT_WIDTH, font)]
         rows = [["Element", "Zelfscore", "Peer team", "Verschil"]]
-        rows += [[e.title, _score(e.self_score), _score(e.peer_score), _item_gap(e)] for e in report.profile]
+        rows += [[e.title, _score(e.self_score), _score(e.peer_score), item_gap(e)] for e in report.profile]
         if report.profile_total is not None:
             total = report.profile_total
             rows.append([_p("<b>Profiel als geheel</b>", "Cell"), _score(total.self_score),
-                         _score(total.peer_score), _item_gap(total)])
+                         _score(total.peer_score), item_gap(total)])
         story.append(_table(rows, [CONTENT_WIDTH - 2 * NUMBER - 18 * mm, NUMBER, NUMBER, 18 * mm], numeric=(1, 2, 3)))
     story.append(CondPageBreak(90 * mm))
     story += [_heading("Willen, kennen, kunnen"),
@@ -239,7 +239,7 @@ def _recommendation_block(export: EvaluationExport, recommendation: Recommendati
     story: list[Flowable] = [Paragraph(
         f"<b>Aanbeveling {recommendation.position}</b> <font color='#595959'>({_text(_meta(recommendation))})</font>",
         _styles()["Item"], bulletText="•")]
-    story += _paragraphs(recommendation.text, "ItemBody")
+    story += paragraphs(recommendation.text, "ItemBody")
     plan = export.plan
     if plan is not None:
         answered = plan.actions_for(recommendation.id)
@@ -247,10 +247,10 @@ def _recommendation_block(export: EvaluationExport, recommendation: Recommendati
             follow = "In het verbeterplan: nog open (geen lopende actie)."
         else:
             follow = "In het verbeterplan: " + "; ".join(f"{a.title} ({a.status_label.lower()})" for a in answered)
-        story += _paragraphs(follow, "Follow")
+        story += paragraphs(follow, "Follow")
         verdict = plan.verdicts.get(recommendation.id)
         if verdict is not None:
-            story += _paragraphs(f"Voortgangsreview: {verdict.label.lower()}.\n{verdict.note}", "Follow")
+            story += paragraphs(f"Voortgangsreview: {verdict.label.lower()}.\n{verdict.note}", "Follow")
     return story
 
 
@@ -267,7 +267,7 @@ def _themes(export: EvaluationExport) -> list[Flowable]:
                                   + (". Ligt grotendeels buiten de gemeente: ook een signaal voor regio en Rijk."
                                      if item.external else ".")), "Small"))
         if item.motivation.strip():
-            block += [_heading("Motivering van het peer team", "H3"), *_paragraphs(item.motivation)]
+            block += [_heading("Motivering van het peer team", "H3"), *paragraphs(item.motivation)]
         if report.profile and item is report.profile_total:
             rows = [["Element", "Zelfscore", "Peer team", "Motivering van het peer team"]]
             rows += [[e.title, _score(e.self_score), _score(e.peer_score), e.motivation or "—"]
@@ -278,9 +278,9 @@ def _themes(export: EvaluationExport) -> list[Flowable]:
         if notes is not None:
             block.append(_heading("Uit de zelfevaluatie van de gemeente", "H3"))
             if notes.strengths.strip():
-                block += [_p("<i>Sterke punten</i>"), *_paragraphs(notes.strengths)]
+                block += [_p("<i>Sterke punten</i>"), *paragraphs(notes.strengths)]
             if notes.improvements.strip():
-                block += [_p("<i>Verbeterpunten</i>"), *_paragraphs(notes.improvements)]
+                block += [_p("<i>Verbeterpunten</i>"), *paragraphs(notes.improvements)]
         quotes = export.quotes_for(item.id)
         if quotes:
             block.append(_heading("Uit gesprekken en waarnemingen", "H3"))
@@ -288,7 +288,7 @@ def _themes(export: EvaluationExport) -> list[Flowable]:
                 who = "; ".join(quote.interviewees)
                 block.append(_p(_text(f"{quote.kind_label} · {format_date(quote.held_on)}"
                                       + (f" · {who}" if who else "")), "Small"))
-                block += _paragraphs(quote.notes, "Quote")
+                block += paragraphs(quote.notes, "Quote")
         recommendations = report.recommendations_for(item.id)
         block.append(_heading("Aanbevelingen", "H3"))
         if recommendations:
@@ -311,13 +311,13 @@ def _action_rows(export: EvaluationExport, actions: Sequence[ActionView]) -> tup
             status += f", {action.days_overdue} dagen te laat"
             late.append(index)
         elif action.completed_on is not None:
-            status += f" op {_short_date(action.completed_on)}"
+            status += f" op {short_date(action.completed_on)}"
         themes = ", ".join(str(export.questionnaire.section(s).number) for s in action.section_ids
                            if export.questionnaire.has_section(s))
         owner = action.owner + (" (partner)" if action.owner_is_partner else "")
         rows.append([action.title, owner, themes or "—",
                      ", ".join(str(numbers[r]) for r in action.recommendation_ids if r in numbers) or "—",
-                     _short_date(action.due_on), status])
+                     short_date(action.due_on), status])
     return rows, late
 
 
@@ -340,13 +340,13 @@ def _plan(export: EvaluationExport, plan: PlanView) -> list[Flowable]:
         story.append(_heading("De acties toegelicht"))
         for action in plan.actions:
             block: list[Flowable] = []
-            block += _paragraphs(action.description) or [_p("Geen beschrijving.", "Small")]
+            block += paragraphs(action.description) or [_p("Geen beschrijving.", "Small")]
             block.append(_p(_text(f"Van {format_date(action.start_on)} tot en met {format_date(action.due_on)} · "
                                   f"{action.status_label}"), "Small"))
             if action.status_reason:
-                block += _paragraphs(f"Reden: {action.status_reason}", "Small")
+                block += paragraphs(f"Reden: {action.status_reason}", "Small")
             if action.last_note:
-                block += _paragraphs(f"Laatste voortgang ({format_date(action.last_note_on)}): {action.last_note}",
+                block += paragraphs(f"Laatste voortgang ({format_date(action.last_note_on)}): {action.last_note}",
                                      "Small")
             story += [_heading(action.title, "H3"), *block]
     if plan.targets:
@@ -367,7 +367,7 @@ def _plan(export: EvaluationExport, plan: PlanView) -> list[Flowable]:
 
 def _reaction(export: EvaluationExport) -> list[Flowable]:
     story: list[Flowable] = [_heading("Bestuurlijke reactie van de gemeente", "H1")]
-    story += _paragraphs(export.report.reaction)
+    story += paragraphs(export.report.reaction)
     if export.reaction_at is not None:
         story.append(_p(_text(f"Gegeven op {format_date(export.reaction_at)}."), "Small"))
     story.append(PageBreak())
@@ -402,7 +402,7 @@ def _appendix(export: EvaluationExport) -> list[Flowable]:
         "gemeenten, zodat geen score tot één gemeente te herleiden is.\n\n"
         "Aantekeningen van gesprekken en waarnemingen staan alleen in dit rapport als het peer team ze citeerbaar "
         "maakte.")
-    story += _paragraphs(method)
+    story += paragraphs(method)
     rows: list[list[object]] = [["Niveau", "Naam", "Betekenis"]]
     rows += [[str(level.value), level.label, level.description] for level in scale.levels]
     rows.append(["—", scale.unknown_label, scale.unknown_description])

@@ -120,7 +120,7 @@ def _text(value: str) -> str:
     return escape(value).replace("\n", "<br/>")
 
 
-def _paragraphs(value: str, style: str = "Body") -> list[Paragraph]:
+def paragraphs(value: str, style: str = "Body") -> list[Paragraph]:
     """A text as one paragraph per line (a blank line adds the paragraph's space after it): it breaks across
     pages, and a text of a thousand short lines costs what its length costs (reportlab lays out a paragraph
     again at every page it spans, so one paragraph of many ``<br/>`` grows quadratically)."""
@@ -144,7 +144,7 @@ def _line_style(style: str) -> ParagraphStyle:
     return sheet[name]
 
 
-def _flat(value: str) -> str:
+def flat(value: str) -> str:
     """A text on one line (for a summary): its whitespace, line breaks included, as single spaces."""
     return " ".join(_CONTROL.sub(" ", value).split())
 
@@ -157,12 +157,12 @@ def _score(value: Decimal | int | None) -> str:
     return format_number(value if value is None or isinstance(value, int) else Decimal(value))
 
 
-def _short_date(value: date) -> str:
+def short_date(value: date) -> str:
     """A date in a narrow table column: 20-11-2026."""
     return f"{value.day}-{value.month}-{value.year}"
 
 
-def _item_gap(item: ItemResult) -> str:
+def item_gap(item: ItemResult) -> str:
     return format_signed(item.gap.difference)
 
 
@@ -186,7 +186,7 @@ def _table(rows: Sequence[Sequence[object]], widths: Sequence[float], *, header:
         lines = str(value).replace("\r\n", "\n").replace("\r", "\n").split("\n")
         if len(lines) == 1:
             return Paragraph(_text(lines[0]), styles[style])
-        return [Paragraph(_text(line) or "&nbsp;", styles[style]) for line in lines]  # one per line: see _paragraphs
+        return [Paragraph(_text(line) or "&nbsp;", styles[style]) for line in lines]  # one per line: see paragraphs
 
     data = [[cell(v, r, c) for c, v in enumerate(row)] for r, row in enumerate(rows)]
     table = Table(data, colWidths=list(widths), repeatRows=1 if header else 0, splitInRow=1, hAlign="LEFT")
@@ -211,7 +211,7 @@ def _heading(text: str, style: str = "H2") -> Paragraph:
 HEADINGS = ("H1", "H2", "H3")
 
 
-def _bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
+def bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
     """No heading ends a page: every run of headings is kept together with the block that follows it."""
     result: list[Flowable] = []
     run: list[Flowable] = []
@@ -230,7 +230,7 @@ def _bind_headings(story: Sequence[Flowable]) -> list[Flowable]:
 # ---------------------------------------------------------------- the document
 
 
-class _Document(BaseDocTemplate):
+class Document(BaseDocTemplate):
     """A4 with one frame; chapter headings (H1) become PDF bookmarks."""
 
     def __init__(self, buffer: io.BytesIO, export: EvaluationExport) -> None:
@@ -256,7 +256,7 @@ class _Document(BaseDocTemplate):
             self.canv.addOutlineEntry(flowable.getPlainText(), key, level=0)
 
 
-def _canvas_maker(export: EvaluationExport) -> type[canvas.Canvas]:
+def canvas_maker(export: EvaluationExport) -> type[canvas.Canvas]:
     """A canvas that knows the page count when it saves: every page but the cover gets the running header and
     "Pagina n van m"."""
     report = export.report

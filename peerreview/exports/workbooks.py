@@ -54,12 +54,12 @@ DATETIME_FORMAT = "dd-mm-yyyy hh:mm"
 SCORE_FORMAT = "0.0"
 GAP_FORMAT = "+0.0;-0.0;0.0"
 
-_TITLE_FONT = Font(bold=True, size=14)
-_BOLD = Font(bold=True)
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
+TITLE_FONT = Font(bold=True, size=14)
+BOLD = Font(bold=True)
+HEADER_FONT = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-_HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
-_WRAP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGN = Alignment(wrap_text=True, vertical="center")
+WRAP = Alignment(wrap_text=True, vertical="top")
 _TOP = Alignment(vertical="top")
 
 YES, NO = "ja", "nee"
@@ -126,15 +126,15 @@ def _table(sheet: Worksheet, columns: Sequence[Col], rows: Iterable[Sequence[obj
     for index, column in enumerate(columns, start=1):
         cell = sheet.cell(row=start_row, column=index)
         put_text(cell, column.header)
-        cell.font = _HEADER_FONT
+        cell.font = HEADER_FONT
         cell.fill = _HEADER_FILL
-        cell.alignment = _HEADER_ALIGN
+        cell.alignment = HEADER_ALIGN
         letter = get_column_letter(index)
         if letter not in sheet.column_dimensions:  # the sheet's first table sets the width, a later one widens
             sheet.column_dimensions[letter].width = column.width
         elif (sheet.column_dimensions[letter].width or 0) < column.width:
             sheet.column_dimensions[letter].width = column.width
-    alignments = [_WRAP if column.wrap else _TOP for column in columns]
+    alignments = [WRAP if column.wrap else _TOP for column in columns]
     row_number = start_row
     for row_number, values in enumerate(rows, start=start_row + 1):
         for index, (column, value) in enumerate(zip(columns, values, strict=True), start=1):
@@ -149,7 +149,7 @@ def _table(sheet: Worksheet, columns: Sequence[Col], rows: Iterable[Sequence[obj
     return row_number + 1
 
 
-def _heading(sheet: Worksheet, row: int, text: str, font: Font = _BOLD) -> int:
+def _heading(sheet: Worksheet, row: int, text: str, font: Font = BOLD) -> int:
     cell = sheet.cell(row=row, column=1)
     put_text(cell, text)
     cell.font = font
@@ -161,14 +161,14 @@ def _pair(sheet: Worksheet, row: int, label: str, value: object, number_format: 
     _heading(sheet, row, label)
     _put(sheet, row, 2, value, number_format)
     if value is not None:
-        sheet.cell(row=row, column=2).alignment = _WRAP
+        sheet.cell(row=row, column=2).alignment = WRAP
     return row + 1
 
 
 def _text(sheet: Worksheet, row: int, text: str) -> int:
     cell = sheet.cell(row=row, column=1)
     put_text(cell, text)
-    cell.alignment = _WRAP
+    cell.alignment = WRAP
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=3)
     sheet.row_dimensions[row].height = 15 * (1 + len(text) // 110)
     return row + 1
@@ -263,7 +263,7 @@ def evaluation_workbook(export: EvaluationExport) -> bytes:
 def _evaluation_intro(sheet: Worksheet, export: EvaluationExport, contents: Sequence[tuple[str, str]]) -> None:
     report, scale = export.report, export.questionnaire.scale
     _intro_columns(sheet)
-    row = _heading(sheet, 1, f"Gegevens collegiale toets – {report.municipality}", _TITLE_FONT)
+    row = _heading(sheet, 1, f"Gegevens collegiale toets – {report.municipality}", TITLE_FONT)
     row += 1
     row = _pair(sheet, row, "Gemeente", report.municipality)
     row = _pair(sheet, row, "CBS-code", report.cbs_code)
@@ -457,7 +457,7 @@ def region_workbook(export: RegionExport) -> bytes:
 def _region_intro(sheet: Worksheet, export: RegionExport, contents: Sequence[tuple[str, str]]) -> None:
     overview, round_ = export.overview, export.round
     _intro_columns(sheet)
-    row = _heading(sheet, 1, f"Regio-overzicht – {round_.region.name}", _TITLE_FONT)
+    row = _heading(sheet, 1, f"Regio-overzicht – {round_.region.name}", TITLE_FONT)
     row += 1
     row = _pair(sheet, row, "Regio", round_.region.name)
     row = _pair(sheet, row, "Ronde", round_.name)

@@ -1,4 +1,4 @@
-"""Counters that tell every worker process when cached objects are out of date (see ``reports.cache``)."""
+"""Counters that tell every worker process when cached objects are out of date (see ``peerreview.cache``)."""
 
 from __future__ import annotations
 

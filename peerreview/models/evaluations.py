@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from .users import User
 
 
-def _enum(enum_class: type, name: str) -> Enum:
+def enum_column(enum_class: type, name: str) -> Enum:
     return Enum(enum_class, name=name, native_enum=False, length=32, create_constraint=True,
                 values_callable=lambda e: [m.value for m in e], validate_strings=True)
 
@@ -56,7 +56,7 @@ class Round(db.Model):
     year: Mapped[int] = mapped_column(Integer)
     questionnaire_key: Mapped[str] = mapped_column(String(80))
     questionnaire_version: Mapped[str] = mapped_column(String(20))
-    #: The content hash the round was opened with; the app refuses a changed file (see questionnaires.services).
+    #: The content hash the round was opened with; the app refuses a changed file (see questionnaire_registry).
     questionnaire_hash: Mapped[str] = mapped_column(String(64))
     self_evaluation_due: Mapped[date] = mapped_column(Date)
     peer_review_due: Mapped[date] = mapped_column(Date)
@@ -81,7 +81,7 @@ class Evaluation(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="RESTRICT"))
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipalities.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[EvaluationStatus] = mapped_column(_enum(EvaluationStatus, "evaluation_status"),
+    status: Mapped[EvaluationStatus] = mapped_column(enum_column(EvaluationStatus, "evaluation_status"),
                                                      default=EvaluationStatus.draft)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

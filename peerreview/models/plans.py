@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.plans import ActionFacts, ActionStatus, OwnerKind, Verdict
 from ..extensions import db
-from .evaluations import _enum
+from .evaluations import enum_column
 from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -36,10 +36,12 @@ class ImprovementAction(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     #: A person or a role ("veiligheidscoördinator", "teamchef politie").
     owner: Mapped[str] = mapped_column(String(200))
-    owner_kind: Mapped[OwnerKind] = mapped_column(_enum(OwnerKind, "action_owner_kind"), default=OwnerKind.internal)
+    owner_kind: Mapped[OwnerKind] = mapped_column(enum_column(OwnerKind, "action_owner_kind"),
+                                                  default=OwnerKind.internal)
     start_on: Mapped[date] = mapped_column(Date)
     due_on: Mapped[date] = mapped_column(Date)
-    status: Mapped[ActionStatus] = mapped_column(_enum(ActionStatus, "action_status"), default=ActionStatus.planned)
+    status: Mapped[ActionStatus] = mapped_column(enum_column(ActionStatus, "action_status"),
+                                                 default=ActionStatus.planned)
     #: Why the action was dropped (vervallen); empty otherwise.
     status_reason: Mapped[str] = mapped_column(Text, default="")
     #: The Dutch date the action was set to done (afgerond); ``None`` otherwise.
@@ -133,7 +135,7 @@ class RecommendationVerdict(db.Model):
     recommendation_id: Mapped[int] = mapped_column(ForeignKey("recommendations.id", ondelete="CASCADE"),
                                                    primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
-    verdict: Mapped[Verdict] = mapped_column(_enum(Verdict, "recommendation_verdict"))
+    verdict: Mapped[Verdict] = mapped_column(enum_column(Verdict, "recommendation_verdict"))
     note: Mapped[str] = mapped_column(Text)
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..domain.reviews import Addressee, Capacity, Confidentiality, EntryKind, Priority, ScoreData
 from ..extensions import db
-from .evaluations import _enum
+from .evaluations import enum_column
 from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -47,7 +47,7 @@ class TeamMember(db.Model):
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     is_chair: Mapped[bool] = mapped_column(Boolean, default=False)
-    capacity: Mapped[Capacity] = mapped_column(_enum(Capacity, "team_capacity"), default=Capacity.official)
+    capacity: Mapped[Capacity] = mapped_column(enum_column(Capacity, "team_capacity"), default=Capacity.official)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The warnings (reciprocal review) the coordinator confirmed when adding this member.
@@ -121,12 +121,12 @@ class ReviewEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
-    kind: Mapped[EntryKind] = mapped_column(_enum(EntryKind, "review_entry_kind"))
+    kind: Mapped[EntryKind] = mapped_column(enum_column(EntryKind, "review_entry_kind"))
     held_on: Mapped[date] = mapped_column(Date)
     #: Interviews: the people spoken to, "functie – organisatie", one per line.
     interviewees: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text)
-    confidentiality: Mapped[Confidentiality] = mapped_column(_enum(Confidentiality, "confidentiality"),
+    confidentiality: Mapped[Confidentiality] = mapped_column(enum_column(Confidentiality, "confidentiality"),
                                                              default=Confidentiality.team)
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -186,8 +186,9 @@ class Recommendation(db.Model):
     evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
-    priority: Mapped[Priority] = mapped_column(_enum(Priority, "recommendation_priority"), default=Priority.medium)
-    addressee: Mapped[Addressee] = mapped_column(_enum(Addressee, "recommendation_addressee"),
+    priority: Mapped[Priority] = mapped_column(enum_column(Priority, "recommendation_priority"),
+                                               default=Priority.medium)
+    addressee: Mapped[Addressee] = mapped_column(enum_column(Addressee, "recommendation_addressee"),
                                                  default=Addressee.municipality, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -178,7 +178,7 @@ def _cohorts(evaluation: Evaluation, items: Sequence[str]) -> Cohorts:
 def build_report(evaluation: Evaluation, viewer: User) -> Report:
     """The report object of one evaluation as ``viewer`` may see it (the trend holds only rounds they may see).
     A fixed number of queries, whatever the size of region or history; one when the object is in the report
-    cache (``reports.cache``: the cache's generation).
+    cache (``peerreview.cache``: the cache's generation).
 
     ``evaluation`` must come with its round, region and gemeente loaded (``load_evaluation``)."""
     return report_for(evaluation, viewer)[1]
@@ -325,7 +325,7 @@ def region_overview(round_: Round, *, today: date) -> RegionOverview:
 
 
 def region_progress(round_: Round) -> tuple[tuple[int, int], ...]:
-    """What the region's overview shows that changes without raising the report generation (``reports.cache``):
+    """What the region's overview shows that changes without raising the report generation (``peerreview.cache``):
     per member, the consensus answers given. One aggregate query; the page's HTML is cached under this value, so
     a lead's answer shows on the next view."""
     return tuple(sorted(consensus_counts(round_).items()))

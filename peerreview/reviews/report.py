@@ -22,6 +22,7 @@ from ..domain.reviews import (
     publication_check,
     publication_refusal,
     review_items,
+    writing_refusal,
 )
 from ..evaluation.history import record_event
 from ..evaluation.lifecycle import still_in
@@ -51,11 +52,7 @@ def _report(evaluation: Evaluation) -> PeerReport:
 
 def _require_writing(actor: User, evaluation: Evaluation) -> None:
     if not permissions.can_write_report(actor, evaluation, team_of(evaluation)):
-        if evaluation.status.is_report_published:
-            raise NotAllowed(_("Het rapport is gepubliceerd en kan niet meer worden gewijzigd."))
-        if evaluation.status is not EvaluationStatus.in_peer_review:
-            raise NotAllowed(_("De collegiale toetsing loopt nu niet; er is niets opgeslagen."))
-        raise NotAllowed(_("Alleen de voorzitter van het peer team schrijft het rapport."))
+        raise NotAllowed(writing_refusal(evaluation.status))
 
 
 def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, strengths: str | None) -> None:

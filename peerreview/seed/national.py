@@ -48,16 +48,16 @@ from ..models import Municipality, Region, RegionMembership, Round, User
 from .national_country import (
     AMSTERDAM,
     REGION_NAMES,
+    Gemeente,
+    Writer,
     _at,
-    _Gemeente,
     _inhabitants,
     _names,
     _person,
-    _region_sizes,
     _user,
-    _Writer,
+    region_sizes,
 )
-from .national_rounds import _RoundPlan
+from .national_rounds import RoundPlan
 
 __all__ = ["AMSTERDAM", "FIRST_CODE", "MAX_GEMEENTEN", "NATIONAL_DOMAIN", "NATIONAL_PASSWORD", "REGION_NAMES",
            "NationalSummary", "database_is_empty", "default_year", "load_national", "national_email"]
@@ -137,7 +137,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
     year = year or default_year(dutch_today())
     years = tuple(range(year - rounds + 1, year + 1))
     rng = random.Random(seed)  # noqa: S311 (synthetic data, not security)
-    write = _Writer()
+    write = Writer()
     # One hash for every synthetic account: hashing 1,400 passwords with scrypt would take minutes.
     password_hash = generate_password_hash(NATIONAL_PASSWORD, method=password_method)
     created = _at(date(years[0] - 1, 11, 1))
@@ -146,7 +146,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
         {"name": f"Veiligheidsregio {REGION_NAMES[i]} (synthetisch)", "created_at": created,
          "description": "Synthetische regio voor metingen op landelijke schaal; alle namen en cijfers zijn verzonnen."}
         for i in range(regions)])
-    sizes = _region_sizes(rng, gemeenten, regions)
+    sizes = region_sizes(rng, gemeenten, regions)
     names = _names(rng, gemeenten)
     inhabitants = _inhabitants(rng, gemeenten)
     member_region = [r for r, size in enumerate(sizes) for _ in range(size)]
@@ -160,7 +160,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
 
     items = review_items(questionnaire)
     knelpunten = questionnaire.knelpunt_sections
-    places = [_Gemeente(municipality_ids[i], codes[i], names[i], member_region[i]) for i in range(gemeenten)]
+    places = [Gemeente(municipality_ids[i], codes[i], names[i], member_region[i]) for i in range(gemeenten)]
     for place in places:
         place.optimism = rng.gauss(0.45, 0.45)
         place.true_level = {item.id: min(4.6, max(1.2, rng.gauss(2.7, 0.7))) for item in items}
@@ -188,7 +188,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
     for index, place in enumerate(places):
         lead, first, second, peer = user_ids[1 + regions + 4 * index: 5 + regions + 4 * index]
         place.lead, place.contributors, place.peer = lead, (lead, first, second), peer
-    by_region: dict[int, list[_Gemeente]] = {}
+    by_region: dict[int, list[Gemeente]] = {}
     for place in places:
         by_region.setdefault(place.region, []).append(place)
 
@@ -203,7 +203,7 @@ def load_national(*, gemeenten: int = 342, rounds: int = 5, seed: int = 1, regio
              "created_by_id": coordinators[r], "created_at": _at(date(round_year - 1, 12, 1))}
             for r in range(regions)]
         round_ids = write.ids("rounds", Round, round_rows)
-        plan = _RoundPlan(rng, questionnaire, items, knelpunten, round_year, round_index, latest)
+        plan = RoundPlan(rng, questionnaire, items, knelpunten, round_year, round_index, latest)
         for r in range(regions):
             plan.region(by_region.get(r, []), places, round_ids[r], coordinators[r], admin_id)
         if latest:

@@ -1,5 +1,5 @@
 """The synthetic country: region names, gemeenten with their names, sizes and inhabitants, people's names and user
-rows, the :class:`_Gemeente` that the rounds build on; and the counted bulk writer and the timestamps that the
+rows, the :class:`Gemeente` that the rounds build on; and the counted bulk writer and the timestamps that the
 generator (:mod:`.national`) and the rounds (:mod:`.national_rounds`) share."""
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ def _chunks(rows: list[dict[str, Any]], size: int = 5000) -> Iterable[list[dict[
         yield rows[start:start + size]
 
 
-class _Writer:
+class Writer:
     """Bulk inserts, counted per kind; ``ids`` returns the new primary keys in the order of the rows."""
 
     def __init__(self) -> None:
@@ -70,7 +70,7 @@ class _Writer:
 # ------------------------------------------------------------------------------------------------ the country
 
 
-def _region_sizes(rng: random.Random, gemeenten: int, regions: int) -> list[int]:
+def region_sizes(rng: random.Random, gemeenten: int, regions: int) -> list[int]:
     """Uneven sizes that add up: weights between 0.35 and 2.2 (the smallest Dutch regions have 6 members, the
     largest over 25), at least one gemeente each."""
     weights = [rng.uniform(0.35, 2.2) for _ in range(regions)]
@@ -116,7 +116,7 @@ def _person(rng: random.Random) -> str:
 
 
 @dataclass
-class _Gemeente:
+class Gemeente:
     id: int
     code: str
     name: str

@@ -34,7 +34,7 @@ from ..models import (
     TeamMember,
     TeamScore,
 )
-from .national_country import _at, _Gemeente, _Writer
+from .national_country import Gemeente, Writer, _at
 
 _INTERVIEWEES = ("Burgemeester", "Gemeentesecretaris", "Wethouder Zorg", "Teamchef politie", "Directeur GGD",
                  "Officier van justitie", "Veiligheidscoördinator", "Beleidsadviseur OOV", "Wijkagent",
@@ -52,7 +52,7 @@ _LATEST_STATUSES = ((EvaluationStatus.published, 0.72), (EvaluationStatus.in_pee
                     (EvaluationStatus.submitted, 0.08), (EvaluationStatus.draft, 0.08))
 
 
-class _RoundPlan:
+class RoundPlan:
     """The rows of one round year over all regions, gathered first and written kind by kind."""
 
     def __init__(self, rng: random.Random, questionnaire: Questionnaire, items: Sequence, knelpunten: Sequence,
@@ -61,7 +61,7 @@ class _RoundPlan:
         self.year, self.index, self.latest = year, index, latest
         self.scale = list(questionnaire.scale.values)
         self.evaluations: list[dict[str, Any]] = []
-        self.pending: list[tuple[_Gemeente, EvaluationStatus, list[_Gemeente], int, int]] = []
+        self.pending: list[tuple[Gemeente, EvaluationStatus, list[Gemeente], int, int]] = []
         self.statuses: dict[str, int] = {}
 
     def clamp(self, value: float) -> int:
@@ -77,7 +77,7 @@ class _RoundPlan:
             draw -= share
         return EvaluationStatus.draft
 
-    def region(self, members: list[_Gemeente], everyone: list[_Gemeente], round_id: int, coordinator: int,
+    def region(self, members: list[Gemeente], everyone: list[Gemeente], round_id: int, coordinator: int,
                admin: int) -> None:
         for place in members:
             status = self.status()
@@ -105,7 +105,7 @@ class _RoundPlan:
 
     # ------------------------------------------------------------------------------------------ writing
 
-    def write(self, write: _Writer) -> None:
+    def write(self, write: Writer) -> None:
         year, rng = self.year, self.rng
         rows = []
         for place, status, _team, round_id, _coordinator in self.pending:
@@ -237,7 +237,7 @@ class _RoundPlan:
             for section_id in themes])
         self._plans(write, recommendation_ids, recommendations, published_on)
 
-    def _self_evaluation(self, evaluation_id: int, place: _Gemeente, status: EvaluationStatus,
+    def _self_evaluation(self, evaluation_id: int, place: Gemeente, status: EvaluationStatus,
                          level: dict[str, float], answers: list, consensus: list, section_notes: list,
                          consensus_notes: list) -> None:
         rng, year = self.rng, self.year
@@ -280,7 +280,7 @@ class _RoundPlan:
                                         "improvements": "Vastleggen wat nu op personen rust; jaarlijks evalueren.",
                                         "updated_at": answered_at + timedelta(days=7), "version": 1})
 
-    def _plans(self, write: _Writer, recommendation_ids: list[int],
+    def _plans(self, write: Writer, recommendation_ids: list[int],
                recommendations: list[tuple[dict[str, Any], tuple[str, ...]]], published_on: dict[int, date]) -> None:
         """Actions for the gemeente's own recommendations (most get one, some two), notes, targets, verdicts."""
         rng, year = self.rng, self.year

@@ -156,7 +156,7 @@ def test_long_texts_wrap_and_long_tables_break_across_pages_with_their_header(ex
 def test_a_text_of_many_lines_is_a_paragraph_per_line():
     """reportlab lays a paragraph out again on every page it spans: one paragraph of thousands of <br/> costs
     seconds per page. One per line keeps the cost linear (the figures are in the issue's note)."""
-    paragraphs = pdf._paragraphs("eerste\ntweede\n\n  \nderde <b>&</b>\n" + "r\n" * 1000)
+    paragraphs = pdf.paragraphs("eerste\ntweede\n\n  \nderde <b>&</b>\n" + "r\n" * 1000)
     assert len(paragraphs) == 1003
     assert [p.getPlainText() for p in paragraphs[:3]] == ["eerste", "tweede", "derde <b>&</b>"]
     assert paragraphs[0].style.spaceAfter == 0 and paragraphs[1].style.spaceAfter > 0  # the blank line stays

@@ -65,7 +65,8 @@ def test_the_old_plan_sets_its_targets_against_the_next_rounds_scores(client, au
 
 
 def test_the_wizard_shows_a_change_to_the_previous_plan_at_once(client, auth, plan):
-    """The previous round at a theme is kept rendered (reports.cache); a new target or action shows on the next view."""
+    """The previous round at a theme is kept rendered (peerreview.cache); a new target or action shows on the next
+    view."""
     services.save_targets(plan.lead, plan.evaluation, services.questionnaire_of(plan.evaluation), {"analyse": "3"})
     db.session.commit()
     s = plan.setting

@@ -1,4 +1,4 @@
-"""The report cache (``peerreview/reports/cache.py``): a second view of a published report is served from the cache
+"""The report cache (``peerreview/cache.py``): a second view of a published report is served from the cache
 with fewer queries, and every change to what the report is built from, in this process or another, is seen at
 once."""
 

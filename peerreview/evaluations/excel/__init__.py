@@ -44,7 +44,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import range_boundaries
 
 from ...domain.questionnaire import Questionnaire
-from .contents import FORMULA_MESSAGE, MAX_PROBLEMS, NOT_OURS, _Reader, cell_text
+from .contents import FORMULA_MESSAGE, MAX_PROBLEMS, NOT_OURS, Reader, cell_text
 from .layout import (
     CHOICES_SHEET,
     FIXED_HEADERS,
@@ -113,7 +113,7 @@ def read_workbook(data: bytes, questionnaire: Questionnaire, *, evaluation_id: i
         except Exception:
             raise _whole(DAMAGED) from None
         try:
-            return _Reader(workbook, questionnaire, evaluation_id).read()
+            return Reader(workbook, questionnaire, evaluation_id).read()
         except UploadRejected:
             raise
         except Exception:

@@ -23,10 +23,10 @@ from .layout import (
     META_SHEET,
     NOTE_COLUMN,
     STRENGTHS_LABEL,
+    Columns,
     Upload,
     UploadProblem,
     UploadRejected,
-    _Columns,
     _whole,
     choice_text,
     headers,
@@ -123,13 +123,13 @@ class _SheetProblems:
         return [problem for _row, _column, problem in sorted(self.items, key=lambda item: (item[0], item[1]))]
 
 
-class _Reader:
+class Reader:
     def __init__(self, workbook: Workbook, questionnaire: Questionnaire, evaluation_id: int):
         self.workbook = workbook
         self.questionnaire = questionnaire
         self.evaluation_id = evaluation_id
         self.scale = questionnaire.scale
-        self.columns = _Columns.of(self.scale)
+        self.columns = Columns.of(self.scale)
         self.headers = headers(self.scale)
         self.problems: list[UploadProblem] = []
         self.answers: dict[str, AnswerData] = {q.id: AnswerData() for q in questionnaire.questions}

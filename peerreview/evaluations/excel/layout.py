@@ -108,7 +108,7 @@ def headers(scale: Scale) -> list[str]:
 
 
 @dataclass(frozen=True)
-class _Columns:
+class Columns:
     levels: int  # first level column
     answer: int
     explanation: int
@@ -116,7 +116,7 @@ class _Columns:
     links: int
 
     @classmethod
-    def of(cls, scale: Scale) -> _Columns:
+    def of(cls, scale: Scale) -> Columns:
         answer = len(FIXED_HEADERS) + len(scale.levels) + 1
         return cls(len(FIXED_HEADERS) + 1, answer, answer + 1, answer + 2, answer + 3)
 

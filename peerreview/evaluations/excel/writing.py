@@ -28,8 +28,8 @@ from .layout import (
     META_SHEET,
     NOTE_COLUMN,
     STRENGTHS_LABEL,
+    Columns,
     ExportMeta,
-    _Columns,
     choice_text,
     choices,
     headers,
@@ -187,7 +187,7 @@ def _write_intro(sheet: Worksheet, questionnaire: Questionnaire, meta: ExportMet
 def _write_section(sheet: Worksheet, questionnaire: Questionnaire, section: Section,
                    answers: Mapping[str, AnswerData], note: SectionNoteData, choice_range: str) -> None:
     scale = questionnaire.scale
-    columns = _Columns.of(scale)
+    columns = Columns.of(scale)
     widths = [WIDTHS["id"], WIDTHS["number"], WIDTHS["question"], WIDTHS["guidance"],
               *([WIDTHS["level"]] * len(scale.levels)),
               WIDTHS["answer"], WIDTHS["explanation"], WIDTHS["evidence"], WIDTHS["links"]]
@@ -267,7 +267,7 @@ def _input_style(cell: Cell) -> None:
 
 
 def _write_question(sheet: Worksheet, row: int, question: Question, scale: Scale, answer: AnswerData,
-                    columns: _Columns, widths: list[int]) -> None:
+                    columns: Columns, widths: list[int]) -> None:
     id_cell = sheet.cell(row=row, column=1)
     put_text(id_cell, question.id)
     id_cell.font = _ID_FONT

@@ -145,7 +145,6 @@ def excel_apply(evaluation_id: int, import_id: int):
         done = attempt(lambda: workbook_services.apply_import(current_user, evaluation, questionnaire, pending),
                        raising=(services.EditConflict,))
     except services.EditConflict as error:
-        db.session.rollback()
         names = ", ".join(sorted({c.theirs.by or _("iemand") for c in error.conflicts}))
         flash(_("Er is niets ingelezen: %(n)s antwoord(en) zijn na de voorvertoning online gewijzigd (door "
                 "%(names)s). Download het bestand opnieuw of pas de antwoorden online aan.",

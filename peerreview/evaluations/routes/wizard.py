@@ -169,7 +169,6 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
                                commit=False, raising=(services.EditConflict, services.InvalidItems),
                                report=lambda error: form_errors.append(error.message))
             except services.EditConflict as error:
-                db.session.rollback()
                 conflicts = {c.item: c for c in error.conflicts}
                 own_window = all(c.theirs.by_id == current_user.id for c in error.conflicts)
                 form_errors.append(_("U heeft dit intussen in een ander venster opgeslagen. Er is niets opgeslagen; "
@@ -178,7 +177,6 @@ def _wizard(evaluation: Evaluation, questionnaire: Questionnaire, section: Secti
                 stored, note = wizard.load()
                 status = 409
             except services.InvalidItems as error:
-                db.session.rollback()
                 problems = {("notes" if k.startswith(NOTE_PREFIX) else k): v
                             for k, v in error.problems.items()}
             else:

@@ -9,7 +9,6 @@ from flask_login import current_user
 from ...domain import permissions
 from ...domain.reviews import NeedsConfirmation, check_recommendation
 from ...evaluation.team import recommendations, report_of
-from ...extensions import db
 from ...forms import EmptyForm
 from ...web import attempt, require
 from .. import bp, notify
@@ -130,7 +129,6 @@ def publish(evaluation_id: int):
                                                            form.token.data if form.confirmed.data else None),
                            raising=(NeedsConfirmation,))
         except NeedsConfirmation as error:
-            db.session.rollback()
             needs_confirmation = True
             flash(error.message, "warning")
         else:

@@ -14,7 +14,6 @@ from ...domain.evaluations import STATE_EVENT_LABELS
 from ...domain.reviews import Capacity, NeedsConfirmation, parse_choice
 from ...evaluation.history import state_changes
 from ...evaluation.team import team_members
-from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Evaluation, TeamMember
 from ...requests import form_id
@@ -49,7 +48,6 @@ def team(evaluation_id: int):
         try:
             done = attempt(add, form, raising=(NeedsConfirmation,))
         except NeedsConfirmation as error:
-            db.session.rollback()
             warnings = error.warnings
         else:
             if done:
