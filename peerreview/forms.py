@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectMultipleField
+from wtforms import EmailField, SelectChoice, SelectMultipleField
 from wtforms.validators import DataRequired, Email, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -59,3 +59,8 @@ def is_valid_email(value: str) -> bool:
 class MultiCheckboxField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def enum_choices(enum_class: type) -> list[SelectChoice]:
+    """A choice per member of a labelled enum (value and Dutch label), in the enum's order."""
+    return [SelectChoice(member.value, member.label) for member in enum_class]

@@ -1,4 +1,5 @@
-"""What every feature's views do the same way: refuse with a 403, and run a service call that the rules may refuse.
+"""What every feature's views do the same way: refuse with a 403, or a 400 without a valid CSRF token, and run a
+service call that the rules may refuse.
 
 A refused call (a ``DomainError``) leaves nothing behind: the transaction is rolled back, and the reason is shown
 where the user looks for it: on the form's field the error names (or above the form), as a flashed message when
@@ -16,7 +17,7 @@ from flask_wtf import FlaskForm
 
 from .domain.errors import DomainError
 from .extensions import db
-from .forms import show_error
+from .forms import EmptyForm, show_error
 
 T = TypeVar("T")
 
@@ -25,6 +26,15 @@ def require(allowed: bool) -> None:
     """403 unless ``allowed``: the views check ``domain.permissions`` before anything else."""
     if not allowed:
         abort(403)
+
+
+def require_csrf(form: FlaskForm | None = None) -> None:
+    """400 unless this is a POST with a valid CSRF token (a button without fields: an ``EmptyForm``). The form is
+    validated here; its other errors are the view's to show."""
+    form = EmptyForm() if form is None else form
+    form.validate_on_submit()
+    if not form.is_submitted() or "csrf_token" in form.errors:
+        abort(400)
 
 
 def not_found(_error: DomainError | None = None) -> NoReturn:

@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 
 from ..domain.plans import MAX_DESCRIPTION, MAX_NOTE, MAX_OWNER, MAX_REASON, MAX_TITLE, ActionStatus, OwnerKind
-from ..forms import MultiCheckboxField
-
-
-def _choices(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(member.value, member.label) for member in enum_class]
+from ..forms import MultiCheckboxField, enum_choices
 
 
 class ActionForm(FlaskForm):
@@ -23,7 +19,7 @@ class ActionForm(FlaskForm):
                                          validate_choice=False)
     themes = MultiCheckboxField(_l("Thema's"), coerce=str, validate_choice=False)
     owner = StringField(_l("Eigenaar"), render_kw={"maxlength": MAX_OWNER, "autocomplete": "off"})
-    owner_kind = RadioField(_l("De eigenaar is"), choices=_choices(OwnerKind), default=OwnerKind.internal.value,
+    owner_kind = RadioField(_l("De eigenaar is"), choices=enum_choices(OwnerKind), default=OwnerKind.internal.value,
                             validate_choice=False)
     start_on = DateField(_l("Startdatum"), format="%Y-%m-%d")
     due_on = DateField(_l("Einddatum"), format="%Y-%m-%d")
@@ -31,7 +27,7 @@ class ActionForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = RadioField(_l("Status"), choices=_choices(ActionStatus), validate_choice=False)
+    status = RadioField(_l("Status"), choices=enum_choices(ActionStatus), validate_choice=False)
     reason = TextAreaField(_l("Reden (nodig bij ‘vervallen’)"), render_kw={"rows": 3, "maxlength": MAX_REASON})
     version = HiddenField()
 

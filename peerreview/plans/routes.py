@@ -29,7 +29,7 @@ from ..evaluation.team import self_scores, team_of
 from ..forms import EmptyForm
 from ..models import Evaluation, ImprovementAction
 from ..requests import form_id
-from ..web import Problems, attempt, require
+from ..web import Problems, attempt, require, require_csrf
 from . import bp, services
 from .forms import ActionForm, FilterForm, NoteForm, StatusForm
 
@@ -85,12 +85,6 @@ def _not_now(loaded: Loaded) -> str:
     return _("Het verbeterplan kan nu niet worden gewijzigd.")
 
 
-def _csrf_or_400(form) -> None:
-    form.validate_on_submit()
-    if "csrf_token" in form.errors:
-        abort(400)
-
-
 def _short(text: str, limit: int = 160) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -142,7 +136,7 @@ def _action_form(loaded: Loaded, row: ImprovementAction | None = None):
                 form.recommendations.data = [chosen]
     status = 200
     if request.method == "POST":
-        _csrf_or_400(form)
+        require_csrf(form)
 
         def save() -> ImprovementAction:
             form.start_on.errors, form.due_on.errors = [], []
@@ -228,7 +222,7 @@ def set_status(evaluation_id: int, action_id: int):
     row = _action(loaded, action_id)
     require(loaded.is_own)
     form = StatusForm()
-    _csrf_or_400(form)
+    require_csrf(form)
 
     def save() -> ActionStatus:
         new_status, reason = check_status(form.status.data, form.reason.data)
@@ -253,7 +247,7 @@ def add_note(evaluation_id: int, action_id: int):
     row = _action(loaded, action_id)
     require(loaded.is_own)
     form = NoteForm()
-    _csrf_or_400(form)
+    require_csrf(form)
 
     def save() -> None:
         form.noted_on.errors = []
@@ -282,7 +276,7 @@ def targets(evaluation_id: int):
     problems = Problems()
     status = 200
     if request.method == "POST":
-        _csrf_or_400(form)
+        require_csrf(form)
         typed = {s.id: request.form.get(f"target-{s.id}", "") for s in sections if f"target-{s.id}" in request.form}
         done = attempt(lambda: services.save_targets(current_user, evaluation, questionnaire, typed), report=problems)
         if done:
@@ -313,7 +307,7 @@ def progress_review(evaluation_id: int):
     problems = Problems()
     status = 200
     if request.method == "POST":
-        _csrf_or_400(form)
+        require_csrf(form)
         typed = {r.id: (request.form.get(f"r{r.id}-verdict", ""), request.form.get(f"r{r.id}-note", ""))
                  for r in recommendations}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectChoice, SelectField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TextAreaField
 
 from ..domain.reviews import (
     MAX_DECLARATION_REASON,
@@ -20,16 +20,12 @@ from ..domain.reviews import (
     Priority,
     ReciprocalPolicy,
 )
-from ..forms import MultiCheckboxField
-
-
-def _choices(enum_class) -> list[SelectChoice]:
-    return [SelectChoice(member.value, member.label) for member in enum_class]
+from ..forms import MultiCheckboxField, enum_choices
 
 
 class AddMemberForm(FlaskForm):
     user_id = SelectField(_l("Peer reviewer"), coerce=str, validate_choice=False)
-    capacity = RadioField(_l("Als"), choices=_choices(Capacity), default=Capacity.official.value,
+    capacity = RadioField(_l("Als"), choices=enum_choices(Capacity), default=Capacity.official.value,
                           validate_choice=False)
     as_chair = BooleanField(_l("Voorzitter van het team"))
     confirmed = BooleanField(_l("Ik heb de waarschuwing gelezen en voeg deze reviewer toch toe"))
@@ -49,7 +45,7 @@ class EntryForm(FlaskForm):
                                                 "‘Teamchef – politie Midden-Nederland’."))
     notes = TextAreaField(_l("Aantekeningen"), render_kw={"rows": 8, "maxlength": MAX_ENTRY_NOTES})
     themes = MultiCheckboxField(_l("Thema's"), coerce=str, validate_choice=False)
-    confidentiality = RadioField(_l("Vertrouwelijkheid"), choices=_choices(Confidentiality),
+    confidentiality = RadioField(_l("Vertrouwelijkheid"), choices=enum_choices(Confidentiality),
                                  default=Confidentiality.team.value, validate_choice=False)
 
 
@@ -62,9 +58,9 @@ class JudgementForm(FlaskForm):
 class RecommendationForm(FlaskForm):
     text = TextAreaField(_l("Aanbeveling"), render_kw={"rows": 5, "maxlength": MAX_RECOMMENDATION})
     themes = MultiCheckboxField(_l("Thema's"), coerce=str, validate_choice=False)
-    priority = RadioField(_l("Prioriteit"), choices=_choices(Priority), default=Priority.medium.value,
+    priority = RadioField(_l("Prioriteit"), choices=enum_choices(Priority), default=Priority.medium.value,
                           validate_choice=False)
-    addressee = RadioField(_l("Gericht aan"), choices=_choices(Addressee), default=Addressee.municipality.value,
+    addressee = RadioField(_l("Gericht aan"), choices=enum_choices(Addressee), default=Addressee.municipality.value,
                            validate_choice=False)
 
 
@@ -78,5 +74,5 @@ class ReactionForm(FlaskForm):
 
 
 class ReviewRulesForm(FlaskForm):
-    reciprocal_review = RadioField(_l("Wederzijds toetsen in dezelfde ronde"), choices=_choices(ReciprocalPolicy),
+    reciprocal_review = RadioField(_l("Wederzijds toetsen in dezelfde ronde"), choices=enum_choices(ReciprocalPolicy),
                                    validate_choice=False)

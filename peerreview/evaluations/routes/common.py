@@ -12,7 +12,6 @@ from ...domain.questionnaire import Questionnaire, Section
 from ...errors import render_error
 from ...evaluation.lifecycle import permitted_evaluation, questionnaire_of
 from ...extensions import db
-from ...forms import EmptyForm
 from ...models import Evaluation
 from ...questionnaire_loader import UnknownQuestionnaire
 from ...questionnaire_registry import QuestionnaireChanged
@@ -35,12 +34,6 @@ def section_or_404(questionnaire: Questionnaire, section_id: str) -> Section:
     if not questionnaire.has_section(section_id):
         abort(404)
     return questionnaire.section(section_id)
-
-
-def require_csrf() -> None:
-    form = EmptyForm()
-    if not form.validate_on_submit():
-        abort(400)
 
 
 @bp.errorhandler(QuestionnaireChanged)

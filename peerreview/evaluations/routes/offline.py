@@ -20,11 +20,11 @@ from ...evaluation.lifecycle import load_evaluation, questionnaire_of
 from ...extensions import db
 from ...forms import EmptyForm
 from ...models import Evaluation
-from ...web import attempt, require, silently
+from ...web import attempt, require, require_csrf, silently
 from .. import bp, excel, services
 from .. import workbook as workbook_services
 from ..forms import UploadForm
-from .common import load_viewable, require_csrf
+from .common import load_viewable
 
 
 def _excel_evaluation(evaluation_id: int) -> tuple[Evaluation, Questionnaire]:

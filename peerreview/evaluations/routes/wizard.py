@@ -31,10 +31,10 @@ from ...evaluation.history import NOTE_PREFIX
 from ...evaluation.plan import previous_plan
 from ...extensions import db
 from ...models import Evaluation
-from ...web import attempt, require
+from ...web import attempt, require, require_csrf
 from .. import bp, services
 from ..forms import read_page
-from .common import load_viewable, require_csrf, section_or_404
+from .common import load_viewable, section_or_404
 
 
 def _neighbours(questionnaire: Questionnaire, section: Section) -> tuple[Section | None, Section | None]:

@@ -14,9 +14,8 @@ from ...domain.questionnaire import Questionnaire
 from ...domain.reviews import TeamFacts
 from ...evaluation.lifecycle import load_evaluation, questionnaire_of
 from ...evaluation.team import facts, team_members
-from ...forms import EmptyForm
 from ...models import Evaluation, TeamMember
-from ...web import attempt, require
+from ...web import attempt, require, require_csrf
 from .. import bp
 
 
@@ -66,8 +65,7 @@ def delete_button(evaluation_id: int, object_id: int, find, remove, done: str, b
     row = find(loaded.evaluation, object_id)
     if row is None:
         abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     if attempt(lambda: remove(current_user, loaded.evaluation, row)):
         flash(done, "success")
     return redirect(back)

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...forms import EmptyForm
 from ...models import ConflictDeclaration, Region
 from ...requests import form_id
-from ...web import attempt, not_found, require
+from ...web import attempt, not_found, require, require_csrf
 from .. import bp, services
 from ..forms import DeclarationForm, ReviewRulesForm
 
@@ -54,8 +54,7 @@ def conflicts():
 @bp.route("/conflicts/<int:declaration_id>/withdraw", methods=["POST"])
 def withdraw_conflict(declaration_id: int):
     require(permissions.can_declare_conflicts(current_user))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     done = attempt(lambda: services.withdraw_declaration(current_user, declaration_id), report=not_found)
     flash(_("Uw melding over %(m)s is ingetrokken.", m=done.value), "success")
     return redirect(url_for(".conflicts"))

@@ -12,7 +12,7 @@ from ...domain.reviews import Confidentiality, review_items
 from ...evaluation.plan import report_links
 from ...evaluation.team import recommendations, report_of, self_scores
 from ...forms import EmptyForm
-from ...web import attempt, flash_refusal, require
+from ...web import attempt, flash_refusal, require, require_csrf
 from .. import bp, services
 from .. import entries as entry_services
 from .. import report as report_services
@@ -71,8 +71,7 @@ def close(evaluation_id: int):
     loaded = load(evaluation_id)
     evaluation = loaded.evaluation
     require(permissions.is_coordinator_of(current_user, evaluation.region_id))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     if attempt(lambda: report_services.close(current_user, evaluation)):
         flash(_("De evaluatie van %(m)s is afgesloten.", m=evaluation.municipality.name), "success")
     return redirect(url_for(".report", evaluation_id=evaluation.id))

@@ -17,7 +17,7 @@ from ...evaluation.team import team_members
 from ...forms import EmptyForm
 from ...models import Evaluation, TeamMember
 from ...requests import form_id
-from ...web import attempt, require
+from ...web import attempt, require, require_csrf
 from .. import bp, notify, services
 from ..forms import AddMemberForm
 from .common import load
@@ -77,8 +77,7 @@ def _team_action(evaluation_id: int, action, then=None) -> object:
     """A coordinator's button on the team page: ``action`` changes, ``then`` (optional) runs after the commit."""
     loaded = load(evaluation_id)
     require(permissions.is_coordinator_of(current_user, loaded.evaluation.region_id))
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    require_csrf()
     done = attempt(lambda: action(loaded.evaluation))
     if done:
         if then is not None:
