@@ -3,8 +3,6 @@ objects."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from peerreview.domain import permissions as p
@@ -12,28 +10,25 @@ from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.plans import PlanStage
 from peerreview.domain.reviews import NO_TEAM, TeamFacts
 from peerreview.domain.roles import Role
-from tests.domain.people import ADMIN, CONTRIBUTOR, COORD_NORTH, COORD_SOUTH, LEAD, NORTH, PEER, U
+from tests.domain.people import (
+    ADMIN,
+    CHAIR,
+    CONTRIBUTOR,
+    COORD_NORTH,
+    COORD_SOUTH,
+    LEAD,
+    LEAD_B,
+    MEMBER,
+    PEER,
+    PEER_FROM_A,
+    U,
+    at,
+)
 
 S = EvaluationStatus
 
-
-@dataclass
-class E:
-    municipality_id: int
-    region_id: int
-    status: EvaluationStatus
-
-
-def at(status: EvaluationStatus) -> E:
-    return E(10, NORTH, status)
-
-
-CHAIR = U(30, Role.peer_reviewer, municipality_id=11)
-MEMBER = U(31, Role.peer_reviewer, municipality_id=12)
 INACTIVE_CHAIR = U(32, Role.peer_reviewer, municipality_id=13, is_active=False)
-LEAD_B = U(36, Role.municipal_lead, municipality_id=12)
 CONTRIBUTOR_B = U(37, Role.municipal_contributor, municipality_id=12)
-PEER_FROM_A = U(35, Role.peer_reviewer, municipality_id=10)
 INACTIVE_LEAD = U(38, Role.municipal_lead, municipality_id=10, is_active=False)
 TEAM = TeamFacts(member_ids=frozenset({CHAIR.id, MEMBER.id}), chair_id=CHAIR.id,
                  submitted_ids=frozenset({CHAIR.id, MEMBER.id}))

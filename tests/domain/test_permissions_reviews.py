@@ -3,46 +3,39 @@ matter most spelled out one by one."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pytest
 
 from peerreview.domain import permissions as p
 from peerreview.domain.evaluations import EvaluationStatus
 from peerreview.domain.reviews import NO_TEAM, TeamFacts
 from peerreview.domain.roles import Role
-from tests.domain.people import ADMIN, CONTRIBUTOR, COORD_NORTH, COORD_SOUTH, LEAD, NORTH, PEER, U
+from tests.domain.people import (
+    ADMIN,
+    CHAIR,
+    CONTRIBUTOR,
+    COORD_NORTH,
+    COORD_SOUTH,
+    INACTIVE_MEMBER,
+    LATE_MEMBER,
+    LEAD,
+    LEAD_B,
+    LEAD_IN_TEAM,
+    MEMBER,
+    NORTH,
+    PEER,
+    PEER_FROM_A,
+    TEAM,
+    U,
+    at,
+)
 
 S = EvaluationStatus
 
 
-@dataclass
-class E:
-    municipality_id: int
-    region_id: int
-    status: EvaluationStatus
 
-
-def at(status: EvaluationStatus) -> E:
-    """The evaluation of gemeente 10 (LEAD and CONTRIBUTOR work there), in region NORTH."""
-    return E(10, NORTH, status)
-
-
-CHAIR = U(30, Role.peer_reviewer, municipality_id=11)
-MEMBER = U(31, Role.peer_reviewer, municipality_id=12)  # submitted their own scores
-LATE_MEMBER = U(32, Role.peer_reviewer, municipality_id=13)  # did not (yet)
-INACTIVE_MEMBER = U(33, Role.peer_reviewer, municipality_id=14, is_active=False)  # listed, but switched off
-LEAD_IN_TEAM = U(34, Role.municipal_lead, municipality_id=15)  # listed, but not a peer reviewer
-PEER_FROM_A = U(35, Role.peer_reviewer, municipality_id=10)  # works at the evaluated gemeente, not in the team
-LEAD_B = U(36, Role.municipal_lead, municipality_id=12)
 INACTIVE_COORD = U(37, Role.region_coordinator, region_id=NORTH, is_active=False)
 INACTIVE_LEAD = U(38, Role.municipal_lead, municipality_id=10, is_active=False)
 
-TEAM = TeamFacts(
-    member_ids=frozenset({CHAIR.id, MEMBER.id, LATE_MEMBER.id, INACTIVE_MEMBER.id, LEAD_IN_TEAM.id}),
-    chair_id=CHAIR.id,
-    submitted_ids=frozenset({CHAIR.id, MEMBER.id, INACTIVE_MEMBER.id, LEAD_IN_TEAM.id}),
-)
 
 PEOPLE = {
     "admin": ADMIN, "coordinator": COORD_NORTH, "other coordinator": COORD_SOUTH, "lead": LEAD,
