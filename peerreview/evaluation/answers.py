@@ -15,19 +15,12 @@ from ..extensions import db
 from ..models import Answer, ConsensusAnswer, ConsensusNote, Evaluation, SectionNote, User
 
 
-def stored_answer(row: Answer | ConsensusAnswer | None) -> Stored | None:
+def stored_version(row: Answer | ConsensusAnswer | SectionNote | ConsensusNote | None) -> Stored | None:
+    """An answer or a note as saved, with its version and who saved it (the author of one's own, the last editor of
+    the consensus), for the page's conflict check; ``None`` when there is none."""
     if row is None:
         return None
-    if isinstance(row, Answer):
-        return Stored(row.version, row.data, row.author.name, row.updated_at, row.author_id)
-    return Stored(row.version, row.data, row.updated_by.name if row.updated_by else None, row.updated_at,
-                  row.updated_by_id)
-
-
-def stored_note(row: SectionNote | ConsensusNote | None) -> Stored | None:
-    if row is None:
-        return None
-    if isinstance(row, SectionNote):
+    if isinstance(row, Answer | SectionNote):
         return Stored(row.version, row.data, row.author.name, row.updated_at, row.author_id)
     return Stored(row.version, row.data, row.updated_by.name if row.updated_by else None, row.updated_at,
                   row.updated_by_id)

@@ -46,7 +46,7 @@ from ..domain.evaluations import (
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.roles import Role
 from ..domain.text import one_line
-from ..evaluation.answers import Contribution, consensus_answers, stored_answer, stored_note
+from ..evaluation.answers import Contribution, consensus_answers, stored_version
 from ..evaluation.history import (
     NOTE_PREFIX,
     answer_to_json,
@@ -322,8 +322,8 @@ def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, loa
     submitted: dict[str, Versioned] = dict(page.answers)
     if page.note is not None:
         submitted[note_item(section.id)] = page.note
-    stored = {qid: stored_answer(row) for qid, row in rows.items()}
-    stored[note_item(section.id)] = stored_note(note)
+    stored = {qid: stored_version(row) for qid, row in rows.items()}
+    stored[note_item(section.id)] = stored_version(note)
     for item in page.untouched_prefill:
         if stored.get(item) is not None:
             submitted.pop(item, None)  # a proposal the user left alone never overrides what someone stored
@@ -340,8 +340,8 @@ def _save_checked(evaluation: Evaluation, page: PageInput, section: Section, loa
         # Another request saved between our read and our write: show what it saved.
         db.session.rollback()
         rows, note = load()
-        stored = {qid: stored_answer(row) for qid, row in rows.items()}
-        stored[note_item(section.id)] = stored_note(note)
+        stored = {qid: stored_version(row) for qid, row in rows.items()}
+        stored[note_item(section.id)] = stored_version(note)
         again = find_conflicts(submitted, {k: v for k, v in stored.items() if v is not None})
         raise EditConflict(again.conflicts or [
             Conflict(item, stored.get(item) or Stored(0, EMPTY_NOTE if item.startswith(NOTE_PREFIX) else EMPTY_ANSWER),

@@ -26,7 +26,7 @@ from ...domain.evaluations import (
     digest,
 )
 from ...domain.questionnaire import Questionnaire, Section
-from ...evaluation.answers import consensus_answers, consensus_notes, contributions, stored_answer, stored_note
+from ...evaluation.answers import consensus_answers, consensus_notes, contributions, stored_version
 from ...evaluation.history import NOTE_PREFIX
 from ...evaluation.plan import previous_plan
 from ...extensions import db
@@ -249,8 +249,8 @@ def answer_section(evaluation_id: int, section_id: str):
     def load() -> tuple[dict, object]:
         rows = services.own_answers(evaluation, current_user, question_ids)
         notes = services.own_notes(evaluation, current_user)
-        return ({qid: stored_answer(rows.get(qid)) for qid in question_ids},
-                stored_note(notes.get(section.id)))
+        return ({qid: stored_version(rows.get(qid)) for qid in question_ids},
+                stored_version(notes.get(section.id)))
 
     return _wizard(evaluation, questionnaire, section, WizardPage(
         mode="answers", endpoint=".answer_section", template="evaluations/section.html",
@@ -291,8 +291,8 @@ def consensus_section(evaluation_id: int, section_id: str):
     def load() -> tuple[dict, object]:
         rows = consensus_answers(evaluation, question_ids)
         notes = consensus_notes(evaluation)
-        return ({qid: stored_answer(rows.get(qid)) for qid in question_ids},
-                stored_note(notes.get(section.id)))
+        return ({qid: stored_version(rows.get(qid)) for qid in question_ids},
+                stored_version(notes.get(section.id)))
 
     def problems_for(qid: str, data: AnswerData) -> list[FieldProblem]:
         if request.form.get(f"q-{qid}-prefill") == digest(data):  # the proposal as shown, left alone
