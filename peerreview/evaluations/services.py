@@ -409,6 +409,14 @@ def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
     if before is EvaluationStatus.closed:
         db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
                            .values(closed_at=None))
+    if before is EvaluationStatus.corrected:
+        # Back to the factual check: the gemeente may add points again, the chair closes the check anew.
+        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
+                           .values(check_done_at=None, check_done_by_id=None, corrected_at=None))
+    if before is EvaluationStatus.reacted:
+        # The reaction stays stored for the lead to change; a recorded "geen reactie ontvangen" is undone.
+        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
+                           .values(no_reaction_at=None, no_reaction_by_id=None))
     record_event(evaluation, actor, "reopened", details=details)
     flush_state()
 
