@@ -84,6 +84,10 @@ def static_file(filename: str) -> Response:
             break
     if response is None:
         response = send_from_directory(folder, filename, etag=True)
+        # Read into memory (our own files are small), so Flask-Compress compresses it as a whole; its streaming
+        # mode would leave the file open. The file is closed when the response is.
+        response.direct_passthrough = False
+        response.make_sequence()
     response.vary.add("Accept-Encoding")
     if request.args.get("v") == current:
         response.headers["Cache-Control"] = IMMUTABLE

@@ -30,6 +30,8 @@ from ..domain.scoring import GapDirection
 from ..palette import (
     BAND_COLOUR,
     GRID_COLOUR,
+    HEAT_SCALE,
+    HEAT_TEXT_COLOUR,
     NEUTRAL_COLOUR,
     OVER_COLOUR,
     PEER_COLOUR,
@@ -285,8 +287,9 @@ def region_matrix(overview: RegionOverview) -> Figure:
         "type": "heatmap", "z": z, "x": [label.split(".", 1)[0] for _t, label in overview.themes],
         "y": [m.municipality for m in members], "customdata": [[label for _t, label in overview.themes]
                                                              for _m in members],
-        "text": [[_nl(v) for v in row] for row in z], "texttemplate": "%{text}", "textfont": {"size": 13},
-        "colorscale": "Cividis", "zmin": scale.minimum, "zmax": scale.maximum, "xgap": 2, "ygap": 2,
+        "text": [[_nl(v) for v in row] for row in z], "texttemplate": "%{text}",
+        "textfont": {"size": 13, "color": HEAT_TEXT_COLOUR}, "colorscale": HEAT_SCALE,
+        "zmin": scale.minimum, "zmax": scale.maximum, "xgap": 2, "ygap": 2,
         "colorbar": {"title": {"text": "Score"}, "dtick": 1},
         "hovertemplate": "%{y} · %{customdata}: %{text}<extra></extra>", "name": "Peer scores"}
     return _figure([heat], title="Scores van de peer teams per gemeente en thema",

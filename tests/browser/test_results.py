@@ -14,6 +14,8 @@ from tests.reports.conftest import build_region  # noqa: F401  (the fixture)
 
 
 def rendered(page: Page, key: str) -> None:
+    """The chart is drawn once it comes into view (charts.js draws each chart when it scrolls near)."""
+    page.locator(f"#chart-{key}").scroll_into_view_if_needed()
     expect(page.locator(f"#chart-{key}[data-rendered]")).to_have_count(1)
 
 
