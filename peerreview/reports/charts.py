@@ -270,7 +270,8 @@ def trend(report: Report) -> Figure:
                 "xaxis": x, "yaxis": y, "marker": {"symbol": "star", "size": 11, "color": TARGET_COLOUR},
                 "hovertemplate": "%{x}: doel %{y:.1f}<extra></extra>"})
     return _figure(data, title="Ontwikkeling over de rondes", height=80 + 230 * rows, annotations=annotations,
-                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02 + 0.25 / rows, "x": 0}, **axes)
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02 + 0.25 / rows, "x": 1,
+                           "xanchor": "right"}, **axes)
 
 
 # ---------------------------------------------------------------- the region

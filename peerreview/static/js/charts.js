@@ -15,7 +15,7 @@
   var elements = Array.prototype.slice.call(document.querySelectorAll("[data-chart]"));
   if (!elements.length || !source) { return; }
 
-  var NARROW = 560;       // CSS pixels of chart width below which the narrow layout is used
+  var NARROW = 640;       // CSS pixels of chart width below which the narrow layout is used
   var PRINT_WIDTH = 680;  // an A4 page's text width
   var config = { displayModeBar: false, responsive: true, displaylogo: false, scrollZoom: false, locale: "nl" };
   var figures = new Map();
@@ -69,6 +69,8 @@
     if (title) {
       layout.title.text = wrap(title, Math.max(18, Math.floor(width / 9)));
       layout.title.font = { size: 14 };
+      // at the very top, whatever the top margin below it holds (an axis title, the trend's first title)
+      Object.assign(layout.title, { yref: "container", yanchor: "top" });
       height += 18 * (layout.title.text.split("<br>").length - 1);
     }
     layout.font = Object.assign({}, layout.font, { size: 12 });
@@ -90,8 +92,10 @@
     });
     axesOf(layout).forEach(function (key) {
       var axis = layout[key];
+      if (axis.side === "top" && axis.title && axis.title.text) { layout.margin.t += 24; }  // below the title
       if (axis.range && axis.dtick === 1 && axis.range[1] - axis.range[0] > 6) { axis.dtick = 2; }
       axis.tickfont = Object.assign({}, axis.tickfont, { size: 11 });
+      axis.automargin = true;
       if (axis.title && axis.title.text && axis.title.text.length > 24) {
         axis.title = Object.assign({}, axis.title, { text: wrap(axis.title.text, 24) });
         layout.margin.b += 16;
@@ -102,43 +106,48 @@
       layout.polar.angularaxis = Object.assign({}, layout.polar.angularaxis, { tickfont: { size: 10 } });
       layout.polar.radialaxis = Object.assign({}, layout.polar.radialaxis, { tickfont: { size: 10 } });
       layout.polar.domain = { x: [0.14, 0.86] };
-      height = Math.round(Math.min(height, width + 170));
+      height = Math.round(Math.min(height, width + 130));
     }
     if (layout.annotations && axesOf(layout).length > 2) {  // the trend's small charts: one column
-      height = oneColumn(layout, width);
+      height = oneColumn(layout);
     }
-    var legendItems = data.filter(function (trace) { return trace.showlegend !== false && trace.type !== "heatmap"; }).length;
-    if (layout.showlegend !== false && legendItems > 1) {
+    var inLegend = data.filter(function (trace) { return trace.showlegend !== false && trace.type !== "heatmap"; });
+    var legendLines = 0;
+    inLegend.forEach(function (trace) {
+      if (trace.name) { trace.name = wrap(trace.name, Math.max(16, Math.floor((width - 60) / 7.5))); }
+      legendLines += trace.name ? trace.name.split("<br>").length : 1;
+    });
+    if (layout.showlegend !== false && inLegend.length > 1) {
       // below the chart, one line per item at this width; the plot keeps its own height above them
       layout.legend = Object.assign({}, layout.legend, { orientation: "h", x: 0, xanchor: "left", y: 0,
                                                           yanchor: "bottom", yref: "container", traceorder: "normal" });
-      var extra = 24 * legendItems + 8;
+      var extra = 20 * legendLines + 6 * inLegend.length + 8;
       layout.margin.b += extra;
       height += extra;
     }
     layout.height = height;
+    if (title) { layout.title.y = 1 - 12 / height; }
     return { data: data, layout: layout };
   }
 
-  function oneColumn(layout, width) {
+  // The small charts one below the other: each gets the full width, a title above it and its round labels below.
+  function oneColumn(layout) {
     var xs = axesOf(layout).filter(function (key) { return key.charAt(0) === "x"; });
     var count = xs.length;
-    var top = 60;
-    var each = Math.max(170, Math.min(220, width * 0.6));
-    var gap = 46;
-    var height = top + count * (each + gap) + 40;
+    var each = 170;
+    var gap = 80;
+    layout.margin.t += 24;
     xs.forEach(function (key, index) {
       var suffix = key.slice(5);
-      var upper = 1 - (top + index * (each + gap) + gap) / height;
-      var lower = upper - each / height;
+      var top = 1 - index / count;
       layout[key].domain = [0, 1];
-      layout["yaxis" + suffix].domain = [Math.max(lower, 0), upper];
+      layout["yaxis" + suffix].domain = [top - each / (each + gap) / count, top];
       if (layout.annotations[index]) {
         layout.annotations[index].x = 0.5;
-        layout.annotations[index].y = upper;
+        layout.annotations[index].y = top;
       }
     });
-    return Math.round(height);
+    return layout.margin.t + layout.margin.b + count * (each + gap);
   }
 
   function layoutFor(element) {
