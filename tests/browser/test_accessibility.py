@@ -67,6 +67,29 @@ def describe(violations: list[dict]) -> str:
 def assert_accessible(page: Page) -> None:
     violations = axe_violations(page)
     assert not violations, describe(violations)
+    assert_unique_names(page)
+
+
+#: The names of tables, images (charts), landmarks and labelled sections that more than one element carries.
+DUPLICATE_NAMES = """() => {
+  const text = (ids) => ids.split(/\\s+/).map(id => document.getElementById(id)).filter(Boolean)
+                           .map(e => e.textContent).join(' ');
+  const caption = (e) => e.tagName === 'TABLE' && e.caption ? e.caption.textContent : '';
+  const name = (e) => (e.getAttribute('aria-labelledby') ? text(e.getAttribute('aria-labelledby'))
+                       : e.getAttribute('aria-label') || caption(e)).replace(/\\s+/g, ' ').trim();
+  const seen = new Map();
+  for (const e of document.querySelectorAll('table, [role=img], nav, section[aria-labelledby], section[aria-label]')) {
+    const key = (e.getAttribute('role') || e.tagName.toLowerCase()) + ': ' + name(e);
+    if (name(e)) seen.set(key, (seen.get(key) || 0) + 1);
+  }
+  return [...seen].filter(([, count]) => count > 1).map(([key, count]) => `${count}× ${key}`);
+}"""
+
+
+def assert_unique_names(page: Page) -> None:
+    """Two tables (charts, menus, sections) with one accessible name cannot be told apart in a screen reader's list."""
+    duplicates = page.evaluate(DUPLICATE_NAMES)
+    assert duplicates == [], duplicates
 
 
 def assert_no_horizontal_scroll(page: Page) -> None:
