@@ -60,7 +60,7 @@ from sqlalchemy import select
 from peerreview import create_app
 from peerreview.extensions import db
 from peerreview.models import Evaluation, Municipality, Round
-from peerreview.questionnaire_registry import questionnaire_of
+from peerreview.evaluation.lifecycle import questionnaire_of
 
 app = create_app()
 with app.app_context():
@@ -94,7 +94,10 @@ def free_port() -> int:
 
 
 def run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(cmd, check=True, text=True, capture_output=True, **kwargs)  # noqa: S603 (our own tools)
+    done = subprocess.run(cmd, text=True, capture_output=True, **kwargs)  # noqa: S603 (our own tools)
+    if done.returncode:
+        raise RuntimeError(f"{' '.join(cmd)[:200]} failed ({done.returncode}):\n{done.stderr[-3000:]}")
+    return done
 
 
 class Server:
