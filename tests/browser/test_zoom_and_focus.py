@@ -9,7 +9,13 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import Page
+from sqlalchemy import select
 
+from peerreview.evaluation.lifecycle import questionnaire_of
+from peerreview.extensions import db
+from peerreview.models import Round
+from peerreview.seed import demo_email
+from peerreview.seed.demo import DEMO_PASSWORD
 from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.test_self_evaluation import log_in_on
 from tests.evaluations import conftest as evaluations
@@ -83,3 +89,51 @@ def test_the_focused_element_is_never_hidden(browser, browser_context_args, revi
         assert problems == [], "\n".join(problems)
     finally:
         context.close()
+
+
+#: WCAG 1.4.12 text spacing: the overrides a user may set; nothing may be lost or need sideways scrolling. Added
+#: as a constructed style sheet (CSSOM), which the Content-Security-Policy does not block.
+TEXT_SPACING = """() => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync('* { line-height: 1.5 !important; letter-spacing: 0.12em !important; ' +
+                    'word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }');
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
+}"""
+
+
+def test_text_spacing_at_320_pixels_needs_no_sideways_scrolling(browser, browser_context_args, runner):
+    """On the demo (the real questionnaire: long Dutch theme names such as "Sturingsmogelijkheden")."""
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    rounds = db.session.scalars(select(Round).order_by(Round.year.desc())).all()
+    by_name = {e.municipality.name: e for e in rounds[0].evaluations}
+    groenmeer, havenstede = by_name["Groenmeer"], by_name["Havenstede"]
+    sections = [s.id for s in questionnaire_of(groenmeer).sections]
+    visits = {demo_email("trekker.groenmeer"): [f"/evaluations/{groenmeer.id}/consensus/{s}" for s in sections[:3]]
+              + [f"/evaluations/{groenmeer.id}/sections/{sections[0]}"],
+              demo_email("peer.dijkhuizen"): [f"/evaluations/{havenstede.id}/review/scores"]}
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 320, "height": 640}})
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    problems = []
+    try:
+        for email, urls in visits.items():
+            page.goto("/auth/login")
+            page.get_by_label("Uw e-mailadres").fill(email)
+            page.get_by_label("Wachtwoord", exact=True).fill(DEMO_PASSWORD)
+            page.get_by_role("button", name="Inloggen").click()
+            page.wait_for_url("**/start")
+            for url in urls:
+                page.goto(url)
+                page.evaluate(TEXT_SPACING)
+                overflow = page.evaluate(
+                    "() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                if overflow > 0:
+                    wide = page.evaluate("""() => [...document.querySelectorAll('main *')]
+                        .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+                                     && !e.closest('.table-wrap'))
+                        .slice(0, 3).map(e => e.tagName + '.' + e.className)""")
+                    problems.append(f"{url}: {overflow}px sideways ({wide})")
+            page.get_by_role("button", name="Uitloggen").click()
+    finally:
+        context.close()
+    assert problems == []
