@@ -175,6 +175,37 @@ def lighthouse(url: str, cookie: str | None, form_factor: str, work: Path) -> di
             "lcp": audits["largest-contentful-paint"]["numericValue"]}
 
 
+def bytes_with_charts(base: str, path: str, cookie: str | None) -> float:
+    """Bytes over the wire (encoded) for the page with every chart drawn: a cold browser (Playwright, Debian's
+    Chromium, 1350×940) loads the page, scrolls to each chart and waits until all are drawn. Lighthouse sees only
+    what loads without scrolling, and charts below the fold load plotly only when they come into view."""
+    from playwright.sync_api import sync_playwright
+
+    total = 0.0
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/lib/chromium/chromium",
+                                             args=CHROME_FLAGS.split())
+        context = browser.new_context(viewport={"width": 1350, "height": 940},
+                                      extra_http_headers={"Cookie": cookie} if cookie else {})
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+
+        def finished(event: dict) -> None:
+            nonlocal total
+            total += event["encodedDataLength"]
+
+        cdp.on("Network.loadingFinished", finished)
+        page.goto(base + path, wait_until="load")
+        for chart_id in page.eval_on_selector_all("[data-chart]", "charts => charts.map(c => c.id)"):
+            page.locator(f"#{chart_id}").scroll_into_view_if_needed()
+            page.wait_for_selector(f"#{chart_id}[data-rendered]", timeout=60_000)
+        page.wait_for_load_state("networkidle")
+        browser.close()
+    return total
+
+
 def measure(tree: Path, runs: int, label: str) -> dict:
     results: dict[tuple[str, str], dict] = {}
     with tempfile.TemporaryDirectory(prefix="bench-pages-") as tmp:
@@ -188,9 +219,12 @@ def measure(tree: Path, runs: int, label: str) -> dict:
                 for form_factor in ("mobile", "desktop"):
                     samples = [lighthouse(server.base + path, cookies.get(who), form_factor, work) for _ in range(runs)]
                     result = {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+                    if form_factor == "mobile":
+                        result["drawn"] = bytes_with_charts(server.base, path, cookies.get(who))
                     results[(page, form_factor)] = result
                     log(f"  {label:6} {page:16} {form_factor:7} score {result['score']:>5.0f}  "
-                        f"{result['bytes'] / 1024:8.1f} KiB  TBT {result['tbt']:6.0f} ms  LCP {result['lcp']:6.0f} ms")
+                        f"{result['bytes'] / 1024:8.1f} KiB  TBT {result['tbt']:6.0f} ms  LCP {result['lcp']:6.0f} ms"
+                        + (f"  with charts drawn {result['drawn'] / 1024:8.1f} KiB" if "drawn" in result else ""))
         finally:
             server.stop()
     return results
@@ -214,23 +248,27 @@ def table(before: dict, after: dict, before_ref: str, after_ref: str, runs: int)
         f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC: Lighthouse {lighthouse_version()} in Debian's Chromium, "
         f"{'one run' if runs == 1 else f'median of {runs} runs'} per cell, cold cache, the demo region under "
         f"gunicorn -w 2 on 127.0.0.1 (the machine's two cores shared with the run). Before: `{before_ref}`; "
-        f"after: `{after_ref}`. KiB transferred = Lighthouse's total byte weight (compressed as sent). Targets: "
-        "mobile score ≥ 95 on every page; a chart page ≤ 400 KiB.",
+        f"after: `{after_ref}`. KiB = Lighthouse's total byte weight, what loads without scrolling (compressed as "
+        "sent); \"with every chart drawn\": the same page in a cold browser scrolled to every chart until all are "
+        "drawn (charts below the fold fetch plotly only then). Targets: mobile ≥ 95 on every page; a chart page ≤ "
+        "400 KiB, with every chart drawn.",
         "",
-        "| page | KiB before | KiB after | mobile before | mobile after | desktop before | desktop after "
-        "| mobile TBT after (ms) | mobile LCP after (s) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | KiB before | KiB after | KiB with every chart drawn, before | after | mobile before | mobile after "
+        "| desktop before | desktop after | mobile TBT after (ms) | mobile LCP after (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in PAGES:
         b_m, a_m = before[(page, "mobile")], after[(page, "mobile")]
         b_d, a_d = before[(page, "desktop")], after[(page, "desktop")]
-        size_ok = page not in CHART_PAGES or a_m["bytes"] <= 400 * 1024
+        size_ok = page not in CHART_PAGES or max(a_m["bytes"], a_m["drawn"]) <= 400 * 1024
         lines.append(
-            f"| {page} | {kib(b_m['bytes'])} | {kib(a_m['bytes'])}{'' if size_ok else ' ✗'} | {b_m['score']:.0f} "
+            f"| {page} | {kib(b_m['bytes'])} | {kib(a_m['bytes'])} | {kib(b_m['drawn'])} "
+            f"| {kib(a_m['drawn'])}{'' if size_ok else ' ✗'} | {b_m['score']:.0f} "
             f"| {a_m['score']:.0f}{'' if a_m['score'] >= 95 else ' ✗'} | {b_d['score']:.0f} | {a_d['score']:.0f} "
             f"| {a_m['tbt']:.0f} | {a_m['lcp'] / 1000:.1f} |")
     missed = [p for p in PAGES if after[(p, "mobile")]["score"] < 95]
-    heavy = [p for p in CHART_PAGES if after[(p, "mobile")]["bytes"] > 400 * 1024]
+    heavy = [p for p in CHART_PAGES if p in PAGES
+             and max(after[(p, "mobile")]["bytes"], after[(p, "mobile")]["drawn"]) > 400 * 1024]
     lines += ["", "Targets: " + ("every page ≥ 95 on mobile ✓" if not missed else
                                  "mobile ≥ 95 missed on " + ", ".join(missed) + " ✗")
               + "; " + ("every chart page ≤ 400 KiB ✓" if not heavy else "over 400 KiB: " + ", ".join(heavy) + " ✗"),

@@ -59,6 +59,8 @@ def test_gemeente_opens_its_results_and_benchmark(page: Page, log_in, screenshot
     page.emulate_media(media="print")
     expect(page.get_by_role("table", name="Peer score van uw gemeente tegenover de andere gemeenten in de regio")
            ).to_be_visible()
+    for key in ("radar", "gaps", "profile", "levers", "benchmark", "trend"):  # no label cut off on paper
+        assert page.evaluate(CHART_TEXT_PROBLEMS, key) == [], f"print: {key}"
     expect(page.locator(".toc")).to_be_hidden()
     screenshot(page, "results-gemeente-print")
     page.emulate_media(media="screen")
