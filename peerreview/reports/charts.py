@@ -244,10 +244,11 @@ def trend(report: Report) -> Figure:
             series, _grid(len(series), columns, horizontal=0.06, vertical=0.5 / rows), strict=True)):
         suffix = "" if index == 0 else str(index + 1)
         x, y = f"x{suffix}", f"y{suffix}"
+        # automargin: the first round's label, centred under the left edge, stays on the page (print: 680 px)
         axes[f"xaxis{suffix}"] = {"domain": x_domain, "anchor": y, "type": "category", "tickangle": 0,
-                                  "tickfont": {"size": 10}}
+                                  "tickfont": {"size": 10}, "automargin": True}
         axes[f"yaxis{suffix}"] = {"domain": y_domain, "anchor": x, "dtick": 1, "gridcolor": GRID_COLOUR,
-                                  "range": [report.scale_minimum - 0.2, report.scale_maximum + 0.2]}
+                                  "automargin": True, "range": [report.scale_minimum - 0.2, report.scale_maximum + 0.2]}
         annotations.append({"text": _short_text(line.label, 30), "x": (x_domain[0] + x_domain[1]) / 2,
                             "y": y_domain[1], "xref": "paper", "yref": "paper", "xanchor": "center",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 12}})

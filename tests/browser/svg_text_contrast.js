@@ -1,7 +1,8 @@
-// The contrast of texts in a chart's SVG, which axe leaves undecided (plotly layers several SVGs, and a tick is
-// "too short"): the text's fill against what lies under its centre, a heatmap cell's pixel in plotly's image or the
-// fill of the shapes below (composited over white). Gets CSS selectors; returns per text the ratio and the minimum
-// for its size, or null for a text that is not in a chart. Used by tests/browser/test_accessibility.py.
+// The contrast of texts axe leaves undecided. In a chart's SVG (plotly layers several SVGs, and a tick is "too
+// short"): the text's fill against what lies under its centre, a heatmap cell's pixel in plotly's image or the fill
+// of the shapes below (composited over white). In HTML (a cell of a narrow table, partly scrolled out of view): its
+// colour on its ancestors' background colours. Gets CSS selectors; returns per element the ratio and the minimum for
+// its size, or null when it cannot decide. Used by tests/browser/test_accessibility.py.
 async (selectors) => {
   const rgba = (text) => {
     const m = text.match(/[\d.]+/g).map(Number);
@@ -36,8 +37,30 @@ async (selectors) => {
   document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
   for (const selector of selectors) {
     const text = document.querySelector(selector);
-    if (!text || !text.closest('.chart')) { results.push(null); continue; }
+    if (!text) { results.push(null); continue; }
     const style = getComputedStyle(text);
+    if (!text.closest('.chart svg')) {
+      // HTML text that axe found partly covered (a cell scrolled out of a narrow table's view): its colour on the
+      // background colours of its ancestors; undecided (null) where an ancestor has a background image.
+      let bgHtml = [255, 255, 255];
+      const layers = [];
+      let undecided = false;
+      for (let e = text; e; e = e.parentElement) {
+        const s = getComputedStyle(e);
+        if (s.backgroundImage !== 'none') { undecided = true; break; }
+        const c = rgba(s.backgroundColor);
+        if (c[3] > 0) layers.push(c);
+        if (c[3] >= 1) break;
+      }
+      if (undecided) { results.push(null); continue; }
+      for (const layer of layers.reverse()) bgHtml = over(layer, bgHtml);
+      const fgHtml = over(rgba(style.color), bgHtml);
+      const [hi, lo] = [lum(fgHtml), lum(bgHtml)].sort((p, q) => q - p);
+      const px = parseFloat(style.fontSize), heavy = Number(style.fontWeight) >= 700;
+      results.push({ratio: (hi + 0.05) / (lo + 0.05), minimum: px >= 24 || (heavy && px >= 18.66) ? 3 : 4.5,
+                    text: text.textContent.trim().slice(0, 40), fg: fgHtml.map(Math.round), bg: bgHtml.map(Math.round)});
+      continue;
+    }
     const fg = rgba(style.fill);
     const box = text.getBoundingClientRect();
     const x = box.left + box.width / 2, y = box.top + box.height / 2;

@@ -21,13 +21,14 @@ STRICT_INCOMPLETE = {"color-contrast"}
 AXE = Axe()
 
 
-#: Measures the contrast of texts in a chart's SVG that axe leaves undecided (see the file).
+#: Measures the contrast of texts that axe leaves undecided, in charts and in narrow tables (see the file).
 SVG_TEXT_CONTRAST = "\n".join(line for line in (Path(__file__).parent / "svg_text_contrast.js").read_text(
     encoding="utf-8").splitlines() if not line.startswith("//"))
 
 
 def _decide_chart_contrast(page: Page, item: dict) -> dict | None:
-    """The nodes of an undecided contrast item that are not chart texts with enough contrast by our own measure."""
+    """The nodes of an undecided contrast item that our own measure does not find contrasted enough (or cannot
+    decide)."""
     selectors = [" ".join(map(str, node["target"])) for node in item["nodes"]]
     measured = page.evaluate(SVG_TEXT_CONTRAST, selectors)
     left = []
@@ -70,7 +71,8 @@ def assert_accessible(page: Page) -> None:
     assert_unique_names(page)
 
 
-#: The names of tables, images (charts), landmarks and labelled sections that more than one element carries.
+#: The names of tables, charts, menus and labelled sections that more than one element carries (screen readers list
+#: these by name; a progress bar named "0 procent" in every row of a table is read in its row and may repeat).
 DUPLICATE_NAMES = """() => {
   const text = (ids) => ids.split(/\\s+/).map(id => document.getElementById(id)).filter(Boolean)
                            .map(e => e.textContent).join(' ');
@@ -78,7 +80,8 @@ DUPLICATE_NAMES = """() => {
   const name = (e) => (e.getAttribute('aria-labelledby') ? text(e.getAttribute('aria-labelledby'))
                        : e.getAttribute('aria-label') || caption(e)).replace(/\\s+/g, ' ').trim();
   const seen = new Map();
-  for (const e of document.querySelectorAll('table, [role=img], nav, section[aria-labelledby], section[aria-label]')) {
+  const named = 'table, .chart[role=img], nav, section[aria-labelledby], section[aria-label]';
+  for (const e of document.querySelectorAll(named)) {
     const key = (e.getAttribute('role') || e.tagName.toLowerCase()) + ': ' + name(e);
     if (name(e)) seen.set(key, (seen.get(key) || 0) + 1);
   }

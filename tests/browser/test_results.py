@@ -119,7 +119,9 @@ CHART_TEXT_PROBLEMS = """(key) => {
   for (const text of texts) {
     const r = text.getBoundingClientRect();
     if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
-      problems.push(`'${text.textContent}' sticks out of the chart`);
+      problems.push(`'${text.textContent}' sticks out of the chart (text ${Math.round(r.left)}..${Math.round(r.right)}`
+                    + ` × ${Math.round(r.top)}..${Math.round(r.bottom)}, chart ${Math.round(box.left)}..`
+                    + `${Math.round(box.right)} × ${Math.round(box.top)}..${Math.round(box.bottom)})`);
     }
   }
   const title = chart.querySelector('.gtitle');

@@ -14,10 +14,14 @@
   });
   // The focused field is never hidden (WCAG 2.4.11): the browser scrolls a field into view only when none of it is
   // visible, so one half under the sticky save bar or below the window's edge stays there. Scroll it fully into
-  // view, above the save bar when that is sticky (on short windows it is not, see app.css).
+  // view, above the save bar when that is sticky (on short windows it is not, see app.css). Only for focus moved by
+  // the keyboard: a click is where the pointer is, and scrolling between press and release would lose the click.
+  var byKeyboard = false;
+  document.addEventListener("keydown", function () { byKeyboard = true; }, true);
+  document.addEventListener("pointerdown", function () { byKeyboard = false; }, true);
   document.addEventListener("focusin", function (event) {
     var element = event.target;
-    if (!element || !element.getBoundingClientRect || element === document.body) { return; }
+    if (!byKeyboard || !element || !element.getBoundingClientRect || element === document.body) { return; }
     var rect = element.getBoundingClientRect();
     var bottom = document.documentElement.clientHeight;
     Array.prototype.forEach.call(document.querySelectorAll(".actions--sticky"), function (bar) {
