@@ -15,7 +15,7 @@ from ...domain.reviews import Confidentiality, review_items
 from ...evaluation.team import factual_points, recommendations, report_of, self_scores
 from ...forms import EmptyForm
 from ...requests import form_id
-from ...web import Problems, attempt, require, require_csrf
+from ...web import Problems, attempt, flash_refusal, require, require_csrf
 from .. import bp
 from .. import entries as entry_services
 from .. import hearing as services
@@ -30,6 +30,14 @@ def _load_readable(evaluation_id: int) -> Loaded:
                                          contributors_may_check=services.may_contributors_check(loaded.evaluation))
             or (loaded.evaluation.status.is_report_published
                 and permissions.can_view_report(current_user, loaded.evaluation, loaded.team)))
+    return loaded
+
+
+def _refused(loaded: Loaded, error, form_shown: bool):
+    """A refused form, back on the hearing page: a refusal of the stage (reopened meanwhile, say) above the page
+    when the page no longer shows the form that would carry it."""
+    if not form_shown:
+        flash_refusal(error)
     return loaded
 
 
@@ -151,7 +159,10 @@ def add_point(evaluation_id: int):
     if done:
         flash(_("Uw feitelijke reactie is opgeslagen. Het peer team ziet haar nu."), "success")
         return redirect(_back(evaluation_id, "reacties"))
-    return render_hearing(load(evaluation_id), status=422, point_form=form)
+    fresh = load(evaluation_id)
+    shown = permissions.can_write_points(current_user, fresh.evaluation,
+                                         contributors_may_check=services.may_contributors_check(fresh.evaluation))
+    return render_hearing(_refused(fresh, done.error, shown), status=422, point_form=form)
 
 
 def _own_point(loaded: Loaded, point_id: int):
@@ -277,7 +288,9 @@ def reaction(evaluation_id: int):
         flash(_("De bestuurlijke reactie is vastgelegd. Het peer team kan nu een nawoord schrijven en het rapport "
                 "publiceren."), "success")
         return redirect(_back(evaluation_id, "reactie"))
-    return render_hearing(load(evaluation_id), status=422, reaction_form=form)
+    fresh = load(evaluation_id)
+    shown = permissions.can_record_reaction(current_user, fresh.evaluation)
+    return render_hearing(_refused(fresh, done.error, shown), status=422, reaction_form=form)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/hearing/no-reaction", methods=["POST"])
@@ -321,7 +334,10 @@ def afterword(evaluation_id: int):
     form = AfterwordForm()
     if not form.validate_on_submit():
         abort(400)
-    if attempt(lambda: services.save_afterword(current_user, loaded.evaluation, form.afterword.data), form):
+    done = attempt(lambda: services.save_afterword(current_user, loaded.evaluation, form.afterword.data), form)
+    if done:
         flash(_("Het nawoord is opgeslagen."), "success")
         return redirect(_back(evaluation_id, "nawoord"))
-    return render_hearing(load(evaluation_id), status=422, afterword_form=form)
+    fresh = load(evaluation_id)
+    shown = permissions.can_write_afterword(current_user, fresh.evaluation, fresh.team)
+    return render_hearing(_refused(fresh, done.error, shown), status=422, afterword_form=form)
