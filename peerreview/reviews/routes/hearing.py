@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ...dates import today
 from ...domain import permissions
@@ -47,8 +48,8 @@ def _back(evaluation_id: int, anchor: str = "") -> str:
 
 def _point_form(loaded: Loaded, row=None) -> PointForm:
     form = PointForm(prefix=f"point{row.id}" if row is not None else "")
-    form.place.choices = [("", _("Kies een plaats"))] + list(services.places(loaded.evaluation,
-                                                                             loaded.questionnaire).items())
+    form.place.choices = [SelectChoice("", _("Kies een plaats"))] + [
+        SelectChoice(key, label) for key, label in services.places(loaded.evaluation, loaded.questionnaire).items()]
     if row is not None and request.method == "GET":
         form.place.data, form.text.data, form.version.data = row.place, row.text, str(row.version)
     return form
