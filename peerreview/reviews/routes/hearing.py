@@ -139,9 +139,13 @@ def concept(evaluation_id: int):
 
 
 def _points_writer(evaluation_id: int) -> Loaded:
+    """The gemeente's lead always gets to the service (which refuses with the stage's reason when the concept is
+    no longer, or not yet, with the gemeente: reopened while the page was open); contributors only while they may
+    read the concept."""
     loaded = load(evaluation_id)
-    require(permissions.can_write_points(current_user, loaded.evaluation,
-                                         contributors_may_check=services.may_contributors_check(loaded.evaluation))
+    require(permissions.is_lead_of(current_user, loaded.evaluation)
+            or permissions.can_write_points(current_user, loaded.evaluation,
+                                            contributors_may_check=services.may_contributors_check(loaded.evaluation))
             or (permissions.is_own_gemeente(current_user, loaded.evaluation)
                 and permissions.can_read_concept(current_user, loaded.evaluation, loaded.team,
                                                  contributors_may_check=services.may_contributors_check(
@@ -257,6 +261,7 @@ def answer_point(evaluation_id: int, point_id: int):
     stored = services.point(fresh.evaluation, point_id)
     if stored is not None and status == 409:
         form.version.data = str(stored.version)
+    _refused(fresh, done.error, permissions.can_answer_points(current_user, fresh.evaluation, fresh.team))
     return render_hearing(fresh, status=status, answer_forms={point_id: form}, answer_problems={point_id: problems})
 
 
