@@ -1,6 +1,7 @@
 """The peer review in a real browser, as people click it: the coordinator looks at the peer team, two reviewers
 score independently, the chair logs an interview and an observation, sets the team's scores, writes the judgement
-and two recommendations and publishes; the gemeente reads the report and reacts; the coordinator closes the
+and two recommendations and sends the concept to the gemeente (hoor en wederhoor then by the services: it is
+clicked through in test_hearing.py); the gemeente reads the published report; the coordinator closes the
 evaluation. axe-core finds nothing on any of these pages, and screenshots go to test-artifacts/screenshots/.
 
 The data is the ``review`` of tests/reviews: Aadorp's self-evaluation submitted (every answer a 2), peer team
@@ -13,6 +14,8 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from peerreview.extensions import db
+from peerreview.reviews import hearing
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.test_self_evaluation import flash, log_out, shoot  # noqa: F401  (shoot: a fixture)
 from tests.evaluations import conftest as evaluations
@@ -304,21 +307,29 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     shoot(page, "peer-report-draft")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Afronden en publiceren").click()
+    page.get_by_role("link", name="Concept naar de gemeente").click()
     expect(heading(page)).to_have_text("Afronden en publiceren: Aadorp")
     check = page.get_by_role("region", name="Controle")
     expect(check).to_contain_text("Elk onderdeel heeft een score van het team.")
     expect(check).to_contain_text("Het oordeel is geschreven.")
-    expect(check).to_contain_text("2 aanbeveling(en).")
+    expect(check).to_contain_text("2 aanbevelingen.")
     expect(check).to_contain_text("Alle teamleden hebben hun scores ingediend.")
     shoot(page, "peer-publish")
     assert_accessible(page)
-    page.get_by_role("button", name="Rapport publiceren").click()
-    expect(heading(page)).to_have_text("Rapport collegiale toetsing Aadorp")
-    expect(flash(page, "Het rapport is gepubliceerd. Aadorp en de regio kunnen het nu lezen.")).to_be_visible()
+    page.get_by_role("button", name="Concept naar de gemeente sturen").click()
+    expect(flash(page, "Het concept ligt nu ter feitelijke controle bij Aadorp")).to_be_visible()
     log_out(page)
 
-    # --- 4. Lotte, the gemeente's lead, reads the report and gives the bestuurlijke reactie
+    # hoor en wederhoor, clicked through in test_hearing.py; here by the services: no factual points, the college's
+    # reaction, published
+    db.session.expire_all()  # the pages changed the evaluation since this session last read it
+    hearing.finish_check(s.lead, review.evaluation)
+    hearing.correct(review.chair, review.evaluation)
+    hearing.record_reaction(s.lead, review.evaluation, REACTION, today, "Z/2027/42")
+    hearing.publish(review.chair, review.evaluation)
+    db.session.commit()
+
+    # --- 4. Lotte, the gemeente's lead, reads the report with the college's reaction
     log_in(s.lead.email)
     page.get_by_role("region", name="Zelfevaluatie").get_by_role("link", name="Ronde 2027", exact=True).click()
     expect(heading(page)).to_have_text("Zelfevaluatie Aadorp")
@@ -337,10 +348,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     expect(main).not_to_contain_text(TEAM_ONLY)
     expect(main).not_to_contain_text("Daan: ")  # a member's own rationale stays in the team
     expect(page.get_by_role("navigation", name="Onderdelen van de toetsing")).to_have_count(0)
-    page.get_by_role("textbox", name="Bestuurlijke reactie").fill(REACTION)
-    page.get_by_role("button", name="Reactie opslaan").click()
-    expect(flash(page, "Uw bestuurlijke reactie is opgeslagen.")).to_be_visible()
-    expect(page.get_by_role("textbox", name="Bestuurlijke reactie")).to_have_value(REACTION)
+    expect(page.get_by_role("region", name="Bestuurlijke reactie van het college")).to_contain_text(REACTION)
     shoot(page, "peer-report")
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -357,7 +365,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
         has=page.get_by_role("link", name="Aadorp", exact=True))
     aadorp.get_by_role("link", name="Rapport Aadorp").click()
     expect(heading(page)).to_have_text("Rapport collegiale toetsing Aadorp")
-    expect(page.get_by_role("region", name="Bestuurlijke reactie van de gemeente")).to_contain_text(REACTION)
+    expect(page.get_by_role("region", name="Bestuurlijke reactie van het college")).to_contain_text(REACTION)
     assert_accessible(page)
     page.get_by_role("button", name="Evaluatie afsluiten").click()
     expect(flash(page, "De evaluatie van Aadorp is afgesloten.")).to_be_visible()
