@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -141,7 +142,8 @@ def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> Hist
     elif event.kind == "export":
         after = _("%(what)s: %(file)s", what=export_label(details.get("what")), file=details.get("file", ""))
     elif event.kind == "excel_import":
-        after = _("%(n)s wijziging(en) uit %(file)s", n=details.get("count", 0), file=details.get("file", ""))
+        after = ngettext("%(num)s wijziging uit %(file)s", "%(num)s wijzigingen uit %(file)s", details.get("count", 0),
+                         file=details.get("file", ""))
     if details.get("via") == "excel":
         label = _("%(label)s (via Excel)", label=label)
     return HistoryEntry(event, label, subject, before, after)

@@ -53,7 +53,8 @@ DEMO_USERS: tuple[tuple[str, str, str, Role, str | None], ...] = (
      Role.municipal_lead, "GM9012"),
     ("Peer reviewer (Dijkhuizen), voorzitter in Havenstede", "peer.dijkhuizen", "Petra Peer", Role.peer_reviewer,
      "GM9004"),
-    ("Peer reviewer (Oudegracht)", "peer.oudegracht", "Olga Oudeman", Role.peer_reviewer, "GM9005"),
+    ("Peer reviewer (Oudegracht), voorzitter in Ter Aa", "peer.oudegracht", "Olga Oudeman", Role.peer_reviewer,
+     "GM9005"),
     ("Peer reviewer (Lindewoude), voorzitter in Molenwaard-Oost", "peer.lindewoude", "Lars Linde",
      Role.peer_reviewer, "GM9007"),
 )

@@ -1,7 +1,6 @@
 """The peer review in a real browser, as people click it: the coordinator looks at the peer team, two reviewers
 score independently, the chair logs an interview and an observation, sets the team's scores, writes the judgement
-and two recommendations and sends the concept to the gemeente (hoor en wederhoor then by the services: it is
-clicked through in test_hearing.py); the gemeente reads the published report; the coordinator closes the
+and two recommendations and publishes; the gemeente reads the report and reacts; the coordinator closes the
 evaluation. axe-core finds nothing on any of these pages, and screenshots go to test-artifacts/screenshots/.
 
 The data is the ``review`` of tests/reviews: Aadorp's self-evaluation submitted (every answer a 2), peer team
@@ -15,9 +14,11 @@ import re
 from playwright.sync_api import Locator, Page, expect
 
 from peerreview.extensions import db
+from peerreview.models import Evaluation
 from peerreview.reviews import hearing
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.test_self_evaluation import flash, log_out, shoot  # noqa: F401  (shoot: a fixture)
+from tests.conftest import app_today
 from tests.evaluations import conftest as evaluations
 from tests.reviews import conftest as reviews
 from tests.reviews.conftest import Review
@@ -247,7 +248,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     assert_accessible(page)
 
     tab(page, "Mijn scores").click()
-    expect(item(page, "1. Analyse")).to_contain_text("1 gesprek(ken) en waarneming(en) bij dit thema")
+    expect(item(page, "1. Analyse")).to_contain_text("1 gesprek of waarneming bij dit thema")
     score_everything(page, PETRAS, "Petra")
     page.get_by_role("button", name="Opslaan en indienen").click()
     expect(flash(page, "Uw scores zijn ingediend.")).to_be_visible()
@@ -317,17 +318,21 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     shoot(page, "peer-publish")
     assert_accessible(page)
     page.get_by_role("button", name="Concept naar de gemeente sturen").click()
+    expect(heading(page)).to_have_text("Hoor en wederhoor: Aadorp")
     expect(flash(page, "Het concept ligt nu ter feitelijke controle bij Aadorp")).to_be_visible()
-    log_out(page)
-
-    # hoor en wederhoor, clicked through in test_hearing.py; here by the services: no factual points, the college's
-    # reaction, published
-    db.session.expire_all()  # the pages changed the evaluation since this session last read it
-    hearing.finish_check(s.lead, review.evaluation)
-    hearing.correct(review.chair, review.evaluation)
-    hearing.record_reaction(s.lead, review.evaluation, REACTION, today, "Z/2027/42")
-    hearing.publish(review.chair, review.evaluation)
+    # hoor en wederhoor (its own journey is in test_hearing.py): no points, corrected, the college reacts
+    db.session.expire_all()
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    hearing.finish_check(s.lead, evaluation)
+    hearing.correct(review.chair, evaluation)
+    hearing.record_reaction(s.lead, evaluation, REACTION, app_today(), "Z/2027/0042")
     db.session.commit()
+    page.reload()
+    page.get_by_role("link", name="Naar publiceren").click()
+    page.get_by_role("button", name="Rapport publiceren").click()
+    expect(heading(page)).to_have_text("Rapport collegiale toetsing Aadorp")
+    expect(flash(page, "Het rapport is gepubliceerd. Aadorp en de regio kunnen het nu lezen.")).to_be_visible()
+    log_out(page)
 
     # --- 4. Lotte, the gemeente's lead, reads the report with the college's reaction
     log_in(s.lead.email)
@@ -348,7 +353,9 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     expect(main).not_to_contain_text(TEAM_ONLY)
     expect(main).not_to_contain_text("Daan: ")  # a member's own rationale stays in the team
     expect(page.get_by_role("navigation", name="Onderdelen van de toetsing")).to_have_count(0)
-    expect(page.get_by_role("region", name="Bestuurlijke reactie van het college")).to_contain_text(REACTION)
+    reaction = page.get_by_role("region", name="Bestuurlijke reactie van het college")
+    expect(reaction).to_contain_text(REACTION)
+    expect(reaction).to_contain_text("kenmerk Z/2027/0042")
     shoot(page, "peer-report")
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
