@@ -216,7 +216,7 @@ def test_upgrading_and_downgrading_0005_keeps_every_row_and_the_plan_goes_with_i
 # ---------------------------------------------------------------- a populated database through every revision
 
 #: Every revision, oldest first (the chain the tests below walk up and down).
-REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006")
+REVISIONS = ("0001", "0002", "0003", "0004", "0005", "0006", "0007", "0008")
 T = "2026-01-02 03:04:05"  # timestamps and days as the database is sent them (strings: the same on both)
 U = "2026-02-03 04:05:06"
 HASH = "a" * 64
@@ -328,6 +328,29 @@ ROWS: dict[str, list[tuple[str, dict]]] = {
                           "subject": "evaluation:1", "address": "192.0.2.2", "user_agent": "curl/8",
                           "details": '{"event": "reopened", "from": "submitted", "to": "draft"}'}),
     ],
+    "0007": [
+        ("cache_generations", {"name": "test", "value": 5}),
+    ],
+    "0008": [
+        # a published report of before hoor en wederhoor (evaluation 1) keeps its stage and reaction; a new one sits
+        # in the factual check: a downgrade below 0008 takes it back to the team (see EXPECTED_BELOW)
+        ("municipalities", {"id": 4, "name": "Dijkwaard", "cbs_code": "GM0004", "inhabitants": 5000, "province": "",
+                            "created_at": U}),
+        ("rounds", {"id": 2, "region_id": 1, "name": "Ronde 2027", "year": 2027,
+                    "questionnaire_key": "regie-integrale-veiligheid", "questionnaire_version": "2026.1",
+                    "questionnaire_hash": HASH, "self_evaluation_due": "2027-03-01", "peer_review_due": "2027-04-01",
+                    "plan_due": "2027-06-01", "created_at": U, "created_by_id": 2, "response_days": 28}),
+        ("evaluations", {"id": 4, "round_id": 2, "municipality_id": 4, "status": "fact_check", "created_at": U,
+                         "submitted_at": U, "submitted_by_id": None, "lock_version": 4}),
+        ("peer_reports", {"evaluation_id": 4, "judgement": "Concept", "strengths": "", "updated_at": U,
+                          "updated_by_id": 5, "published_without": "", "reaction": "", "documents": "Nota 2026",
+                          "concept_sent_at": U, "concept_sent_by_id": 5, "term_due": "2027-05-01",
+                          "contributors_may_check": True, "reaction_reference": "", "afterword": ""}),
+        ("factual_points", {"id": 1, "evaluation_id": 4, "place": "judgement", "place_label": "Het oordeel",
+                            "text": "Het plan is in 2025 vastgesteld, niet in 2024.", "author_id": 3,
+                            "created_at": U, "updated_at": U, "answer": "adopted", "answer_text": "Aangepast.",
+                            "answered_by_id": 5, "answered_at": U, "version": 2}),
+    ],
 }
 #: Columns that identify a row of a table without an ``id``.
 KEYS = {
@@ -339,9 +362,12 @@ KEYS = {
     "improvement_action_recommendations": ("action_id", "recommendation_id"),
     "improvement_action_themes": ("action_id", "section_id"),
     "recommendation_verdicts": ("recommendation_id",),
+    "cache_generations": ("name",),
 }
-#: Where a downgrade below a revision changes a kept value on purpose: (table, id) -> (revision, values).
-EXPECTED_BELOW = {("evaluations", 3): ("0004", {"status": "submitted"})}
+#: Where a downgrade below a revision changes a kept value on purpose: (table, id) -> [(revision, values)], the
+#: newest revision first (each one below which it applies overrides the ones above).
+EXPECTED_BELOW = {("evaluations", 3): [("0004", {"status": "submitted"})],
+                  ("evaluations", 4): [("0008", {"status": "in_peer_review"}), ("0004", {"status": "submitted"})]}
 #: The revision that creates each table (the first one that fills it).
 CREATED_AT = {table: rev for rev in reversed(REVISIONS) for table, _row in ROWS[rev]}
 
@@ -383,9 +409,9 @@ def _check_rows(current: str | None, inserted: str = REVISIONS[-1]) -> None:
                     continue
                 columns = {c["name"] for c in inspector.get_columns(table)}
                 expected = {name: value for name, value in row.items() if name in columns}
-                change = EXPECTED_BELOW.get((table, row.get("id")))
-                if change is not None and current < change[0]:
-                    expected.update(change[1])
+                for below, values in EXPECTED_BELOW.get((table, row.get("id")), ()):
+                    if current < below:
+                        expected.update(values)
                 keys = KEYS.get(table, ("id",))
                 where = " AND ".join(f"{k} = :{k}" for k in keys)
                 query = f"SELECT {', '.join(expected)} FROM {table} WHERE {where}"  # noqa: S608 (the test's own names)
@@ -413,7 +439,13 @@ def test_a_populated_database_keeps_every_row_from_the_first_revision_to_head(em
         assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == REVISIONS[-1]
         # what 0004 added to an older table: the regions of 0001 got the default, the one of 0004 kept its own
         policies = dict(connection.execute(text("SELECT id, reciprocal_review FROM regions")).all())
+        # what 0008 added: the rounds of before got the default term, the reports of before no reaction details
+        terms = dict(connection.execute(text("SELECT id, response_days FROM rounds")).all())
+        report = connection.execute(text("SELECT reaction, reaction_reference, afterword, documents, "
+                                         "contributors_may_check FROM peer_reports WHERE evaluation_id = 1")).one()
     assert policies == {1: "warn", 2: "warn", 3: "refuse"}
+    assert terms == {1: 21, 2: 28}
+    assert tuple(report[:4]) == ("Dank", "", "", "") and not report[4]
     assert set(inspect(db.engine).get_table_names()) - {"alembic_version"} == set(CREATED_AT)  # every table filled
 
 

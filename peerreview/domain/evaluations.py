@@ -55,6 +55,9 @@ class EvaluationStatus(StrEnum):
     draft = "draft"
     submitted = "submitted"
     in_peer_review = "in_peer_review"
+    fact_check = "fact_check"  # concept ter feitelijke controle (ambtelijk hoor)
+    corrected = "corrected"  # concept gecorrigeerd: the college's reaction is awaited (bestuurlijk wederhoor)
+    reacted = "reacted"  # the college's reaction is in (or the term passed without one): ready to publish
     published = "published"
     closed = "closed"
 
@@ -78,6 +81,16 @@ class EvaluationStatus(StrEnum):
         return self in (EvaluationStatus.published, EvaluationStatus.closed)
 
     @property
+    def is_in_hearing(self) -> bool:
+        """Hoor en wederhoor: the gemeente reads the team's concept, checks the facts and the college reacts."""
+        return self in HEARING
+
+    @property
+    def is_under_review(self) -> bool:
+        """The peer review runs: the team works, or its concept is with the gemeente (not yet published)."""
+        return self is EvaluationStatus.in_peer_review or self in HEARING
+
+    @property
     def step_label(self) -> str:
         """The stage's short name, for a row of steps."""
         return STEP_LABELS[self]
@@ -88,10 +101,16 @@ class EvaluationStatus(StrEnum):
         return list(EvaluationStatus).index(self) + 1
 
 
+#: The stages of hoor en wederhoor, between the team's draft and publication.
+HEARING = frozenset({EvaluationStatus.fact_check, EvaluationStatus.corrected, EvaluationStatus.reacted})
+
 STATUS_LABELS = {
     EvaluationStatus.draft: "Zelfevaluatie loopt",
     EvaluationStatus.submitted: "Zelfevaluatie ingediend",
     EvaluationStatus.in_peer_review: "Collegiale toetsing loopt",
+    EvaluationStatus.fact_check: "Concept ter feitelijke controle",
+    EvaluationStatus.corrected: "Concept gecorrigeerd, wacht op bestuurlijke reactie",
+    EvaluationStatus.reacted: "Bestuurlijke reactie ontvangen",
     EvaluationStatus.published: "Rapport gepubliceerd",
     EvaluationStatus.closed: "Afgesloten",
 }
@@ -101,6 +120,9 @@ STEP_LABELS = {
     EvaluationStatus.draft: "Zelfevaluatie",
     EvaluationStatus.submitted: "Ingediend",
     EvaluationStatus.in_peer_review: "Collegiale toetsing",
+    EvaluationStatus.fact_check: "Feitelijke controle",
+    EvaluationStatus.corrected: "Gecorrigeerd",
+    EvaluationStatus.reacted: "Bestuurlijke reactie",
     EvaluationStatus.published: "Rapport",
     EvaluationStatus.closed: "Afgesloten",
 }
@@ -109,7 +131,10 @@ STEP_LABELS = {
 class Transition(StrEnum):
     submit = "submit"  # the gemeente's lead hands in the self-evaluation
     start_review = "start_review"  # the region coordinator starts the peer review (the team has a chair)
-    publish = "publish"  # the peer team's chair finalises the report
+    send_concept = "send_concept"  # the chair sends the team's concept to the gemeente for a factual check
+    correct = "correct"  # the chair closes the factual check: every point answered, the concept corrected
+    react = "react"  # the gemeente's lead records the college's reaction (or the coordinator: none came in time)
+    publish = "publish"  # the peer team's chair publishes the report with the reaction
     close = "close"  # the region coordinator closes the evaluation (after the gemeente's reaction)
     reopen = "reopen"  # the region coordinator takes it one stage back, with a reason
 
@@ -117,19 +142,32 @@ class Transition(StrEnum):
 #: (from, transition) -> to: the one state machine of an evaluation. Every change goes through
 #: :func:`next_status` and is recorded in the history with who, when and (for reopening) why.
 #:
-#: Reopening always goes back, never skips work: a submitted self-evaluation (or one in peer review, when
-#: the peers find it cannot be judged as it is) goes back to the gemeente as a draft, keeping every answer
-#: and every peer score; a published report goes back to the peer team for a correction (the gemeente no
-#: longer sees it until it is published again); a closed evaluation goes back to published, so that a late
-#: reaction can still be given.
+#: Hoor en wederhoor: the chair sends the team's concept to the gemeente (``fact_check``), the gemeente records
+#: factual points and the team answers each; the chair closes the check (``corrected``); the gemeente's lead
+#: records the college's reaction, or the coordinator records that none came within the term (``reacted``); the
+#: team may add a nawoord; the chair publishes.
+#:
+#: Reopening always goes one stage back, never skips work, and keeps everything stored: a submitted
+#: self-evaluation (or one in peer review, when the peers find it cannot be judged as it is) goes back to the
+#: gemeente as a draft, keeping every answer and every peer score; a concept goes back to the team (the gemeente
+#: no longer reads it); a corrected concept goes back to the factual check; a recorded reaction back to the
+#: corrected concept, so that the lead can change it; a published report back to the reaction stage (the
+#: gemeente and region no longer see it until it is published again; the coordinator goes further back for a
+#: correction of the text); a closed evaluation back to published.
 TRANSITIONS: dict[tuple[EvaluationStatus, Transition], EvaluationStatus] = {
     (EvaluationStatus.draft, Transition.submit): EvaluationStatus.submitted,
     (EvaluationStatus.submitted, Transition.start_review): EvaluationStatus.in_peer_review,
-    (EvaluationStatus.in_peer_review, Transition.publish): EvaluationStatus.published,
+    (EvaluationStatus.in_peer_review, Transition.send_concept): EvaluationStatus.fact_check,
+    (EvaluationStatus.fact_check, Transition.correct): EvaluationStatus.corrected,
+    (EvaluationStatus.corrected, Transition.react): EvaluationStatus.reacted,
+    (EvaluationStatus.reacted, Transition.publish): EvaluationStatus.published,
     (EvaluationStatus.published, Transition.close): EvaluationStatus.closed,
     (EvaluationStatus.submitted, Transition.reopen): EvaluationStatus.draft,
     (EvaluationStatus.in_peer_review, Transition.reopen): EvaluationStatus.draft,
-    (EvaluationStatus.published, Transition.reopen): EvaluationStatus.in_peer_review,
+    (EvaluationStatus.fact_check, Transition.reopen): EvaluationStatus.in_peer_review,
+    (EvaluationStatus.corrected, Transition.reopen): EvaluationStatus.fact_check,
+    (EvaluationStatus.reacted, Transition.reopen): EvaluationStatus.corrected,
+    (EvaluationStatus.published, Transition.reopen): EvaluationStatus.reacted,
     (EvaluationStatus.closed, Transition.reopen): EvaluationStatus.published,
 }
 
@@ -137,7 +175,12 @@ TRANSITION_REFUSALS = {
     Transition.submit: "Deze zelfevaluatie is al ingediend.",
     Transition.start_review: "De collegiale toetsing kan alleen starten bij een ingediende zelfevaluatie die nog "
                              "niet getoetst wordt.",
-    Transition.publish: "Alleen een lopende collegiale toetsing kan worden afgerond en gepubliceerd.",
+    Transition.send_concept: "Alleen het concept van een lopende collegiale toetsing kan naar de gemeente.",
+    Transition.correct: "Alleen een concept dat ter feitelijke controle ligt, kan als gecorrigeerd worden "
+                        "vastgesteld.",
+    Transition.react: "Een bestuurlijke reactie kan alleen op het gecorrigeerde concept worden vastgelegd.",
+    Transition.publish: "Het rapport kan pas worden gepubliceerd na hoor en wederhoor: de feitelijke controle en "
+                        "de bestuurlijke reactie (of de vastgestelde ‘geen reactie ontvangen’).",
     Transition.close: "Alleen een gepubliceerd rapport kan worden afgesloten.",
     Transition.reopen: "Alleen een ingediende zelfevaluatie kan worden heropend.",
 }
@@ -492,6 +535,18 @@ EVENT_LABELS = {
     "reopened": "Heropend",
     "excel_import": "Excel-bestand verwerkt",
     "review_started": "Collegiale toetsing gestart",
+    "concept_sent": "Concept ter feitelijke controle naar de gemeente",
+    "term_extended": "Termijn verlengd",
+    "point_added": "Feitelijke reactie gegeven",
+    "point_changed": "Feitelijke reactie gewijzigd",
+    "point_withdrawn": "Feitelijke reactie ingetrokken",
+    "point_answered": "Feitelijke reactie beantwoord door het peer team",
+    "check_done": "Feitelijke controle afgerond door de gemeente",
+    "check_access": "Meelezen door collega's aangepast",
+    "corrected": "Concept gecorrigeerd",
+    "reacted": "Bestuurlijke reactie vastgelegd",
+    "no_reaction": "Geen bestuurlijke reactie ontvangen",
+    "afterword_saved": "Nawoord van het peer team",
     "published": "Rapport van het peer team gepubliceerd",
     "reaction_saved": "Bestuurlijke reactie",
     "closed": "Afgesloten",
@@ -506,6 +561,10 @@ STATE_EVENT_LABELS = {
     "submitted": "Ingediend",
     "reopened": "Heropend",
     "review_started": "Toetsing gestart",
+    "concept_sent": "Concept naar gemeente",
+    "corrected": "Concept gecorrigeerd",
+    "reacted": "Reactie vastgelegd",
+    "no_reaction": "Geen reactie ontvangen",
     "published": "Rapport gepubliceerd",
     "closed": "Afgesloten",
 }

@@ -339,10 +339,12 @@ def can_score(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) 
 
 def can_see_member_scores(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
     """Every member's own scores, by name: team members who submitted their own first (so nobody is swayed),
-    and the whole team once the report is out. Never the region or the gemeente: they read the team's score."""
+    and the whole team once the concept went to the gemeente (nobody scores any more). Never the region or the
+    gemeente: they read the team's score."""
     if not is_team_member(user, team) or team is None or not evaluation.status.is_self_evaluation_done:
         return False
-    return team.has_submitted(user.id) or evaluation.status.is_report_published
+    return (team.has_submitted(user.id) or evaluation.status.is_report_published
+            or evaluation.status.is_in_hearing)
 
 
 def can_log_entries(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
@@ -356,27 +358,92 @@ def can_edit_entry(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | N
 
 
 def can_set_team_scores(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
-    """The chair sets the team's scores, after submitting their own (so they too scored independently)."""
-    return (_reviewing(user, evaluation, team) and is_chair(user, team) and team is not None
-            and team.has_submitted(user.id))
+    """The chair sets the team's scores, after submitting their own (so they too scored independently), during
+    the review and, to take in a factual point, during the factual check."""
+    return (is_chair(user, team) and team is not None and team.has_submitted(user.id)
+            and evaluation.status in (EvaluationStatus.in_peer_review, EvaluationStatus.fact_check))
 
 
 def can_write_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
-    """The judgement, strengths and recommendations: the chair, during the peer review."""
+    """The judgement, strengths and recommendations: the chair, during the peer review and, to take in the
+    gemeente's factual points, while the concept is with the gemeente for the factual check."""
+    return (is_chair(user, team) and evaluation.status in (EvaluationStatus.in_peer_review,
+                                                            EvaluationStatus.fact_check))
+
+
+def can_send_concept(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The chair sends the team's concept to the gemeente for the factual check (hoor)."""
     return _reviewing(user, evaluation, team) and is_chair(user, team)
 
 
+def can_read_concept(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None, *,
+                     contributors_may_check: bool) -> bool:
+    """The concept during hoor en wederhoor: the gemeente's lead (its contributors when the lead allows it), the
+    region's coordinator, who runs the process, and the team members who may read the team's findings."""
+    if not evaluation.status.is_in_hearing:
+        return False
+    if is_lead_of(user, evaluation) or is_coordinator_of(user, evaluation.region_id):
+        return True
+    if is_own_gemeente(user, evaluation):
+        return contributors_may_check
+    return can_read_team_findings(user, evaluation, team)
+
+
+def can_write_points(user: Actor, evaluation: EvaluationFacts, *, contributors_may_check: bool) -> bool:
+    """Factual points on the concept: the lead, and contributors when the lead allows it, during the check (the
+    term and the gemeente's own "klaar" are in ``domain.hearing.point_refusal``)."""
+    if evaluation.status is not EvaluationStatus.fact_check or not is_own_gemeente(user, evaluation):
+        return False
+    return is_lead_of(user, evaluation) or contributors_may_check
+
+
+def can_manage_check(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """Whether contributors read along, and declaring the check done: the gemeente's lead."""
+    return is_lead_of(user, evaluation) and evaluation.status is EvaluationStatus.fact_check
+
+
+def can_answer_points(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The team's answer to each factual point, and closing the check: the chair."""
+    return is_chair(user, team) and evaluation.status is EvaluationStatus.fact_check
+
+
+def can_record_reaction(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """The college's reaction (bestuurlijk wederhoor): the gemeente's lead, on the corrected concept; it can be
+    corrected until the report is published."""
+    return is_lead_of(user, evaluation) and evaluation.status in (EvaluationStatus.corrected,
+                                                                   EvaluationStatus.reacted)
+
+
+def can_record_no_reaction(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """"Geen reactie ontvangen" after the term: the region's coordinator (``domain.hearing.no_reaction_refusal``)."""
+    return is_coordinator_of(user, evaluation.region_id) and evaluation.status is EvaluationStatus.corrected
+
+
+def can_extend_term(user: Actor, evaluation: EvaluationFacts) -> bool:
+    """A longer term for the factual check or the reaction: the region's coordinator, with a reason."""
+    return is_coordinator_of(user, evaluation.region_id) and evaluation.status in (EvaluationStatus.fact_check,
+                                                                                  EvaluationStatus.corrected)
+
+
+def can_write_afterword(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
+    """The team's nawoord on the college's reaction: the chair, before publication."""
+    return is_chair(user, team) and evaluation.status is EvaluationStatus.reacted
+
+
 def can_publish(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
-    return can_write_report(user, evaluation, team)
+    """Publication, after hoor en wederhoor: the chair."""
+    return is_chair(user, team) and evaluation.status is EvaluationStatus.reacted
 
 
 def can_read_team_findings(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
     """The team's scores with their motivations and the draft report: members who submitted their own scores
     (the chair too: a chair named late has not necessarily scored); before that they would sway a member's own
-    judgement. After publication the whole team. The chair may write the report before (:func:`can_write_report`)."""
+    judgement. Once the concept went to the gemeente, the whole team. The chair may write the report before
+    (:func:`can_write_report`)."""
     if not is_team_member(user, team) or team is None or not evaluation.status.is_self_evaluation_done:
         return False
-    return team.has_submitted(user.id) or evaluation.status.is_report_published
+    return (team.has_submitted(user.id) or evaluation.status.is_report_published
+            or evaluation.status.is_in_hearing)
 
 
 def can_view_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | None) -> bool:
@@ -387,11 +454,6 @@ def can_view_report(user: Actor, evaluation: EvaluationFacts, team: TeamFacts | 
     if not evaluation.status.is_report_published:
         return False
     return is_own_gemeente(user, evaluation) or can_view_rounds(user, evaluation.region_id)
-
-
-def can_react(user: Actor, evaluation: EvaluationFacts) -> bool:
-    """The bestuurlijke reactie: the gemeente's lead, while the report is published and not yet closed."""
-    return is_lead_of(user, evaluation) and evaluation.status is EvaluationStatus.published
 
 
 def can_close(user: Actor, evaluation: EvaluationFacts) -> bool:

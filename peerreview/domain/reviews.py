@@ -549,7 +549,10 @@ def writing_refusal(status: EvaluationStatus) -> str:
     """Why someone may not write (or publish) the report, for one who may not: the stage first, then the role."""
     if status.is_report_published:
         return "Het rapport is gepubliceerd en kan niet meer worden gewijzigd."
-    if status is not EvaluationStatus.in_peer_review:
+    if status in (EvaluationStatus.corrected, EvaluationStatus.reacted):
+        return ("Het concept is gecorrigeerd en ligt bij de gemeente voor de bestuurlijke reactie; de tekst ligt "
+                "vast. Vraag de regiocoördinator om het terug te zetten als er iets moet veranderen.")
+    if status not in (EvaluationStatus.in_peer_review, EvaluationStatus.fact_check):
         return "De collegiale toetsing loopt nu niet; er is niets opgeslagen."
     return "Alleen de voorzitter van het peer team schrijft het rapport."
 

@@ -66,7 +66,7 @@ def round_overview(round_: Round, *, today: date) -> list[EvaluationRow]:
     rows = [
         EvaluationRow(e, answered.get(e.id, 0), total, contributors.get(e.id, 0),
                       (e.status is EvaluationStatus.draft and today > round_.self_evaluation_due)
-                      or (e.status in (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
+                      or ((e.status is EvaluationStatus.submitted or e.status.is_under_review)
                           and today > round_.peer_review_due))
         for e in evaluations
     ]

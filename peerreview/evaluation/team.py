@@ -19,6 +19,7 @@ from ..models import (
     ConflictDeclaration,
     ConsensusAnswer,
     Evaluation,
+    FactualPoint,
     PeerReport,
     Recommendation,
     Round,
@@ -65,6 +66,14 @@ def reviews_of(user: User) -> list[tuple[Evaluation, TeamMember]]:
 
 def report_of(evaluation: Evaluation) -> PeerReport | None:
     return db.session.get(PeerReport, evaluation.id)
+
+
+def factual_points(evaluation: Evaluation) -> list[FactualPoint]:
+    """The gemeente's factual points on the concept, in the order they were made, with their authors."""
+    return list(db.session.scalars(
+        select(FactualPoint).where(FactualPoint.evaluation_id == evaluation.id)
+        .options(joinedload(FactualPoint.author), joinedload(FactualPoint.answered_by))
+        .order_by(FactualPoint.created_at, FactualPoint.id)))
 
 
 def recommendations(evaluation: Evaluation) -> list[Recommendation]:

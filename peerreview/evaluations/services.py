@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
@@ -85,7 +86,8 @@ class InvalidItems(InvalidValue):
 
     def __init__(self, problems: Mapping[str, list[FieldProblem]]) -> None:
         count = sum(len(p) for p in problems.values())
-        super().__init__(_("Er is niets opgeslagen: %(n)s veld(en) op deze pagina kloppen nog niet.", n=count))
+        super().__init__(ngettext("Er is niets opgeslagen: %(num)s veld op deze pagina klopt nog niet.",
+                                  "Er is niets opgeslagen: %(num)s velden op deze pagina kloppen nog niet.", count))
         self.problems = dict(problems)
 
 
@@ -409,6 +411,14 @@ def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
     if before is EvaluationStatus.closed:
         db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
                            .values(closed_at=None))
+    if before is EvaluationStatus.corrected:
+        # Back to the factual check: the gemeente may add points again, the chair closes the check anew.
+        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
+                           .values(check_done_at=None, check_done_by_id=None, corrected_at=None))
+    if before is EvaluationStatus.reacted:
+        # The reaction stays stored for the lead to change; a recorded "geen reactie ontvangen" is undone.
+        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
+                           .values(no_reaction_at=None, no_reaction_by_id=None))
     record_event(evaluation, actor, "reopened", details=details)
     flush_state()
 

@@ -25,6 +25,7 @@ from .questionnaires import QuestionnaireVersion
 from .regions import Municipality, Region, RegionMembership
 from .reviews import (
     ConflictDeclaration,
+    FactualPoint,
     PeerReport,
     PeerScore,
     Recommendation,
@@ -40,7 +41,7 @@ __all__ = [
     "AuditEvent", "CacheGeneration",
     "Answer", "ConsensusAnswer", "ConsensusNote", "Evaluation", "EvaluationEvent", "ExcelImport", "Municipality",
     "QuestionnaireVersion", "Region", "RegionMembership", "Round", "SectionNote", "User", "Visit",
-    "ConflictDeclaration", "PeerReport", "PeerScore", "Recommendation", "RecommendationTheme", "ReviewEntry",
-    "ReviewEntryTheme", "TeamMember", "TeamScore",
+    "ConflictDeclaration", "FactualPoint", "PeerReport", "PeerScore", "Recommendation", "RecommendationTheme",
+    "ReviewEntry", "ReviewEntryTheme", "TeamMember", "TeamScore",
     "ActionNote", "ActionRecommendation", "ActionTheme", "ImprovementAction", "PlanTarget", "RecommendationVerdict",
 ]

@@ -48,6 +48,7 @@ class Round(db.Model):
         CheckConstraint("peer_review_due >= self_evaluation_due", name="peer_review_after_self_evaluation"),
         CheckConstraint("plan_due >= peer_review_due", name="plan_after_peer_review"),
         CheckConstraint("length(questionnaire_hash) = 64", name="questionnaire_hash_is_sha256"),
+        CheckConstraint("response_days BETWEEN 5 AND 120", name="response_days_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,6 +62,8 @@ class Round(db.Model):
     self_evaluation_due: Mapped[date] = mapped_column(Date)
     peer_review_due: Mapped[date] = mapped_column(Date)
     plan_due: Mapped[date] = mapped_column(Date)
+    #: Days the gemeente has for its factual check of the team's concept, and again for the college's reaction.
+    response_days: Mapped[int] = mapped_column(Integer, default=21, server_default="21")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Date,
     ForeignKey,
     Index,
@@ -21,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..domain.hearing import PointAnswer
 from ..domain.reviews import Addressee, Capacity, Confidentiality, EntryKind, Priority, ScoreData
 from ..extensions import db
 from .evaluations import enum_column
@@ -167,13 +169,75 @@ class PeerReport(db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: The chair's confirmation, at publication, of members who had not submitted their scores.
     published_without: Mapped[str] = mapped_column(Text, default="")
+    #: The documents the team consulted, one per line (the chair's list, for the chapter on the method).
+    documents: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Hoor: the concept with the gemeente for a factual check.
+    concept_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    concept_sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The gemeente's running term: first for its factual points, then for the college's reaction.
+    term_due: Mapped[date | None] = mapped_column(Date)
+    #: The lead lets the gemeente's contributors read the concept and write factual points.
+    contributors_may_check: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sql_text("false"))
+    #: The gemeente said its factual check is done.
+    check_done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    check_done_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Wederhoor: the college's reaction, as decided by the college (or none within the term).
     reaction: Mapped[str] = mapped_column(Text, default="")
     reaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reaction_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reaction_decided_on: Mapped[date | None] = mapped_column(Date)
+    reaction_reference: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    no_reaction_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    no_reaction_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The team's nawoord on the reaction (optional).
+    afterword: Mapped[str] = mapped_column(Text, default="", server_default="")
+    afterword_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     reaction_by: Mapped[User | None] = relationship(foreign_keys=[reaction_by_id])
+
+    @property
+    def has_reaction(self) -> bool:
+        """A reaction was recorded, or that none came in time."""
+        return bool(self.reaction) or self.no_reaction_at is not None
+
+
+class FactualPoint(db.Model):
+    """A factual point of the gemeente on the team's concept, tied to a place in the report, with the team's
+    answer. Versioned: two windows answering the same point cannot overwrite each other silently."""
+
+    __tablename__ = "factual_points"
+    __table_args__ = (
+        Index("ix_factual_points_evaluation_created", "evaluation_id", "created_at"),
+        CheckConstraint("answer IS NULL OR answered_at IS NOT NULL", name="answered_when"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    evaluation_id: Mapped[int] = mapped_column(ForeignKey("evaluations.id", ondelete="CASCADE"))
+    #: "judgement", "strengths", "method", "section:<id>" or "recommendation:<id>".
+    place: Mapped[str] = mapped_column(String(80))
+    #: The place's name when the point was made (a recommendation may be renumbered or removed later).
+    place_label: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    answer: Mapped[PointAnswer | None] = mapped_column(enum_column(PointAnswer, "point_answer"))
+    answer_text: Mapped[str] = mapped_column(Text, default="")
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    author: Mapped[User | None] = relationship(foreign_keys=[author_id])
+    answered_by: Mapped[User | None] = relationship(foreign_keys=[answered_by_id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answer is not None
 
 
 class Recommendation(db.Model):
@@ -212,6 +276,7 @@ class RecommendationTheme(db.Model):
 
 __all__ = [
     "ConflictDeclaration",
+    "FactualPoint",
     "PeerReport",
     "PeerScore",
     "Recommendation",

@@ -35,6 +35,8 @@ def _review_closed_or(evaluation: Evaluation, otherwise: str) -> str:
     if evaluation.status.is_report_published:
         return _("Het rapport is gepubliceerd; gesprekken, waarnemingen en het rapport liggen vast. Er is niets "
                  "opgeslagen.")
+    if evaluation.status.is_in_hearing:
+        return _("Het concept ligt bij de gemeente; gesprekken en waarnemingen liggen vast. Er is niets opgeslagen.")
     if evaluation.status is not EvaluationStatus.in_peer_review:
         return _("De collegiale toetsing loopt nu niet; er is niets opgeslagen.")
     return otherwise

@@ -1,4 +1,5 @@
-"""Mails of the peer review: a reviewer added to a team, the review started, the report published.
+"""Mails of the peer review: a reviewer added to a team, the review started, the concept sent for the factual
+check, the report published.
 
 Sent after the change is committed; a mail server that is down is logged and never undoes or fails the change
 (the pages show the same information)."""
@@ -15,7 +16,7 @@ from sqlalchemy import select
 from ..domain.roles import Role
 from ..extensions import db
 from ..mail import external_url, send_mail
-from ..models import Evaluation, TeamMember, User
+from ..models import Evaluation, PeerReport, TeamMember, User
 
 
 def _send(recipients: Iterable[User], subject: str, body: str) -> None:
@@ -47,6 +48,27 @@ def review_started(evaluation: Evaluation, members: Iterable[TeamMember]) -> Non
         link=external_url("reviews.review", evaluation_id=str(evaluation.id))))
 
 
+def _lead_and_region(evaluation: Evaluation) -> list[User]:
+    leads = db.session.scalars(select(User).where(User.municipality_id == evaluation.municipality_id,
+                                                  User.role == Role.municipal_lead)).all()
+    region = db.session.scalars(select(User).where(User.region_id == evaluation.region_id,
+                                                   User.role == Role.region_coordinator)).all()
+    return [*leads, *region]
+
+
+def concept_sent(evaluation: Evaluation) -> None:
+    """The concept is with the gemeente: its lead checks the facts within the term (the coordinator is told too)."""
+    report = db.session.get(PeerReport, evaluation.id)
+    due = format_date(report.term_due, "d MMMM yyyy") if report and report.term_due else ""
+    subject = _("Concept rapport %(m)s ter feitelijke controle", m=evaluation.municipality.name)
+    _send(_lead_and_region(evaluation), subject,
+          _("Het peer team heeft zijn conceptrapport over de regie op integrale veiligheid van %(m)s klaar. De "
+            "gemeente controleert de feiten tot en met %(due)s: klopt er iets niet, geef dan per plaats in het "
+            "rapport een feitelijke reactie. Daarna volgt de bestuurlijke reactie van het college.\n\n%(link)s\n",
+            m=evaluation.municipality.name, due=due,
+            link=external_url("reviews.hearing", evaluation_id=str(evaluation.id))))
+
+
 def report_published(evaluation: Evaluation) -> None:
     gemeente = db.session.scalars(select(User).where(
         User.municipality_id == evaluation.municipality_id,
@@ -55,7 +77,7 @@ def report_published(evaluation: Evaluation) -> None:
                                                    User.role == Role.region_coordinator)).all()
     _send([*gemeente, *region], _("Rapport collegiale toetsing %(m)s gepubliceerd", m=evaluation.municipality.name),
           _("Het peer team heeft zijn rapport over de regie op integrale veiligheid van %(m)s gepubliceerd: het "
-            "oordeel, de scores met motivering en de aanbevelingen. De trekker van de gemeente kan er een "
-            "bestuurlijke reactie op geven.\n\n%(link)s\n",
+            "oordeel, de scores met motivering, de aanbevelingen en de bestuurlijke reactie van het college. Zet de "
+            "aanbevelingen nu om in een verbeterplan.\n\n%(link)s\n",
             m=evaluation.municipality.name,
             link=external_url("reviews.report", evaluation_id=str(evaluation.id))))

@@ -1,4 +1,5 @@
-"""The peer team's report: the judgement, the recommendations, publication, the college's reaction and closing."""
+"""The peer team's report: the judgement, the recommendations, what the concept needs before it goes to the
+gemeente, and closing. Hoor en wederhoor and publication are in :mod:`.hearing`."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from sqlalchemy import func, select
 from ..domain import permissions
 from ..domain.errors import DomainError, NotAllowed, raise_collected
 from ..domain.evaluations import EvaluationStatus, Transition, next_status
+from ..domain.hearing import check_documents
 from ..domain.questionnaire import Questionnaire
 from ..domain.reviews import (
     MAX_JUDGEMENT,
-    MAX_REACTION,
     MAX_STRENGTHS,
     Member,
     PublicationCheck,
@@ -39,7 +40,10 @@ from ..models import (
     User,
 )
 from ..models.types import utcnow
-from .services import REVIEWING, changed_meanwhile, team_scores, transition
+from .services import changed_meanwhile, team_scores, transition
+
+#: The stages in which the chair writes the report: the review, and the factual check (to take in points).
+WRITING = (EvaluationStatus.in_peer_review, EvaluationStatus.fact_check)
 
 
 def _report(evaluation: Evaluation) -> PeerReport:
@@ -55,7 +59,10 @@ def _require_writing(actor: User, evaluation: Evaluation) -> None:
         raise NotAllowed(writing_refusal(evaluation.status))
 
 
-def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, strengths: str | None) -> None:
+def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, strengths: str | None,
+                   documents: str | None = None) -> None:
+    """The judgement, the strengths and the list of documents the team consulted (for the chapter on the
+    method); ``documents`` ``None`` leaves the list as it is."""
     _require_writing(actor, evaluation)
     problems: list[DomainError] = []
     texts: dict[str, str] = {}
@@ -65,14 +72,21 @@ def save_judgement(actor: User, evaluation: Evaluation, judgement: str | None, s
             texts[field_name] = check_long_text(value, limit, field_name, what)
         except DomainError as error:
             problems.append(error)
+    if documents is not None:
+        try:
+            texts["documents"] = check_documents(documents)
+        except DomainError as error:
+            problems.append(error)
     raise_collected(problems)
     report = _report(evaluation)
-    if (report.judgement or "", report.strengths or "") == (texts["judgement"], texts["strengths"]):
+    texts.setdefault("documents", report.documents or "")
+    if ((report.judgement or "", report.strengths or "", report.documents or "")
+            == (texts["judgement"], texts["strengths"], texts["documents"])):
         return
-    report.judgement, report.strengths = texts["judgement"], texts["strengths"]
+    report.judgement, report.strengths, report.documents = texts["judgement"], texts["strengths"], texts["documents"]
     report.updated_at, report.updated_by_id = utcnow(), actor.id
     record_event(evaluation, actor, "judgement_saved")
-    still_in(evaluation, REVIEWING, changed_meanwhile())
+    still_in(evaluation, WRITING, changed_meanwhile())
 
 
 def recommendation(evaluation: Evaluation, recommendation_id: int) -> Recommendation | None:
@@ -94,7 +108,7 @@ def add_recommendation(actor: User, evaluation: Evaluation, data: Recommendation
     db.session.flush()
     record_event(evaluation, actor, "recommendation_added", subject=f"recommendation:{row.id}",
                  details={"text": data.text[:200]})
-    still_in(evaluation, REVIEWING, changed_meanwhile())
+    still_in(evaluation, WRITING, changed_meanwhile())
     return row
 
 
@@ -104,7 +118,7 @@ def update_recommendation(actor: User, evaluation: Evaluation, row: Recommendati
     _write_recommendation(row, data)
     record_event(evaluation, actor, "recommendation_changed", subject=f"recommendation:{row.id}",
                  details={"text": data.text[:200]})
-    still_in(evaluation, REVIEWING, changed_meanwhile())
+    still_in(evaluation, WRITING, changed_meanwhile())
 
 
 def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendation) -> None:
@@ -125,7 +139,7 @@ def delete_recommendation(actor: User, evaluation: Evaluation, row: Recommendati
     db.session.flush()
     for position, other in enumerate(recommendations(evaluation), start=1):
         other.position = position
-    still_in(evaluation, REVIEWING, changed_meanwhile())
+    still_in(evaluation, WRITING, changed_meanwhile())
 
 
 def publication_state(evaluation: Evaluation, questionnaire: Questionnaire,
@@ -141,43 +155,20 @@ def publication_state(evaluation: Evaluation, questionnaire: Questionnaire,
 
 def refusal_of(actor: User, evaluation: Evaluation, check: PublicationCheck, team: TeamFacts | None = None
                ) -> str | None:
-    """Why ``actor`` cannot publish the report now (``check`` from :func:`publication_state`), or ``None``: for the
-    page, to say why, and for :func:`publish`, which refuses with it."""
+    """Why ``actor`` cannot send the concept to the gemeente now (``check`` from :func:`publication_state`), or
+    ``None``: for the page, to say why, and for ``hearing.send_concept``, which refuses with it."""
     team = team_of(evaluation) if team is None else team
     return publication_refusal(check, status=evaluation.status,
-                               may_publish=permissions.can_publish(actor, evaluation, team))
+                               may_publish=permissions.can_send_concept(actor, evaluation, team))
 
 
-def publish(actor: User, evaluation: Evaluation, questionnaire: Questionnaire, confirmed_token: str | None) -> None:
-    team = team_of(evaluation)
-    db.session.execute(select(Evaluation.id).where(Evaluation.id == evaluation.id).with_for_update())
-    check = publication_state(evaluation, questionnaire)
-    refusal = refusal_of(actor, evaluation, check, team)
-    if refusal is not None:
-        raise NotAllowed(refusal)
-    confirm_publication(check, confirmed_token)  # members who did not submit: the chair confirms them by name
-    report = _report(evaluation)
-    report.published_at, report.published_by_id = utcnow(), actor.id
-    report.published_without = "\n".join(m.name for m in check.not_submitted)
-    transition(actor, evaluation, Transition.publish, "published",
-                {"without": [m.name for m in check.not_submitted]})
+def writing_refusal_for(evaluation: Evaluation) -> str:
+    return writing_refusal(evaluation.status)
 
 
-def save_reaction(actor: User, evaluation: Evaluation, text: str | None) -> None:
-    if not permissions.can_react(actor, evaluation):
-        if evaluation.status is EvaluationStatus.closed:
-            raise NotAllowed(_("De evaluatie is afgesloten; de reactie ligt vast."))
-        raise NotAllowed(_("Alleen de trekker van de gemeente geeft de bestuurlijke reactie, zolang het rapport "
-                           "gepubliceerd en niet afgesloten is."))
-    cleaned = check_long_text(text, MAX_REACTION, "reaction", "De reactie")
-    report = _report(evaluation)
-    if cleaned == (report.reaction or ""):
-        return
-    report.reaction, report.reaction_at, report.reaction_by_id = cleaned, utcnow(), actor.id
-    record_event(evaluation, actor, "reaction_saved", details={"length": len(cleaned)})
-    still_in(evaluation, (EvaluationStatus.published,),
-             _("De evaluatie is intussen afgesloten of heropend; uw reactie is niet opgeslagen. Kopieer haar en laad "
-               "de pagina opnieuw."))
+def confirm_ready(check: PublicationCheck, confirmed_token: str | None) -> None:
+    """The concept is complete, and members who did not submit their scores are confirmed by name."""
+    confirm_publication(check, confirmed_token)
 
 
 def close(actor: User, evaluation: Evaluation) -> None:

@@ -56,6 +56,8 @@ from ..models.types import utcnow
 
 REVIEWING = (EvaluationStatus.in_peer_review,)
 TEAM_CHANGES = (EvaluationStatus.submitted, EvaluationStatus.in_peer_review)
+#: The chair sets the team's scores during the review, and takes in factual points during the check.
+TEAM_SCORING = (EvaluationStatus.in_peer_review, EvaluationStatus.fact_check)
 
 
 def changed_meanwhile() -> str:
@@ -423,7 +425,9 @@ def save_team_scores(actor: User, evaluation: Evaluation, questionnaire: Questio
     if not permissions.can_set_team_scores(actor, evaluation, team):
         if evaluation.status.is_report_published:
             raise NotAllowed(_("Het rapport is gepubliceerd; de scores van het team liggen vast."))
-        if evaluation.status is not EvaluationStatus.in_peer_review:
+        if evaluation.status in (EvaluationStatus.corrected, EvaluationStatus.reacted):
+            raise NotAllowed(_("Het concept is gecorrigeerd; de scores van het team liggen vast."))
+        if evaluation.status not in TEAM_SCORING:
             raise NotAllowed(_("De collegiale toetsing loopt nu niet; de regiocoördinator start haar (opnieuw)."))
         if permissions.is_chair(actor, team):
             raise NotAllowed(_("Dien eerst uw eigen scores in; daarna stelt u de scores van het team vast."))
@@ -457,7 +461,7 @@ def save_team_scores(actor: User, evaluation: Evaluation, questionnaire: Questio
                      details={"before": before, "after": data.value})
         changed += 1
     _flush(_("De scores van het team zijn intussen gewijzigd; laad de pagina opnieuw."))
-    still_in(evaluation, REVIEWING, changed_meanwhile())
+    still_in(evaluation, TEAM_SCORING, changed_meanwhile())
     return changed
 
 

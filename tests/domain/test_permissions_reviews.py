@@ -50,7 +50,8 @@ TEAM_ALL = {"chair", "member", "late member"}
 GEMEENTE = {"lead", "contributor"}
 REGION = {"admin", "coordinator"}
 BEFORE_REVIEW = (S.draft, S.submitted)
-AFTER_DRAFT = (S.submitted, S.in_peer_review, S.published, S.closed)
+HEARING = (S.fact_check, S.corrected, S.reacted)
+AFTER_DRAFT = (S.submitted, S.in_peer_review, *HEARING, S.published, S.closed)
 PUBLISHED = (S.published, S.closed)
 
 
@@ -69,25 +70,38 @@ TEAM_RULES = {
     p.can_view_review: same(TEAM_ALL, AFTER_DRAFT),
     p.can_score: expect(in_peer_review={"late member"}),
     # those who submitted their own (once the self-evaluation is in), and the whole team once the report is out
-    p.can_see_member_scores: expect(submitted={"chair", "member"},
-                                    in_peer_review={"chair", "member"}, published=TEAM_ALL, closed=TEAM_ALL),
+    # (nobody scores once the concept went to the gemeente)
+    p.can_see_member_scores: expect(submitted={"chair", "member"}, in_peer_review={"chair", "member"},
+                                    fact_check=TEAM_ALL, corrected=TEAM_ALL, reacted=TEAM_ALL, published=TEAM_ALL,
+                                    closed=TEAM_ALL),
     p.can_log_entries: expect(in_peer_review=TEAM_ALL),
-    p.can_set_team_scores: expect(in_peer_review={"chair"}),
-    p.can_write_report: expect(in_peer_review={"chair"}),
-    p.can_publish: expect(in_peer_review={"chair"}),
-    # before publication: the chair and those who submitted their own scores (the draft would sway the others)
+    # the chair takes in factual points: the text and the team's scores change during the factual check too
+    p.can_set_team_scores: expect(in_peer_review={"chair"}, fact_check={"chair"}),
+    p.can_write_report: expect(in_peer_review={"chair"}, fact_check={"chair"}),
+    p.can_send_concept: expect(in_peer_review={"chair"}),
+    p.can_answer_points: expect(fact_check={"chair"}),
+    p.can_write_afterword: expect(reacted={"chair"}),
+    p.can_publish: expect(reacted={"chair"}),
+    # before publication: the chair and those who submitted their own scores (the draft would sway the others);
+    # from the concept on, the whole team; the gemeente and region read the concept on its own terms (below)
     p.can_view_report: expect(submitted={"chair", "member"}, in_peer_review={"chair", "member"},
+                              fact_check=TEAM_ALL, corrected=TEAM_ALL, reacted=TEAM_ALL,
                               published=TEAM_ALL | GEMEENTE | REGION, closed=TEAM_ALL | GEMEENTE | REGION),
     p.can_start_review: expect(submitted={"coordinator"}),
     p.can_view_consensus: expect(draft=GEMEENTE, submitted=GEMEENTE | REGION | TEAM_ALL,
                                  in_peer_review=GEMEENTE | REGION | TEAM_ALL,
+                                 fact_check=GEMEENTE | REGION | TEAM_ALL, corrected=GEMEENTE | REGION | TEAM_ALL,
+                                 reacted=GEMEENTE | REGION | TEAM_ALL,
                                  published=GEMEENTE | REGION | TEAM_ALL, closed=GEMEENTE | REGION | TEAM_ALL),
 }
 
 #: rule taking (user, evaluation) -> who may, per stage
 EVALUATION_RULES = {
     p.can_form_team: same({"coordinator"}, (S.submitted, S.in_peer_review)),
-    p.can_react: expect(published={"lead"}),
+    p.can_record_reaction: expect(corrected={"lead"}, reacted={"lead"}),
+    p.can_record_no_reaction: expect(corrected={"coordinator"}),
+    p.can_extend_term: expect(fact_check={"coordinator"}, corrected={"coordinator"}),
+    p.can_manage_check: expect(fact_check={"lead"}),
     p.can_close: expect(published={"coordinator"}),
     p.can_reopen: same({"coordinator"}, AFTER_DRAFT),
 }
@@ -197,7 +211,7 @@ def test_team_scores_need_the_chair_to_have_submitted_their_own() -> None:
                         submitted_ids=frozenset({MEMBER.id}))
     assert not p.can_set_team_scores(CHAIR, review, not_yet)
     assert p.can_write_report(CHAIR, review, not_yet)  # the report does not wait for the chair's own scores
-    assert p.can_publish(CHAIR, review, not_yet)
+    assert p.can_send_concept(CHAIR, review, not_yet)
     assert p.can_score(CHAIR, review, not_yet)  # the chair scores like any member
     done = TeamFacts(member_ids=not_yet.member_ids, chair_id=CHAIR.id, submitted_ids=frozenset({CHAIR.id}))
     assert p.can_set_team_scores(CHAIR, review, done)
@@ -206,7 +220,7 @@ def test_team_scores_need_the_chair_to_have_submitted_their_own() -> None:
 
 def test_chair_only_actions_refuse_members_and_the_region() -> None:
     review = at(S.in_peer_review)
-    for rule in (p.can_set_team_scores, p.can_write_report, p.can_publish):
+    for rule in (p.can_set_team_scores, p.can_write_report, p.can_send_concept):
         assert rule(CHAIR, review, TEAM)
         for person in (MEMBER, LATE_MEMBER, PEER, COORD_NORTH, ADMIN, LEAD):
             assert not rule(person, review, TEAM), (rule.__name__, person)
@@ -267,12 +281,26 @@ def test_the_team_reads_its_draft_report_once_it_scored_on_its_own() -> None:
     assert p.can_write_report(CHAIR, at(S.in_peer_review), chair_only)
 
 
-def test_only_the_lead_reacts_while_the_report_is_published_and_not_closed() -> None:
-    assert p.can_react(LEAD, at(S.published))
-    assert not p.can_react(LEAD, at(S.closed))
-    assert not p.can_react(LEAD, at(S.in_peer_review))
+@pytest.mark.parametrize("allowed", [False, True], ids=["lead only", "contributors allowed"])
+@pytest.mark.parametrize("status", list(S), ids=str)
+def test_the_concept_matrix(status, allowed) -> None:
+    """The concept: the lead (contributors when the lead allows), the coordinator who runs the process and the
+    whole team, during hoor en wederhoor only; factual points: the lead (and contributors), during the check."""
+    readers = {name for name, person in PEOPLE.items()
+               if p.can_read_concept(person, at(status), TEAM, contributors_may_check=allowed)}
+    writers = {name for name, person in PEOPLE.items()
+               if p.can_write_points(person, at(status), contributors_may_check=allowed)}
+    gemeente = GEMEENTE if allowed else {"lead"}
+    assert readers == (gemeente | {"coordinator"} | TEAM_ALL if status in HEARING else NOBODY)
+    assert writers == (gemeente if status is S.fact_check else NOBODY)
+
+
+def test_only_the_lead_records_the_colleges_reaction_on_the_corrected_concept() -> None:
+    assert p.can_record_reaction(LEAD, at(S.corrected)) and p.can_record_reaction(LEAD, at(S.reacted))
+    for status in (S.fact_check, S.published, S.closed, S.in_peer_review):
+        assert not p.can_record_reaction(LEAD, at(status))
     for person in (CONTRIBUTOR, LEAD_B, INACTIVE_LEAD, COORD_NORTH, ADMIN, CHAIR):
-        assert not p.can_react(person, at(S.published))
+        assert not p.can_record_reaction(person, at(S.corrected))
 
 
 def test_only_the_regions_coordinator_closes_a_published_report() -> None:

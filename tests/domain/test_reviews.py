@@ -622,18 +622,27 @@ S, T = EvaluationStatus, Transition
 EXPECTED_TRANSITIONS = {
     (S.draft, T.submit): S.submitted,
     (S.submitted, T.start_review): S.in_peer_review,
-    (S.in_peer_review, T.publish): S.published,
+    (S.in_peer_review, T.send_concept): S.fact_check,
+    (S.fact_check, T.correct): S.corrected,
+    (S.corrected, T.react): S.reacted,
+    (S.reacted, T.publish): S.published,
     (S.published, T.close): S.closed,
     (S.submitted, T.reopen): S.draft,
     (S.in_peer_review, T.reopen): S.draft,
-    (S.published, T.reopen): S.in_peer_review,
+    (S.fact_check, T.reopen): S.in_peer_review,
+    (S.corrected, T.reopen): S.fact_check,
+    (S.reacted, T.reopen): S.corrected,
+    (S.published, T.reopen): S.reacted,
     (S.closed, T.reopen): S.published,
 }
 
 REFUSAL_FRAGMENTS = {
     T.submit: "al ingediend",
     T.start_review: "De collegiale toetsing kan alleen starten",
-    T.publish: "lopende collegiale toetsing",
+    T.send_concept: "Alleen het concept van een lopende collegiale toetsing",
+    T.correct: "ter feitelijke controle ligt",
+    T.react: "op het gecorrigeerde concept",
+    T.publish: "pas worden gepubliceerd na hoor en wederhoor",
     T.close: "Alleen een gepubliceerd rapport",
     T.reopen: "heropend",
 }
@@ -660,7 +669,10 @@ def test_the_table_has_exactly_the_expected_transitions() -> None:
 @pytest.mark.parametrize(("status", "expected"), [
     (S.draft, (T.submit,)),
     (S.submitted, (T.start_review, T.reopen)),
-    (S.in_peer_review, (T.publish, T.reopen)),
+    (S.in_peer_review, (T.send_concept, T.reopen)),
+    (S.fact_check, (T.correct, T.reopen)),
+    (S.corrected, (T.react, T.reopen)),
+    (S.reacted, (T.publish, T.reopen)),
     (S.published, (T.close, T.reopen)),
     (S.closed, (T.reopen,)),
 ])
@@ -673,11 +685,14 @@ def test_allowed_transitions(status, expected) -> None:
 
 def test_the_happy_path_and_reopening_one_stage_back() -> None:
     status = S.draft
-    for transition in (T.submit, T.start_review, T.publish, T.close):
+    for transition in (T.submit, T.start_review, T.send_concept, T.correct, T.react, T.publish, T.close):
         status = next_status(status, transition)
     assert status is S.closed
-    assert next_status(S.closed, T.reopen) is S.published  # a late reaction can still be given
-    assert next_status(S.published, T.reopen) is S.in_peer_review  # back to the team for a correction
+    assert next_status(S.closed, T.reopen) is S.published
+    assert next_status(S.published, T.reopen) is S.reacted  # the reaction stage again: nawoord, reaction
+    assert next_status(S.reacted, T.reopen) is S.corrected  # the lead may change the reaction
+    assert next_status(S.corrected, T.reopen) is S.fact_check  # the gemeente may add points again
+    assert next_status(S.fact_check, T.reopen) is S.in_peer_review  # back to the team
     for status in S:  # reopening never moves forward
         if T.reopen in allowed_transitions(status):
             assert next_status(status, T.reopen).step < status.step
@@ -687,14 +702,19 @@ def test_the_happy_path_and_reopening_one_stage_back() -> None:
     (S.draft, True, False, False, 1),
     (S.submitted, False, True, False, 2),
     (S.in_peer_review, False, True, False, 3),
-    (S.published, False, True, True, 4),
-    (S.closed, False, True, True, 5),
+    (S.fact_check, False, True, False, 4),
+    (S.corrected, False, True, False, 5),
+    (S.reacted, False, True, False, 6),
+    (S.published, False, True, True, 7),
+    (S.closed, False, True, True, 8),
 ])
 def test_status_properties(status, editable, done, published, step) -> None:
     assert status.is_editable is editable
     assert status.is_self_evaluation_done is done
     assert status.is_report_published is published
     assert status.step == step
+    assert status.is_in_hearing is (status in (S.fact_check, S.corrected, S.reacted))
+    assert status.is_under_review is (status in (S.in_peer_review, S.fact_check, S.corrected, S.reacted))
 
 
 def test_status_labels_are_dutch_and_distinct() -> None:
@@ -702,6 +722,9 @@ def test_status_labels_are_dutch_and_distinct() -> None:
         S.draft: "Zelfevaluatie loopt",
         S.submitted: "Zelfevaluatie ingediend",
         S.in_peer_review: "Collegiale toetsing loopt",
+        S.fact_check: "Concept ter feitelijke controle",
+        S.corrected: "Concept gecorrigeerd, wacht op bestuurlijke reactie",
+        S.reacted: "Bestuurlijke reactie ontvangen",
         S.published: "Rapport gepubliceerd",
         S.closed: "Afgesloten",
     }

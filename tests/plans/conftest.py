@@ -20,7 +20,7 @@ from peerreview.evaluation.team import recommendations
 from peerreview.extensions import db
 from peerreview.models import Evaluation, ImprovementAction, PeerReport, Recommendation, Round, User
 from peerreview.plans import services
-from peerreview.reviews.report import add_recommendation, publish, save_judgement
+from peerreview.reviews.report import add_recommendation, save_judgement
 from tests.conftest import app_today
 from tests.evaluations.conftest import setting  # noqa: F401  (the fixture, re-exported)
 from tests.reviews.conftest import (
@@ -31,6 +31,7 @@ from tests.reviews.conftest import (
     review,  # noqa: F401  (the fixture, re-exported)
     set_team_scores,
 )
+from tests.support.hearing import publish_after_hearing
 
 RECOMMENDATIONS = (
     ("Stel een integraal veiligheidsplan op met meetbare doelen.", ["analyse"]),
@@ -71,8 +72,7 @@ def publish_with_recommendations(review: Review) -> list[Recommendation]:  # noq
     for text, themes in RECOMMENDATIONS:
         add_recommendation(review.chair, evaluation, check_recommendation(
             questionnaire, text=text, section_ids=themes, priority="high", addressee="municipality"))
-    publish(review.chair, evaluation, questionnaire, None)
-    db.session.commit()
+    publish_after_hearing(review.chair, evaluation)
     return recommendations(evaluation)
 
 

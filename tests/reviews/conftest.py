@@ -21,6 +21,7 @@ from peerreview.reviews import entries as review_entries
 from peerreview.reviews import report as review_report
 from peerreview.reviews import services
 from tests.evaluations.conftest import Setting, setting  # noqa: F401  (the fixture, re-exported)
+from tests.support.hearing import publish_after_hearing
 
 ITEMS = ["analyse", "keten", "netwerk", "bestuur"]
 SECTIONS = ["analyse", "keten", "profiel"]
@@ -156,5 +157,4 @@ def ready_to_publish(review: Review, *, member_submits: bool = True) -> None:
 def publish_report(review: Review) -> None:
     """Ready and published (every member submitted)."""
     ready_to_publish(review)
-    review_report.publish(review.chair, review.evaluation, questionnaire_of(review.evaluation), None)
-    db.session.commit()
+    publish_after_hearing(review.chair, review.evaluation, review.setting.lead)

@@ -45,7 +45,7 @@ from peerreview.models.types import utcnow
 from peerreview.plans import services as plan_services
 from peerreview.questionnaire_registry import get_questionnaire, record_use
 from peerreview.reviews import services as review_services
-from peerreview.reviews.report import add_recommendation, close, publish
+from peerreview.reviews.report import add_recommendation, close
 from tests.conftest import PASSWORD, app_today
 from tests.reviews.conftest import (
     ITEMS,
@@ -57,6 +57,7 @@ from tests.reviews.conftest import (
     submit_self_evaluation,
     write_report,
 )
+from tests.support.hearing import publish_after_hearing
 
 from .permission_matrix import ACTORS, LOGIN, MATRIX
 
@@ -236,8 +237,7 @@ def build_world(create_region, create_municipality, create_user) -> World:
         write_report(chair, evaluation, recommendations=1 if stage == "review" else 2)
         world.recommendations[stage] = recommendations_of(evaluation)[0].id
         if stage != "review":
-            publish(chair, evaluation, questionnaire_of(evaluation), None)
-            db.session.commit()
+            publish_after_hearing(chair, evaluation, db.session.get(User, own_users[stage][0]))
             world.actions[stage] = _add_action(evaluation, own_users[stage][0])
     close(coordinator, evaluations["closed"])
     db.session.commit()

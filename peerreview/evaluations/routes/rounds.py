@@ -44,7 +44,8 @@ def new_round():
     if form.validate_on_submit():
         dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)
         data = round_services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
-                                   form.municipality_ids.data or [])
+                                         form.municipality_ids.data or [],
+                                         form.response_days.data if form.response_days.data is not None else 21)
         done = attempt(lambda: round_services.open_round(current_user, region.id, data, today=today()), form)
         if done:
             round_ = done.value

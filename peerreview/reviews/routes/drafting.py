@@ -10,10 +10,10 @@ from ...domain import permissions
 from ...domain.reviews import NeedsConfirmation, check_recommendation
 from ...evaluation.team import recommendations, report_of
 from ...forms import EmptyForm
-from ...web import attempt, require
-from .. import bp, notify
+from ...web import attempt, require, require_csrf
+from .. import bp, hearing, notify
 from .. import report as report_services
-from ..forms import JudgementForm, PublishForm, RecommendationForm
+from ..forms import ConceptForm, JudgementForm, RecommendationForm
 from .common import Loaded, delete_button, load, not_now, theme_choices
 
 
@@ -34,7 +34,7 @@ def report_draft(evaluation_id: int):
         if not form.validate_on_submit():
             abort(400)
         if attempt(lambda: report_services.save_judgement(current_user, evaluation, form.judgement.data,
-                                                          form.strengths.data), form):
+                                                          form.strengths.data, form.documents.data), form):
             flash(_("Het oordeel en de sterke punten zijn opgeslagen."), "success")
             return redirect(url_for(".report_draft", evaluation_id=evaluation.id))
         status = 422
@@ -111,37 +111,65 @@ def delete_recommendation(evaluation_id: int, recommendation_id: int):
                    url_for(".report_draft", evaluation_id=evaluation_id) + "#aanbevelingen")
 
 
-@bp.route("/evaluations/<int:evaluation_id>/review/publish", methods=["GET", "POST"])
-def publish(evaluation_id: int):
+@bp.route("/evaluations/<int:evaluation_id>/review/publish")
+def publish_page(evaluation_id: int):
+    """Afronden: the checklist and sending the concept to the gemeente; after hoor en wederhoor, the preview and
+    publication."""
     loaded = load(evaluation_id)
+    require(permissions.can_view_review(current_user, loaded.evaluation, loaded.team))
+    require(loaded.is_chair or permissions.can_read_team_findings(current_user, loaded.evaluation, loaded.team))
+    return _render_publish(loaded)
+
+
+def _render_publish(loaded: Loaded, form: ConceptForm | None = None, *, needs_confirmation: bool = False,
+                    status: int = 200):
     evaluation = loaded.evaluation
-    require(permissions.can_view_review(current_user, evaluation, loaded.team))
-    require(loaded.is_chair or permissions.can_read_team_findings(current_user, evaluation, loaded.team))
-    form = PublishForm()
-    status = 200
-    needs_confirmation = False
-    if request.method == "POST":
-        require(loaded.is_chair)
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            done = attempt(lambda: report_services.publish(current_user, evaluation, loaded.questionnaire,
-                                                           form.token.data if form.confirmed.data else None),
-                           raising=(NeedsConfirmation,))
-        except NeedsConfirmation as error:
-            needs_confirmation = True
-            flash(error.message, "warning")
-        else:
-            if done:
-                notify.report_published(evaluation)
-                flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
-                        m=evaluation.municipality.name), "success")
-                return redirect(url_for(".report", evaluation_id=evaluation.id))
-        status = 422
-        loaded = load(evaluation_id)
+    form = form or ConceptForm()
     check = report_services.publication_state(evaluation, loaded.questionnaire, loaded.members)
     form.token.data = check.confirmation_token
     form.confirmed.data = False
-    return render_template("reviews/publish.html", evaluation=evaluation, loaded=loaded, check=check, form=form,
-                           needs_confirmation=needs_confirmation,
-                           can_publish=permissions.can_publish(current_user, evaluation, loaded.team)), status
+    return render_template(
+        "reviews/publish.html", evaluation=evaluation, loaded=loaded, check=check, form=form,
+        needs_confirmation=needs_confirmation, report=report_of(evaluation),
+        refusal=report_services.refusal_of(current_user, evaluation, check, loaded.team),
+        can_send=permissions.can_send_concept(current_user, evaluation, loaded.team),
+        can_set_team_scores=permissions.can_set_team_scores(current_user, evaluation, loaded.team),
+        can_publish=permissions.can_publish(current_user, evaluation, loaded.team),
+        action_form=EmptyForm()), status
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/concept", methods=["POST"])
+def send_concept(evaluation_id: int):
+    loaded = load(evaluation_id)
+    evaluation = loaded.evaluation
+    require(permissions.can_view_review(current_user, evaluation, loaded.team) and loaded.is_chair)
+    form = ConceptForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        done = attempt(lambda: hearing.send_concept(current_user, evaluation, loaded.questionnaire,
+                                                    form.token.data if form.confirmed.data else None),
+                       raising=(NeedsConfirmation,))
+    except NeedsConfirmation as error:
+        flash(error.message, "warning")
+        return _render_publish(load(evaluation_id), form, needs_confirmation=True, status=422)
+    if not done:
+        return _render_publish(load(evaluation_id), form, status=422)
+    notify.concept_sent(evaluation)
+    flash(_("Het concept ligt nu ter feitelijke controle bij %(m)s, tot en met %(d)s.",
+            m=evaluation.municipality.name, d=report_of(evaluation).term_due.strftime("%d-%m-%Y")), "success")
+    return redirect(url_for(".hearing", evaluation_id=evaluation.id))
+
+
+@bp.route("/evaluations/<int:evaluation_id>/review/publish", methods=["POST"])
+def publish(evaluation_id: int):
+    loaded = load(evaluation_id)
+    evaluation = loaded.evaluation
+    require(permissions.can_view_review(current_user, evaluation, loaded.team) and loaded.is_chair)
+    require_csrf()
+    if not attempt(lambda: hearing.publish(current_user, evaluation)):
+        return _render_publish(load(evaluation_id), status=422)
+    notify.report_published(evaluation)
+    flash(_("Het rapport is gepubliceerd. %(m)s en de regio kunnen het nu lezen.",
+            m=evaluation.municipality.name), "success")
+    return redirect(url_for(".report", evaluation_id=evaluation.id))
