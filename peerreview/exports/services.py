@@ -23,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.evaluations import AnswerData
+from ..domain.hearing import PointAnswer
 from ..domain.plans import (
     OwnerKind,
     PlanStage,
@@ -41,7 +42,7 @@ from ..evaluation.answers import contributions as contributions_of
 from ..evaluation.lifecycle import questionnaire_of_round
 from ..evaluation.plan import plan_end_of, stage_of, targets, verdicts
 from ..evaluation.team import facts as team_facts
-from ..evaluation.team import report_of, team_members
+from ..evaluation.team import factual_points, report_of, team_members
 from ..extensions import db
 from ..models import (
     ActionNote,
@@ -312,7 +313,7 @@ def evaluation_export(evaluation: Evaluation, viewer: User) -> EvaluationExport:
         team=tuple(TeamLine(m.user.name, m.capacity.label, m.user.municipality.name if m.user.municipality else None,
                             m.is_chair) for m in members),
         plan=plan, method=_method_view(evaluation, consensus_rows, peer_report),
-        hearing=_hearing_view(peer_report))
+        hearing=_hearing_view(evaluation, peer_report))
 
 
 def _lines(text: str | None) -> tuple[str, ...]:
@@ -333,17 +334,23 @@ def _method_view(evaluation: Evaluation, consensus: tuple[AnswerRow, ...], peer_
         visit_from=days[0] if days else None, visit_to=days[-1] if days else None,
         submitted_on=evaluation.submitted_at.astimezone(AMSTERDAM).date() if evaluation.submitted_at else None,
         answers=len(consensus), answers_with_evidence=sum(1 for a in consensus if a.evidence.strip() or a.links),
-        documents=(),
+        documents=_lines(peer_report.documents if peer_report else ""),
         interviews=len(interviews),
         interviewed=tuple(InterviewedView(who, n) for who, n in sorted(counted.items(), key=lambda i: i[0].casefold())),
         confidential_interviews=sum(1 for e in interviews if e.confidentiality is not Confidentiality.quotable),
         observations=len(entries) - len(interviews))
 
 
-def _hearing_view(peer_report: PeerReport | None) -> HearingView:
+def _hearing_view(evaluation: Evaluation, peer_report: PeerReport | None) -> HearingView:
+    """The reaction, the nawoord and the factual points with the team's answers (one query)."""
+    points = tuple(PointView(p.place_label, p.text, None if p.answer is None else p.answer is PointAnswer.adopted,
+                             p.answer_text or "") for p in factual_points(evaluation))
     if peer_report is None:
-        return HearingView(reaction="", reaction_at=None)
-    return HearingView(reaction=peer_report.reaction or "", reaction_at=peer_report.reaction_at)
+        return HearingView(reaction="", reaction_at=None, points=points)
+    return HearingView(
+        reaction=peer_report.reaction or "", reaction_at=peer_report.reaction_at,
+        decided_on=peer_report.reaction_decided_on, reference=peer_report.reaction_reference or "",
+        no_reaction_at=peer_report.no_reaction_at, afterword=peer_report.afterword or "", points=points)
 
 
 # ---------------------------------------------------------------- the region's export

@@ -10,6 +10,7 @@ import io
 import re
 import shutil
 import subprocess
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ from peerreview.domain.reviews import MAX_JUDGEMENT, MAX_MOTIVATION, MAX_RECOMME
 from peerreview.evaluation.lifecycle import load_evaluation
 from peerreview.exports import pdf, services
 from peerreview.exports.services import ActionView, VerdictView
-from tests.exports.conftest import HOSTILE, QUOTE, REACTION, SECRET
+from tests.exports.conftest import AFTERWORD, HOSTILE, POINTS, QUOTE, REACTION, SECRET, login
 
 pytestmark = pytest.mark.db
 
@@ -113,6 +114,43 @@ def test_the_report_reads_back_with_every_theme_recommendation_and_quotable_note
     (ARTIFACTS / "collegiale-toets-minimal.pdf").write_bytes(content)
 
 
+def test_the_opening_chapter_the_reaction_the_afterword_and_the_annex_of_factual_points(exported):
+    export = export_for(exported, exported.lead)
+    _reader, pages = text_of(pdf.report_pdf(export))
+    whole = " ".join(pages)
+    # the college's reaction with its decision, then the team's nawoord, before the chapter on the method
+    assert "Vastgesteld door het college op 2 juni 2020. Kenmerk: BW-2020/0417." in whole
+    assert whole.index(" ".join(REACTION.split())) < whole.index(AFTERWORD) < whole.index("Periode en bronnen")
+    # the peer team by name and function, the chair named; the period of the visit; the documents
+    chair = exported.built.chair
+    assert f"{chair.name}, " in whole and "(voorzitter)" in whole
+    assert "Het peer team sprak en keek rond van 1 mei 2020 tot en met 2 mei 2020." in whole
+    assert "Integraal veiligheidsplan 2019–2022" in whole and "Jaarverslag openbare orde 2019" in whole
+    method = export.method
+    assert method.answers > 1
+    assert f"{method.answers} gezamenlijke antwoorden, waarvan {method.answers_with_evidence} met een" in whole
+    # the conversations: counted, by function and organisation; of the confidential one only that it was held
+    assert "Het peer team voerde 2 gesprekken en deed 0 waarnemingen." in whole
+    assert "1 gesprek was vertrouwelijk" in whole
+    assert "Burgemeester – gemeente" in whole and "Wethouder" not in whole
+    # the annex: each point with its place, the gemeente's text and the team's answer
+    annex = whole[whole.index("Bijlage 1. Verwerking feitelijke reacties"):]
+    assert "2 feitelijke reacties" in annex
+    assert annex.index("Het oordeel") < annex.index(POINTS[0]) < annex.index("Overgenomen: Het jaartal is aangepast.")
+    assert annex.index("Thema 2. Keten") < annex.index(POINTS[1]) < annex.index(
+        "Niet overgenomen: Dit is een oordeel, geen feit.")
+
+
+def test_without_factual_points_or_reaction_the_report_says_so_in_one_sentence(exported):
+    export = export_for(exported, exported.lead)
+    no_reaction = dataclasses.replace(export.hearing, reaction="", points=(), afterword="",
+                                      no_reaction_at=datetime(2020, 7, 1, 10, tzinfo=UTC))
+    whole = " ".join(text_of(pdf.report_pdf(dataclasses.replace(export, hearing=no_reaction)))[1])
+    assert "De gemeente heeft op het concept geen feitelijke reacties gegeven." in whole
+    assert "Het college heeft binnen de termijn geen bestuurlijke reactie gegeven." in whole
+    assert "Nawoord van het peer team" not in whole
+
+
 def test_hostile_and_marked_up_text_is_printed_as_typed(exported):
     export = export_for(exported, exported.lead)
     export = dataclasses.replace(export, report=dataclasses.replace(
@@ -167,3 +205,21 @@ def test_without_plan_the_chapter_is_left_out_and_without_reaction_one_sentence_
     whole = " ".join(pages)
     assert "Het peer team heeft geen oordeel geschreven." in whole
     assert "Er is (nog) geen bestuurlijke reactie van het college." in whole
+
+
+def test_the_printable_page_has_the_pdfs_headings(exported, client):
+    login(client, exported.lead)
+    response = client.get(f"/evaluations/{exported.evaluation.id}/results/report")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert '<html lang="nl-NL">' in html and "/static/css/report.css" in html
+    assert f'href="/evaluations/{exported.evaluation.id}/results/report.pdf"' in html
+    headings = [" ".join(re.sub(r"<[^>]+>", "", h).split()).replace("&#39;", "'")
+                for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>", html, re.S)]
+    reader, _pages = text_of(pdf.report_pdf(export_for(exported, exported.lead)))
+
+    def titles(outline) -> list[str]:
+        return [t for item in outline for t in (titles(item) if isinstance(item, list) else [item.title])]
+
+    assert headings == titles(reader.outline)
+    assert [h for h in headings if h in CHAPTERS] == CHAPTERS
