@@ -73,10 +73,11 @@ def test_seed_demo_loads_a_region_with_a_user_per_role(runner):
     assert DEMO_PASSWORD in result.output
     # a round in progress: Groenmeer halfway with answers of three colleagues, Havenstede submitted
     from peerreview.domain.evaluations import EvaluationStatus
+    from peerreview.evaluation.team import factual_points
     from peerreview.models import Answer, Round
 
     round_, previous = db.session.scalars(select(Round).order_by(Round.year.desc())).all()
-    assert round_.region_id == region.id and len(round_.evaluations) == 6
+    assert round_.region_id == region.id and len(round_.evaluations) == 7
     status = {e.municipality.name: e.status for e in round_.evaluations}
     assert status["Groenmeer"] is EvaluationStatus.draft
     assert status["Havenstede"] is EvaluationStatus.in_peer_review
@@ -84,6 +85,13 @@ def test_seed_demo_loads_a_region_with_a_user_per_role(runner):
     molenwaard = next(e for e in round_.evaluations if e.municipality.name == "Molenwaard-Oost")
     report = db.session.get(PeerReport, molenwaard.id)
     assert report.published_at is not None and report.judgement
+    # published after hoor en wederhoor: the college's reaction with its decision, the nawoord, an adopted point
+    assert report.reaction and report.reaction_reference and report.reaction_decided_on and report.afterword
+    assert [(p.place, p.answer.value) for p in factual_points(molenwaard)] == [("strengths", "adopted")]
+    # a newcomer sees the factual check: Ter Aa's concept with one point still open
+    assert status["Ter Aa"] is EvaluationStatus.fact_check
+    teraa = next(e for e in round_.evaluations if e.municipality.name == "Ter Aa")
+    assert [p.answer for p in factual_points(teraa)] == [None]
     assert db.session.scalar(select(func.count()).select_from(Recommendation)
                              .where(Recommendation.evaluation_id == molenwaard.id)) == 3
     assert db.session.scalar(select(func.count(func.distinct(Answer.author_id)))) == 3

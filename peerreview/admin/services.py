@@ -11,6 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, and_, false, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -150,11 +151,15 @@ def deletion_blocker(actor: User, region: Region) -> str | None:
     if not permissions.can_edit_region(actor, region.id):
         return _("Alleen een beheerder kan een regio verwijderen.")
     if rounds:
-        return _("Deze regio heeft %(n)s ronde(n) gehouden; de zelfevaluaties daarin horen bij de regio. Een regio "
-                 "met rondes kan daarom niet worden verwijderd.", n=rounds)
-    return _(
-        "Deze regio heeft nog %(n)s regiocoördinator(en). Geef hen eerst een andere regio of een andere rol; "
-        "daarna kunt u de regio verwijderen.", n=count,
+        return ngettext("Deze regio heeft %(num)s ronde gehouden; de zelfevaluaties daarin horen bij de regio. Een "
+                        "regio met rondes kan daarom niet worden verwijderd.",
+                        "Deze regio heeft %(num)s rondes gehouden; de zelfevaluaties daarin horen bij de regio. Een "
+                        "regio met rondes kan daarom niet worden verwijderd.", rounds)
+    return ngettext(
+        "Deze regio heeft nog %(num)s regiocoördinator. Geef die eerst een andere regio of een andere rol; daarna "
+        "kunt u de regio verwijderen.",
+        "Deze regio heeft nog %(num)s regiocoördinatoren. Geef hen eerst een andere regio of een andere rol; "
+        "daarna kunt u de regio verwijderen.", count,
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -111,6 +113,13 @@ def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> Hist
             subject = event.subject
         before = note_text(details.get("before"))
         after = note_text(details.get("after"))
+    elif event.subject.startswith("point:"):
+        subject = details.get("place", "")
+        if event.kind == "point_answered":
+            answer = {"adopted": _("Overgenomen"), "not_adopted": _("Niet overgenomen")}.get(details.get("answer"), "")
+            after = f"{answer}: {details['text']}" if details.get("text") else answer
+        else:
+            after = details.get("text", "")
     elif event.subject:
         if questionnaire.has_question(event.subject):
             question = questionnaire.question(event.subject)
@@ -123,13 +132,29 @@ def _history_entry(event: EvaluationEvent, questionnaire: Questionnaire) -> Hist
         after = describe_answer(new, scale) if new is not None else None
     elif event.kind == "reopened":
         after = _("Reden: %(reason)s", reason=details.get("reason", ""))
+    elif event.kind == "term_extended":
+        after = _("Tot en met %(d)s. Reden: %(reason)s", d=_day(details.get("to")), reason=details.get("reason", ""))
+    elif event.kind in ("concept_sent", "corrected") and details.get("term"):
+        after = _("Termijn tot en met %(d)s", d=_day(details.get("term")))
+    elif event.kind in ("reacted", "reaction_saved") and details.get("reference"):
+        after = _("Collegebesluit van %(d)s, kenmerk %(k)s", d=_day(details.get("decided_on")),
+                  k=details.get("reference"))
     elif event.kind == "export":
         after = _("%(what)s: %(file)s", what=export_label(details.get("what")), file=details.get("file", ""))
     elif event.kind == "excel_import":
-        after = _("%(n)s wijziging(en) uit %(file)s", n=details.get("count", 0), file=details.get("file", ""))
+        after = ngettext("%(num)s wijziging uit %(file)s", "%(num)s wijzigingen uit %(file)s", details.get("count", 0),
+                         file=details.get("file", ""))
     if details.get("via") == "excel":
         label = _("%(label)s (via Excel)", label=label)
     return HistoryEntry(event, label, subject, before, after)
+
+
+def _day(iso: object) -> str:
+    """A day stored as ISO text, as dd-mm-jjjj (the text itself when it is not a day)."""
+    try:
+        return date.fromisoformat(str(iso)).strftime("%d-%m-%Y")
+    except ValueError:
+        return str(iso or "")
 
 
 def describe_answer(data: AnswerData, scale) -> str:

@@ -4,6 +4,7 @@ recommendations, the gemeente's own scores beside the peers'."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -95,6 +96,15 @@ def review_overview(evaluation_ids: list[int]) -> dict[int, tuple[int, str | Non
         size, chair, submitted = result.get(evaluation_id, (0, None, 0))
         result[evaluation_id] = (size + 1, name if is_chair else chair, submitted + (submitted_at is not None))
     return result
+
+
+def hearing_terms(evaluation_ids: list[int]) -> dict[int, date]:
+    """For the round page: the running term of hoor en wederhoor per evaluation that has one. One query."""
+    if not evaluation_ids:
+        return {}
+    return {evaluation_id: due for evaluation_id, due in db.session.execute(
+        select(PeerReport.evaluation_id, PeerReport.term_due)
+        .where(PeerReport.evaluation_id.in_(evaluation_ids), PeerReport.term_due.is_not(None)))}
 
 
 def self_scores(evaluation: Evaluation, questionnaire: Questionnaire) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ..domain.evaluations import (
     MAX_REASON,
@@ -45,6 +45,11 @@ class RoundForm(FlaskForm):
         InputRequired(message=_l("Geef een datum, bijvoorbeeld 2027-03-31."))])
     plan_due = DateField(_l("Deadline verbeterplan"), validators=[
         InputRequired(message=_l("Geef een datum, bijvoorbeeld 2027-03-31."))])
+    response_days = IntegerField(
+        _l("Termijn voor hoor en wederhoor (dagen)"), default=21,
+        validators=[Optional(), NumberRange(min=5, max=120, message=_l("Geef 5 tot en met 120 dagen."))],
+        description=_l("Zo lang heeft een gemeente om de feiten in het concept van het peer team te controleren, en "
+                       "daarna opnieuw voor de bestuurlijke reactie van het college. Gebruikelijk is 21 dagen."))
     municipality_ids = MultiCheckboxField(_l("Deelnemende gemeenten"), coerce=int, validate_choice=False)
 
 

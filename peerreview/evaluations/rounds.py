@@ -16,6 +16,7 @@ from ..domain.evaluations import (
     RoundDates,
     check_round,
 )
+from ..domain.hearing import DEFAULT_TERM_DAYS, check_term_days
 from ..domain.questionnaire import Questionnaire
 from ..domain.text import one_line
 from ..evaluation.rounds import region_members
@@ -49,6 +50,8 @@ class RoundInput:
     questionnaire: str
     dates: RoundDates | None
     municipality_ids: Sequence[int]
+    #: Days the gemeente has for the factual check of the concept, and again for the college's reaction.
+    response_days: object = DEFAULT_TERM_DAYS
 
 
 def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) -> Round:
@@ -67,6 +70,11 @@ def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) ->
         errors.append(InvalidValue(_("Kies alleen gemeenten die lid zijn van uw regio."), field="municipality_ids"))
     elif not chosen:
         errors.append(InvalidValue(_("Kies minstens één gemeente die meedoet."), field="municipality_ids"))
+    response_days = DEFAULT_TERM_DAYS
+    try:
+        response_days = check_term_days(data.response_days)
+    except DomainError as error:
+        errors.append(error)
     name = one_line(data.name)
     if name and db.session.scalar(select(Round.id).where(Round.region_id == region_id, Round.name == name)):
         errors.append(InvalidValue(_("Er is al een ronde met deze naam in uw regio."), field="name"))
@@ -77,7 +85,7 @@ def open_round(actor: User, region_id: int, data: RoundInput, *, today: date) ->
         region_id=region_id, name=name, year=data.year, questionnaire_key=questionnaire.key,
         questionnaire_version=questionnaire.version, questionnaire_hash=questionnaire.content_hash,
         self_evaluation_due=data.dates.self_evaluation_due, peer_review_due=data.dates.peer_review_due,
-        plan_due=data.dates.plan_due, created_by_id=actor.id,
+        plan_due=data.dates.plan_due, response_days=response_days, created_by_id=actor.id,
     )
     db.session.add(round_)
     for municipality in chosen:

@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
@@ -85,7 +86,8 @@ class InvalidItems(InvalidValue):
 
     def __init__(self, problems: Mapping[str, list[FieldProblem]]) -> None:
         count = sum(len(p) for p in problems.values())
-        super().__init__(_("Er is niets opgeslagen: %(n)s veld(en) op deze pagina kloppen nog niet.", n=count))
+        super().__init__(ngettext("Er is niets opgeslagen: %(num)s veld op deze pagina klopt nog niet.",
+                                  "Er is niets opgeslagen: %(num)s velden op deze pagina kloppen nog niet.", count))
         self.problems = dict(problems)
 
 

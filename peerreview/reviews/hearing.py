@@ -96,6 +96,8 @@ def send_concept(actor: User, evaluation: Evaluation, questionnaire: Questionnai
     team = team_of(evaluation)
     check = report_services.publication_state(evaluation, questionnaire)
     if not permissions.can_send_concept(actor, evaluation, team):
+        if permissions.is_chair(actor, team):
+            next_status(evaluation.status, Transition.send_concept)  # the stage's reason (e.g. already sent)
         raise NotAllowed(report_services.writing_refusal_for(evaluation))
     report_services.confirm_ready(check, confirmed_token)
     report = _report(evaluation)

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from ..domain.hearing import check_point
 from ..domain.roles import Role
 from ..evaluations.rounds import RoundInput, offered_questionnaires, open_round
 from ..extensions import db
 from ..models import Municipality, Region, RegionMembership, User
 from ..models.types import utcnow
+from ..reviews import hearing
 from ..reviews.entries import add_entry
-from ..reviews.report import add_recommendation, publish, save_judgement
+from ..reviews.report import add_recommendation, save_judgement
 from . import DEMO_DOMAIN, demo_email
 from .demo_plans import load_demo_plan
 
@@ -47,9 +49,12 @@ DEMO_USERS: tuple[tuple[str, str, str, Role, str | None], ...] = (
     ("Tweede bijdrager (Groenmeer)", "collega.groenmeer", "Cor Collega", Role.municipal_contributor, "GM9002"),
     ("Trekker gemeente (Havenstede)", "trekker.havenstede", "Hanna Havens", Role.municipal_lead, "GM9001"),
     ("Trekker gemeente (Molenwaard-Oost)", "trekker.molenwaard", "Mila Molenaar", Role.municipal_lead, "GM9010"),
+    ("Trekker gemeente (Ter Aa), concept ter feitelijke controle", "trekker.teraa", "Thijs ter Aa",
+     Role.municipal_lead, "GM9012"),
     ("Peer reviewer (Dijkhuizen), voorzitter in Havenstede", "peer.dijkhuizen", "Petra Peer", Role.peer_reviewer,
      "GM9004"),
-    ("Peer reviewer (Oudegracht)", "peer.oudegracht", "Olga Oudeman", Role.peer_reviewer, "GM9005"),
+    ("Peer reviewer (Oudegracht), voorzitter in Ter Aa", "peer.oudegracht", "Olga Oudeman", Role.peer_reviewer,
+     "GM9005"),
     ("Peer reviewer (Lindewoude), voorzitter in Molenwaard-Oost", "peer.lindewoude", "Lars Linde",
      Role.peer_reviewer, "GM9007"),
 )
@@ -85,9 +90,9 @@ def load_demo(*, password_method: str = "scrypt") -> Region:  # noqa: S107
     return region
 
 
-#: The gemeenten in the demo round; Groenmeer is halfway, Havenstede is in peer review, Molenwaard-Oost has its
-#: report published.
-DEMO_ROUND_MEMBERS = ("GM9001", "GM9002", "GM9004", "GM9005", "GM9007", "GM9010")
+#: The gemeenten in the demo round; Groenmeer is halfway, Havenstede is in peer review, Ter Aa checks the facts of
+#: the team's concept (one point still open), Molenwaard-Oost has its report published after hoor en wederhoor.
+DEMO_ROUND_MEMBERS = ("GM9001", "GM9002", "GM9004", "GM9005", "GM9007", "GM9010", "GM9012")
 
 
 def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
@@ -136,7 +141,8 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
         row = ConsensusAnswer(evaluation_id=groenmeer.id, question_id=question.id, updated_by_id=lead.id)
         row.set_data(AnswerData(value=level(3), explanation="Vastgesteld in het overleg met het team."))
         db.session.add(row)
-    for code, lead_local, shift in (("GM9001", "trekker.havenstede", 1), ("GM9010", "trekker.molenwaard", 2)):
+    for code, lead_local, shift in (("GM9001", "trekker.havenstede", 1), ("GM9010", "trekker.molenwaard", 2),
+                                    ("GM9012", "trekker.teraa", 0)):
         evaluation = evaluations[code]
         evaluation_lead = users[demo_email(lead_local)]
         for index, question in enumerate(questionnaire.questions):
@@ -154,7 +160,8 @@ def _demo_round(region: Region, by_code: dict[str, Municipality]) -> None:
 
 
 def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnaire, today) -> None:
-    """Havenstede in peer review (one member has scored, the chair is busy); Molenwaard-Oost published."""
+    """Havenstede in peer review (one member has scored, the chair is busy); Ter Aa's concept ter feitelijke
+    controle with one open point; Molenwaard-Oost published after hoor en wederhoor."""
     from datetime import timedelta
 
     from ..domain.reviews import (
@@ -230,7 +237,44 @@ def _demo_reviews(coordinator: User, evaluations: dict, users: dict, questionnai
          (external[-1].id,), Priority.medium, Addressee.national),
     ):
         add_recommendation(lars, molenwaard, RecommendationData(text, sections, priority, addressee))
-    publish(lars, molenwaard, questionnaire, None)
+    mila = users[demo_email("trekker.molenwaard")]
+    hearing.send_concept(lars, molenwaard, questionnaire, None)
+    places = hearing.places(molenwaard, questionnaire)
+    point = hearing.add_point(mila, molenwaard, check_point(places, "strengths", (
+        "Het overleg met zorg en politie is sinds 2025 maandelijks, niet per kwartaal zoals in het concept staat.")))
+    hearing.answer_point(lars, molenwaard, point, "adopted", "De tekst bij de sterke punten is aangepast.",
+                         point.version)
+    hearing.finish_check(mila, molenwaard)
+    hearing.correct(lars, molenwaard)
+    hearing.record_reaction(mila, molenwaard, (
+        "Het college dankt het peer team voor de open en zorgvuldige toets. Wij herkennen het beeld en nemen de "
+        "aanbevelingen over voor de gemeente. Het integrale veiligheidsplan met meetbare doelen leggen wij in het "
+        "najaar aan de raad voor."), today, "Z/2026/004512")
+    hearing.save_afterword(lars, molenwaard, "Het team ziet met belangstelling uit naar het veiligheidsplan.")
+    hearing.publish(lars, molenwaard)
+
+    teraa = evaluations["GM9012"]
+    team(teraa, olga, lars)
+    add_entry(olga, teraa, EntryData(
+        EntryKind.interview, today - timedelta(days=12), "De gemeente werkt met wijkagenten en boa's in één "
+        "wijkteam; de coördinator zit ook in het zorg- en veiligheidsoverleg.", (theme(1),), Confidentiality.quotable,
+        ("Veiligheidscoördinator – gemeente Ter Aa", "Wijkagent – politie")))
+    score(teraa, olga, 1)
+    score(teraa, lars, 2)
+    reviews.save_team_scores(olga, teraa, questionnaire, {
+        item.id: (scale[(i + 1) % len(scale)], "Een kleine gemeente met korte lijnen, maar met weinig capaciteit.")
+        for i, item in enumerate(items)})
+    save_judgement(olga, teraa, (
+        "Ter Aa doet met weinig mensen veel: de lijnen met politie en zorg zijn kort. De regie hangt wel sterk aan "
+        "één coördinator en er is geen vastgesteld veiligheidsplan."), "Korte lijnen; een bereikbare burgemeester.",
+        "Integraal veiligheidsplan Ter Aa 2019–2022\nJaarverslag wijkteam 2025")
+    add_recommendation(olga, teraa, RecommendationData(
+        "Leg de regie vast in een actueel veiligheidsplan en borg de kennis bij meer dan één medewerker.",
+        (theme(0),), Priority.high, Addressee.municipality))
+    hearing.send_concept(olga, teraa, questionnaire, None)
+    thijs = users[demo_email("trekker.teraa")]
+    hearing.add_point(thijs, teraa, check_point(hearing.places(teraa, questionnaire), "judgement", (
+        "Er is wel een vastgesteld veiligheidsplan: het plan 2019–2022 is door de raad verlengd tot eind 2026.")))
 
 
 def demo_logins() -> list[tuple[str, str]]:

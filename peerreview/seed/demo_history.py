@@ -112,14 +112,21 @@ def load_history(region: Region, by_code: dict[str, Municipality], users: dict[s
                                      motivation=f"Het team zag in {municipality.name} op dit thema {finding}.",
                                      updated_at=_at(date(year, 6, 1)), updated_by_id=chair.id))
         published = _at(date(year, 6, 15 + index % 10))
+        sent = published - timedelta(days=50)
+        corrected = published - timedelta(days=28)
+        reacted = published - timedelta(days=4)
         db.session.add(PeerReport(
             evaluation_id=evaluation.id, judgement=f"{municipality.name} heeft de regie op integrale veiligheid in "
             f"{year} op onderdelen goed op orde; de samenhang met ander beleid en de analyse vragen aandacht.",
             strengths="Betrokken bestuur; korte lijnen met de partners.", updated_at=published,
             updated_by_id=chair.id, published_at=published, published_by_id=chair.id,
+            documents="Integraal veiligheidsplan\nJaarverslag veiligheid",
+            concept_sent_at=sent, concept_sent_by_id=chair.id, term_due=(corrected + timedelta(days=21)).date(),
+            check_done_at=corrected - timedelta(days=2), check_done_by_id=evaluation.submitted_by_id,
+            corrected_at=corrected,
             reaction="Het college neemt de aanbevelingen over en verwerkt ze in het verbeterplan.",
-            reaction_at=published + timedelta(days=20), reaction_by_id=evaluation.submitted_by_id,
-            closed_at=published + timedelta(days=40)))
+            reaction_at=reacted, reaction_by_id=evaluation.submitted_by_id, reaction_decided_on=reacted.date(),
+            reaction_reference=f"Z/{year}/{3100 + index}", closed_at=published + timedelta(days=40)))
         weakest = sorted(knelpunten, key=lambda s: team_levels.get(s.id, high))[:2]
         recommendations = [
             (f"Versterk {s.title.lower()}: maak er een vast onderdeel van het veiligheidsbeleid van.", s.id,
@@ -140,7 +147,10 @@ def load_history(region: Region, by_code: dict[str, Municipality], users: dict[s
         for kind, day, actor, before, after in (
                 ("submitted", evaluation.submitted_at, evaluation.submitted_by_id, "draft", "submitted"),
                 ("review_started", _at(date(year, 4, 10)), coordinator.id, "submitted", "in_peer_review"),
-                ("published", published, chair.id, "in_peer_review", "published"),
+                ("concept_sent", sent, chair.id, "in_peer_review", "fact_check"),
+                ("corrected", corrected, chair.id, "fact_check", "corrected"),
+                ("reacted", reacted, evaluation.submitted_by_id, "corrected", "reacted"),
+                ("published", published, chair.id, "reacted", "published"),
                 ("closed", published + timedelta(days=40), coordinator.id, "published", "closed")):
             db.session.add(EvaluationEvent(evaluation_id=evaluation.id, at=day, actor_id=actor, kind=kind,
                                            details={"from": before, "to": after}))

@@ -190,11 +190,25 @@ class RoundPlan:
                              "samenhang met ander beleid vragen nog aandacht.",
                 "strengths": "Korte lijnen met politie en zorg; open houding tegenover het peer team.",
                 "published_at": _at(day), "published_by_id": chair, "published_without": "",
+                # hoor en wederhoor before publication: the concept six weeks before, the reaction (or, after the
+                # term, none) a few days before
+                "concept_sent_at": _at(day - timedelta(days=45)), "concept_sent_by_id": chair,
+                "corrected_at": _at(day - timedelta(days=24)), "term_due": day - timedelta(days=3),
                 "reaction": "Het college neemt de aanbevelingen over en verwerkt ze in het verbeterplan."
-                if reaction else "", "reaction_at": _at(day + timedelta(days=21)) if reaction else None,
+                if reaction else "", "reaction_at": _at(day - timedelta(days=5)) if reaction else None,
                 "reaction_by_id": place.lead if reaction else None,
+                "reaction_decided_on": day - timedelta(days=6) if reaction else None,
+                "reaction_reference": f"Z/{year}/{evaluation_id}" if reaction else "",
+                "no_reaction_at": None if reaction else _at(day - timedelta(days=2)),
+                "no_reaction_by_id": None if reaction else coordinator,
                 "closed_at": _at(date(year + 1, 5, 1)) if closed else None})
-            events.append(_event(evaluation_id, _at(day), chair, "published", "in_peer_review", "published"))
+            events.append(_event(evaluation_id, _at(day - timedelta(days=45)), chair, "concept_sent", "in_peer_review",
+                                 "fact_check"))
+            events.append(_event(evaluation_id, _at(day - timedelta(days=24)), chair, "corrected", "fact_check",
+                                 "corrected"))
+            events.append(_event(evaluation_id, _at(day - timedelta(days=5)), place.lead if reaction else coordinator,
+                                 "reacted" if reaction else "no_reaction", "corrected", "reacted"))
+            events.append(_event(evaluation_id, _at(day), chair, "published", "reacted", "published"))
             if closed:
                 events.append(_event(evaluation_id, _at(date(year + 1, 5, 1)), coordinator, "closed", "published",
                                      "closed"))

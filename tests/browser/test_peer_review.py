@@ -13,8 +13,12 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
+from peerreview.extensions import db
+from peerreview.models import Evaluation
+from peerreview.reviews import hearing
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
 from tests.browser.test_self_evaluation import flash, log_out, shoot  # noqa: F401  (shoot: a fixture)
+from tests.conftest import app_today
 from tests.evaluations import conftest as evaluations
 from tests.reviews import conftest as reviews
 from tests.reviews.conftest import Review
@@ -244,7 +248,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     assert_accessible(page)
 
     tab(page, "Mijn scores").click()
-    expect(item(page, "1. Analyse")).to_contain_text("1 gesprek(ken) en waarneming(en) bij dit thema")
+    expect(item(page, "1. Analyse")).to_contain_text("1 gesprek of waarneming bij dit thema")
     score_everything(page, PETRAS, "Petra")
     page.get_by_role("button", name="Opslaan en indienen").click()
     expect(flash(page, "Uw scores zijn ingediend.")).to_be_visible()
@@ -304,21 +308,33 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     shoot(page, "peer-report-draft")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Afronden en publiceren").click()
+    page.get_by_role("link", name="Concept naar de gemeente").click()
     expect(heading(page)).to_have_text("Afronden en publiceren: Aadorp")
     check = page.get_by_role("region", name="Controle")
     expect(check).to_contain_text("Elk onderdeel heeft een score van het team.")
     expect(check).to_contain_text("Het oordeel is geschreven.")
-    expect(check).to_contain_text("2 aanbeveling(en).")
+    expect(check).to_contain_text("2 aanbevelingen.")
     expect(check).to_contain_text("Alle teamleden hebben hun scores ingediend.")
     shoot(page, "peer-publish")
     assert_accessible(page)
+    page.get_by_role("button", name="Concept naar de gemeente sturen").click()
+    expect(heading(page)).to_have_text("Hoor en wederhoor: Aadorp")
+    expect(flash(page, "Het concept ligt nu ter feitelijke controle bij Aadorp")).to_be_visible()
+    # hoor en wederhoor (its own journey is in test_hearing.py): no points, corrected, the college reacts
+    db.session.expire_all()
+    evaluation = db.session.get(Evaluation, evaluation_id)
+    hearing.finish_check(s.lead, evaluation)
+    hearing.correct(review.chair, evaluation)
+    hearing.record_reaction(s.lead, evaluation, REACTION, app_today(), "Z/2027/0042")
+    db.session.commit()
+    page.reload()
+    page.get_by_role("link", name="Naar publiceren").click()
     page.get_by_role("button", name="Rapport publiceren").click()
     expect(heading(page)).to_have_text("Rapport collegiale toetsing Aadorp")
     expect(flash(page, "Het rapport is gepubliceerd. Aadorp en de regio kunnen het nu lezen.")).to_be_visible()
     log_out(page)
 
-    # --- 4. Lotte, the gemeente's lead, reads the report and gives the bestuurlijke reactie
+    # --- 4. Lotte, the gemeente's lead, reads the report with the college's reaction
     log_in(s.lead.email)
     page.get_by_role("region", name="Zelfevaluatie").get_by_role("link", name="Ronde 2027", exact=True).click()
     expect(heading(page)).to_have_text("Zelfevaluatie Aadorp")
@@ -337,10 +353,9 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
     expect(main).not_to_contain_text(TEAM_ONLY)
     expect(main).not_to_contain_text("Daan: ")  # a member's own rationale stays in the team
     expect(page.get_by_role("navigation", name="Onderdelen van de toetsing")).to_have_count(0)
-    page.get_by_role("textbox", name="Bestuurlijke reactie").fill(REACTION)
-    page.get_by_role("button", name="Reactie opslaan").click()
-    expect(flash(page, "Uw bestuurlijke reactie is opgeslagen.")).to_be_visible()
-    expect(page.get_by_role("textbox", name="Bestuurlijke reactie")).to_have_value(REACTION)
+    reaction = page.get_by_role("region", name="Bestuurlijke reactie van het college")
+    expect(reaction).to_contain_text(REACTION)
+    expect(reaction).to_contain_text("kenmerk Z/2027/0042")
     shoot(page, "peer-report")
     assert_accessible(page)
     page.set_viewport_size({"width": 390, "height": 844})
@@ -357,7 +372,7 @@ def test_two_reviewers_score_the_chair_publishes_and_the_gemeente_reads_the_repo
         has=page.get_by_role("link", name="Aadorp", exact=True))
     aadorp.get_by_role("link", name="Rapport Aadorp").click()
     expect(heading(page)).to_have_text("Rapport collegiale toetsing Aadorp")
-    expect(page.get_by_role("region", name="Bestuurlijke reactie van de gemeente")).to_contain_text(REACTION)
+    expect(page.get_by_role("region", name="Bestuurlijke reactie van het college")).to_contain_text(REACTION)
     assert_accessible(page)
     page.get_by_role("button", name="Evaluatie afsluiten").click()
     expect(flash(page, "De evaluatie van Aadorp is afgesloten.")).to_be_visible()

@@ -203,7 +203,7 @@ def test_contributors_answer_the_lead_agrees_and_submits(page: Page, setting: Se
     expect(given.get_by_role("row", name=re.compile("^Bram Bijdrager"))).to_contain_text("3 – Veel")
     expect(given.get_by_role("row", name=re.compile("^Bram Bijdrager"))).to_contain_text(DUTCH)
     expect(given.get_by_role("row", name=re.compile("^Carla Collega"))).to_contain_text("1 – Weinig")
-    expect(page.get_by_text("Mediaan 2 · laagste 1 · hoogste 3 · 2 antwoord(en)")).to_be_visible()
+    expect(page.get_by_text("Mediaan 2 · laagste 1 · hoogste 3 · 2 antwoorden")).to_be_visible()
     expect(page.get_by_text("grote spreiding: bespreek dit").first).to_be_visible()
     expect(page.get_by_text("Goede wijkcijfers.")).to_be_visible()  # Bram's strengths
     cijfers = question(page, "1.1 Zijn er cijfers?")

@@ -84,6 +84,7 @@ def test_no_page_reads_the_database_while_it_is_rendered(app, client, auth, worl
                  f"/evaluations/{old}/plan/actions/new", f"/evaluations/{old}/plan/actions/{row.id}/edit",
                  f"/evaluations/{old}/plan/targets", f"/evaluations/{old}/report", f"/evaluations/{old}",
                  f"/evaluations/{old}/self-evaluation", f"/evaluations/{old}/results",
+                 f"/evaluations/{old}/results/report",
                  f"/evaluations/{old}/benchmark", f"/evaluations/{new.id}", f"/evaluations/{new.id}/sections/analyse",
                  f"/evaluations/{new.id}/sections/analyse", f"/evaluations/{new.id}/consensus/analyse",
                  f"/evaluations/{new.id}/submit", f"/evaluations/{new.id}/excel", f"/evaluations/{new.id}/history",

@@ -365,6 +365,13 @@ MATRIX: dict[str, list[dict]] = {
         {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
         {"target": "review", "GET": {}},
     ],
+    "exports.report_page": [  # the report as a printable page: the PDF's own rule
+        {"target": "published", "GET": _all(200, _READERS)},
+        {"target": "closed", "GET": _all(200, _READERS)},
+        {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
+        {"target": "review", "GET": {}},
+        {"target": "draft", "GET": {}},
+    ],
     "exports.report_xlsx": [
         {"target": "published", "GET": _all(200, _READERS)},
         {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},

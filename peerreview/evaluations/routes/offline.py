@@ -7,6 +7,7 @@ from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -146,12 +147,15 @@ def excel_apply(evaluation_id: int, import_id: int):
                        raising=(services.EditConflict,))
     except services.EditConflict as error:
         names = ", ".join(sorted({c.theirs.by or _("iemand") for c in error.conflicts}))
-        flash(_("Er is niets ingelezen: %(n)s antwoord(en) zijn na de voorvertoning online gewijzigd (door "
-                "%(names)s). Download het bestand opnieuw of pas de antwoorden online aan.",
-                n=len(error.conflicts), names=names), "error")
+        flash(ngettext("Er is niets ingelezen: %(num)s antwoord is na de voorvertoning online gewijzigd (door "
+                       "%(names)s). Download het bestand opnieuw of pas de antwoorden online aan.",
+                       "Er is niets ingelezen: %(num)s antwoorden zijn na de voorvertoning online gewijzigd (door "
+                       "%(names)s). Download het bestand opnieuw of pas de antwoorden online aan.",
+                       len(error.conflicts), names=names), "error")
         return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=pending.id))
     if not done:
         return redirect(url_for(".excel_preview", evaluation_id=evaluation.id, import_id=pending.id))
-    flash(_("%(n)s wijziging(en) uit ‘%(file)s’ zijn verwerkt in uw antwoorden.", n=done.value,
-            file=pending.filename), "success")
+    flash(ngettext("%(num)s wijziging uit ‘%(file)s’ is verwerkt in uw antwoorden.",
+                   "%(num)s wijzigingen uit ‘%(file)s’ zijn verwerkt in uw antwoorden.", done.value,
+                   file=pending.filename), "success")
     return redirect(url_for(".evaluation", evaluation_id=evaluation.id))

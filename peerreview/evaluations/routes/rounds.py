@@ -13,7 +13,7 @@ from ...evaluation.history import state_changes
 from ...evaluation.lifecycle import load_round, questionnaire_of_round
 from ...evaluation.plan import plan_overview
 from ...evaluation.rounds import region_members, round_overview, visible_rounds
-from ...evaluation.team import review_overview
+from ...evaluation.team import hearing_terms, review_overview
 from ...extensions import db
 from ...models import Region
 from ...web import attempt, require
@@ -44,7 +44,8 @@ def new_round():
     if form.validate_on_submit():
         dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)
         data = round_services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
-                                   form.municipality_ids.data or [])
+                                         form.municipality_ids.data or [],
+                                         form.response_days.data if form.response_days.data is not None else 21)
         done = attempt(lambda: round_services.open_round(current_user, region.id, data, today=today()), form)
         if done:
             round_ = done.value
@@ -66,4 +67,5 @@ def round_detail(round_id: int):
         "evaluations/round.html", round=round_, rows=rows, questionnaire=questionnaire_of_round(round_),
         today=today(), changes=state_changes([r.evaluation.id for r in rows]),
         state_labels=STATE_EVENT_LABELS, teams=review_overview([r.evaluation.id for r in rows]),
+        hearings=hearing_terms([r.evaluation.id for r in rows if r.evaluation.status.is_in_hearing]),
         plans=plan_overview([r.evaluation.id for r in rows]))

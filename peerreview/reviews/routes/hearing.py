@@ -132,7 +132,10 @@ def concept(evaluation_id: int):
         team_scores=team_scores(evaluation), self_scores=self_scores(evaluation, loaded.questionnaire),
         recommendations=recommendations(evaluation), plan_links=None, quotable=quotable,
         points=factual_points(evaluation), in_team=False, as_concept=True, close_form=EmptyForm(),
-        can_close=False, can_reopen=False)
+        can_close=False, can_reopen=False,
+        # the page is the gemeente's, without the team's tabs; but a peer's way back is the team's page (a peer
+        # may not open the gemeente's overview of its self-evaluation)
+        team_crumbs=permissions.is_team_member(current_user, loaded.team))
 
 
 # ---------------------------------------------------------------- the gemeente's points
