@@ -180,6 +180,7 @@ def base_config(url: str, **overrides: object) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        "REPORT_PDF_CACHE": "",  # no kept PDFs in the repository's instance folder (tests/exports test keeping)
     }
     config.update(overrides)
     return config

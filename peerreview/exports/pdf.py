@@ -14,16 +14,20 @@ part of the text a screen reader reads). :func:`_margins_as_artifacts` rewrites 
 from __future__ import annotations
 
 import functools
+import hashlib
 import io
+import os
 import re
+import tempfile
 from pathlib import Path
 
 import pikepdf
 from flask import current_app
 from weasyprint import CSS, HTML
+from weasyprint import __version__ as weasyprint_version
 from weasyprint.text.fonts import FontConfiguration
 
-from ..templating import format_datetime
+from ..templating import format_date
 from .document import STYLESHEET, render, report_document
 from .services import EvaluationExport
 
@@ -46,14 +50,14 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
-def _running(export: EvaluationExport) -> CSS:
+def _running_css(export: EvaluationExport) -> str:
     """The running header (the gemeente left, round and region right) and footer (when made, "Pagina n van m") on
     every page but the title page."""
     report = export.report
     left = css_string(f"Collegiale toets · {report.municipality} ({report.cbs_code})")
     right = css_string(f"{report.round_name} · {report.region}")
-    made = css_string(f"Gemaakt op {format_datetime(export.generated_at)} met peerreview")
-    return CSS(string=f"""
+    made = css_string(f"Gemaakt op {format_date(export.generated_at)} met peerreview")
+    return f"""
 @page {{
   @top-left {{ content: {left}; font: 7.5pt "DejaVu Sans"; color: #595959; vertical-align: bottom;
                border-bottom: 0.5pt solid #c8c8c8; padding-bottom: 1.5mm; width: 50%; }}
@@ -66,16 +70,79 @@ def _running(export: EvaluationExport) -> CSS:
 @page :first {{
   @top-left {{ content: none; border: none; }} @top-right {{ content: none; border: none; }}
   @bottom-left {{ content: none; }} @bottom-right {{ content: none; }}
-}}""", font_config=_fonts())
+}}"""
 
 
 def report_pdf(export: EvaluationExport) -> bytes:
+    """The PDF of the report as ``export`` holds it. Laying out a report takes WeasyPrint one to three seconds, so
+    the file is kept (:func:`_stored`) under the fingerprint of everything it is made from: the document's HTML,
+    the running header and footer, the stylesheet and the engine. The same report downloaded again is read from
+    disk; a report that changed in any way has another fingerprint, so a kept file can never be stale."""
     html = render(report_document(export))
+    running = _running_css(export)
     stylesheet = str(Path(current_app.static_folder or "") / STYLESHEET)
+    key = _fingerprint(html, running, stylesheet)
+    kept = _stored(key)
+    if kept is not None:
+        return kept
     document = HTML(string=html, base_url=str(Path(current_app.static_folder or ".")))
-    content = document.write_pdf(stylesheets=[_stylesheet(stylesheet), _running(export)], font_config=_fonts(),
-                                 pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
-    return _margins_as_artifacts(content)
+    content = document.write_pdf(stylesheets=[_stylesheet(stylesheet), CSS(string=running, font_config=_fonts())],
+                                 font_config=_fonts(), pdf_variant=PDF_VARIANT, uncompressed_pdf=False)
+    content = _margins_as_artifacts(content)
+    _store(key, content)
+    return content
+
+
+# ---------------------------------------------------------------- kept files, by fingerprint
+
+#: Raise when the PDF's post-processing changes (it is part of what a kept file was made by).
+_FORMAT = "2"
+#: Kept files beyond this number go, oldest first (about 100 kB each).
+KEEP_FILES = 2000
+
+
+def _fingerprint(html: str, running: str, stylesheet: str) -> str:
+    digest = hashlib.sha256()
+    for part in (_FORMAT, weasyprint_version, PDF_VARIANT, html, running, Path(stylesheet).read_text("utf-8")):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x1f")
+    return digest.hexdigest()
+
+
+def _folder() -> Path | None:
+    """Where PDFs are kept (``REPORT_PDF_CACHE``, default the instance folder's ``report-pdfs``); ``None``: off."""
+    configured = current_app.config.get("REPORT_PDF_CACHE", "default")
+    if not configured:
+        return None
+    return Path(current_app.instance_path) / "report-pdfs" if configured == "default" else Path(configured)
+
+
+def _stored(key: str) -> bytes | None:
+    folder = _folder()
+    if folder is None:
+        return None
+    try:
+        return (folder / f"{key}.pdf").read_bytes()
+    except OSError:
+        return None
+
+
+def _store(key: str, content: bytes) -> None:
+    """Written to a temporary file and renamed, so another worker never reads half a file; a disk that refuses
+    (full, read-only) only costs the next download the time to build it again."""
+    folder = _folder()
+    if folder is None:
+        return
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as handle:
+            handle.write(content)
+        os.replace(handle.name, folder / f"{key}.pdf")
+        kept = sorted(folder.glob("*.pdf"), key=lambda path: path.stat().st_mtime)
+        for old in kept[:-KEEP_FILES] if len(kept) > KEEP_FILES else ():
+            old.unlink(missing_ok=True)
+    except OSError:
+        current_app.logger.warning("Could not keep a report PDF in %s", folder, exc_info=True)
 
 
 # ---------------------------------------------------------------- the running header and footer as artifacts

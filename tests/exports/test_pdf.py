@@ -223,3 +223,25 @@ def test_the_printable_page_has_the_pdfs_headings(exported, client):
 
     assert headings == titles(reader.outline)
     assert [h for h in headings if h in CHAPTERS] == CHAPTERS
+
+
+def test_a_report_downloaded_again_is_read_from_the_kept_file_and_any_change_makes_a_new_one(exported, app,
+                                                                                            tmp_path, monkeypatch):
+    """Laying out takes seconds, so the file is kept under the fingerprint of everything it is made from: the same
+    report again is not laid out again; a changed report (here the reaction) gets another file, never the old one."""
+    kept = tmp_path / "kept"
+    app.config["REPORT_PDF_CACHE"] = str(kept)
+    export = export_for(exported, exported.lead)
+    first = pdf.report_pdf(export)
+    assert len(list(kept.glob("*.pdf"))) == 1
+    with monkeypatch.context() as patched:
+        patched.setattr(pdf, "HTML", lambda **kwargs: pytest.fail("laid out again"))
+        assert pdf.report_pdf(export) == first
+    changed = dataclasses.replace(export, hearing=dataclasses.replace(export.hearing, reaction="Een andere reactie."))
+    second = pdf.report_pdf(changed)
+    assert second != first and len(list(kept.glob("*.pdf"))) == 2
+    assert "Een andere reactie." in " ".join(text_of(second)[1])
+    # a folder that cannot be written (a file in the way, a full disk) costs the time to build, never the download
+    (tmp_path / "a file").write_text("")
+    app.config["REPORT_PDF_CACHE"] = str(tmp_path / "a file" / "kept")
+    assert pdf.report_pdf(changed).startswith(b"%PDF")
