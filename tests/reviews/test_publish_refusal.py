@@ -41,7 +41,7 @@ def test_a_member_who_is_not_the_chair_is_refused_with_the_pages_reason(review):
 
 def test_the_chair_of_an_incomplete_report_is_refused_with_what_is_missing(review):
     write_report(review.chair, review.evaluation)  # no team scores yet
-    assert _refused(review, review.chair).startswith("Het rapport kan nog niet worden gepubliceerd: Nog 4 van 4")
+    assert _refused(review, review.chair).startswith("Het concept kan nog niet naar de gemeente: Nog 4 van 4")
 
 
 def test_no_refusal_by_the_rules_of_publishing_lets_a_report_through(review, monkeypatch):

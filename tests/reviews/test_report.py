@@ -338,7 +338,7 @@ def test_sending_an_incomplete_concept_is_refused(client, auth, review, missing,
         response = client.post(url(e, "/review/concept"), data=data)
         assert response.status_code == 422
         body = page_text(response)
-        assert "Het rapport kan nog niet worden gepubliceerd" in body and message in body
+        assert "Het concept kan nog niet naar de gemeente" in body and message in body
     assert status_of(e) is EvaluationStatus.in_peer_review
     report = db.session.get(PeerReport, e.id)
     assert report is None or (report.published_at is None and report.concept_sent_at is None)
