@@ -46,7 +46,6 @@ from . import report as report_services
 from .services import transition
 
 CHECKING = (EvaluationStatus.fact_check,)
-AWAITING_REACTION = (EvaluationStatus.corrected, EvaluationStatus.reacted)
 
 
 class EditConflict(DomainError):
@@ -326,9 +325,9 @@ def publish(actor: User, evaluation: Evaluation) -> None:
     report = _report(evaluation)
     if not permissions.can_publish(actor, evaluation, team_of(evaluation)):
         if permissions.is_chair(actor, team_of(evaluation)):
-            next_status(evaluation.status, Transition.publish)
-            if evaluation.status.is_report_published:
+            if evaluation.status.is_report_published:  # before the stage's reason, which would say "not yet"
                 raise NotAllowed(_("Het rapport is al gepubliceerd."))
+            next_status(evaluation.status, Transition.publish)
         raise NotAllowed(_("Alleen de voorzitter van het peer team publiceert het rapport."))
     if not report.has_reaction:
         raise NotAllowed(_("De bestuurlijke reactie ontbreekt; het rapport kan nog niet worden gepubliceerd."))

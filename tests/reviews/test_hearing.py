@@ -455,6 +455,20 @@ def test_publication_is_refused_without_the_reaction_stage(client, auth, review,
     assert events(e, "published") == []
 
 
+def test_publishing_twice_says_the_report_is_already_published(client, auth, review, today):
+    """A second window's Publiceren after publication: 'already published', not 'only after hoor en wederhoor'."""
+    e = review.evaluation
+    ready_to_publish(review)
+    to_reacted(review.chair, e)
+    auth.login(review.chair)
+    assert client.post(url(e, "/review/publish")).status_code == 302
+    published_at = report_of(e).published_at
+    response = client.post(url(e, "/review/publish"))
+    assert response.status_code == 422
+    assert "Het rapport is al gepubliceerd." in page_text(response)
+    assert report_of(e).published_at == published_at and len(events(e, "published")) == 1
+
+
 def test_geen_reactie_ontvangen_by_the_coordinator_only_after_the_term(client, auth, review, move_today):
     e, s = review.evaluation, review.setting
     ready_to_publish(review)
