@@ -408,6 +408,29 @@ def test_the_coordinator_reopening_during_the_check_refuses_what_the_open_page_p
     assert events(e, "point_answered") == [] and len(events(e, "point_added")) == 1
 
 
+def test_after_a_reopening_the_open_pages_buttons_lead_to_a_page_the_user_may_open(client, auth, sent):
+    """Controle afronden, Intrekken and the chair's Concept gecorrigeerd from a page left open after the concept
+    went back to the team: the refusal on the lead's or the team's own page, never on a 403 (the hearing page
+    is no longer theirs to read)."""
+    e, s = sent.evaluation, sent.setting
+    row = add_point(sent)
+    auth.login(s.coordinator)
+    assert client.post(url(e, "/reopen"), data={"reason": "Het team moet een score herzien."}).status_code == 302
+    auth.logout()
+    auth.login(s.lead)
+    for path in ("/hearing/done", f"/hearing/points/{row.id}/withdraw"):
+        response = client.post(url(e, path))
+        assert response.status_code == 302 and response.headers["Location"].endswith(url(e)), path
+        assert client.get(response.headers["Location"]).status_code == 200
+    auth.logout()
+    auth.login(sent.chair)
+    response = client.post(url(e, "/hearing/correct"))
+    assert response.status_code == 302 and response.headers["Location"].endswith(url(e, "/review"))
+    assert "Alleen een concept dat ter feitelijke controle ligt" in page_text(client.get(response.headers["Location"]))
+    auth.logout()
+    assert [(p.text, p.answer) for p in points_of(e)] == [(FACT, None)] and report_of(e).check_done_at is None
+
+
 # ---------------------------------------------------------------- the college's reaction
 
 

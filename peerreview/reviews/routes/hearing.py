@@ -43,7 +43,20 @@ def _refused(loaded: Loaded, error, form_shown: bool):
 
 
 def _back(evaluation_id: int, anchor: str = "") -> str:
-    return url_for(".hearing", evaluation_id=evaluation_id) + (f"#{anchor}" if anchor else "")
+    """The hearing page; when the reader may no longer open it (reopened back to the team while their page was
+    open), their own page instead, so the refusal is not shown on a 403."""
+    loaded = load(evaluation_id)
+    evaluation = loaded.evaluation
+    if (permissions.can_read_concept(current_user, evaluation, loaded.team,
+                                     contributors_may_check=services.may_contributors_check(evaluation))
+            or (evaluation.status.is_report_published
+                and permissions.can_view_report(current_user, evaluation, loaded.team))):
+        return url_for(".hearing", evaluation_id=evaluation_id) + (f"#{anchor}" if anchor else "")
+    if permissions.is_team_member(current_user, loaded.team):
+        return url_for(".review", evaluation_id=evaluation_id)
+    if permissions.is_own_gemeente(current_user, evaluation):
+        return url_for("evaluations.evaluation", evaluation_id=evaluation_id)
+    return url_for("evaluations.round_detail", round_id=evaluation.round_id)
 
 
 def _point_form(loaded: Loaded, row=None) -> PointForm:
