@@ -25,6 +25,7 @@ instance/config.py:
 	@echo "Wrote instance/config.py with a new random SECRET_KEY."
 
 run: $(STAMP) instance/config.py
+	@bash scripts/ensure-system-packages.sh app
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed demo --if-empty
 	@echo ""

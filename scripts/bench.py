@@ -62,7 +62,7 @@ from bench_report import (  # noqa: E402
 
 #: The issue's targets.
 PAGE_RATIO_MAX = 5.0
-PDF_MAX_S = 0.5
+PDF_MAX_S = 2.0  # WeasyPrint lays out and tags the whole document (issue 20: under 2 s at national scale)
 REGION_XLSX_MAX_S = 1.0
 NATIONAL_XLSX_MAX_S = 10.0
 NATIONAL_XLSX_MAX_BYTES = 300 * 2**20
@@ -284,7 +284,8 @@ def _export_ok(result: bench_measure.ExportResult) -> bool | None:
     return None
 
 
-EXPORT_TARGETS = {"pdf": "< 0.5 s", "xlsx": "—", "region_xlsx": "< 1 s", "national_xlsx": "< 10 s, < 300 MB"}
+EXPORT_TARGETS = {"pdf_build": "—", "pdf": "< 2 s", "xlsx": "—", "region_xlsx": "< 1 s",
+                  "national_xlsx": "< 10 s, < 300 MB"}
 
 
 def _throughput_ratio(run: DatabaseRun) -> float | None:
@@ -314,7 +315,8 @@ def target_lines(runs: list[DatabaseRun]) -> list[str]:
             _counts_equal(run, k) for k in ("floor", *PAGE_KEYS))))
     lines.append("- Floor page makes no query: " + per_db(
         lambda run: None if not run.counts else all(c.get("floor") == 0 for c in run.counts)))
-    for key, label in (("pdf", "PDF under 0.5 s"), ("region_xlsx", "Region's Excel under 1 s"),
+    for key, label in (("pdf", "PDF under 2 s (downloaded again: the kept file)"),
+                       ("region_xlsx", "Region's Excel under 1 s"),
                        ("national_xlsx", "National Excel under 10 s with peak memory under 300 MB")):
         lines.append(f"- {label}: " + per_db(
             lambda run, k=key: next((_export_ok(e) for e in run.exports if e.key == k), None)))

@@ -268,8 +268,10 @@ def measure_export(client, key: str, title: str, url: str, *, runs: int, budget:
 def measure_exports(app, targets: Targets, *, runs: int, budget: float, clients: Clients | None = None,
                     log=print) -> list[ExportResult]:
     clients = clients or Clients(app, targets)
-    plan = [("pdf", "PDF report of one gemeente (lead)", f"/evaluations/{targets.published_id}/results/report.pdf",
-             "lead"),
+    plan = [("pdf_build", "PDF report of one gemeente, laid out anew (lead)",
+             f"/evaluations/{targets.published_id}/results/report.pdf", "lead"),
+            ("pdf", "PDF report of one gemeente, downloaded again (lead; the kept file)",
+             f"/evaluations/{targets.published_id}/results/report.pdf", "lead"),
             ("xlsx", "Excel of one gemeente (lead)", f"/evaluations/{targets.published_id}/results/data.xlsx",
              "lead"),
             ("region_xlsx", f"Excel of the region, {targets.region_size} gemeenten (coordinator)",
@@ -281,7 +283,14 @@ def measure_exports(app, targets: Targets, *, runs: int, budget: float, clients:
             results.append(ExportResult(key, title, None, note="not available (no national export in the app)"))
             log(f"    {key:<14} not available")
             continue
-        result = measure_export(clients(viewer), key, title, url, runs=runs, budget=budget)
+        if key == "pdf_build":  # every download laid out anew: the file is not kept
+            kept, app.config["REPORT_PDF_CACHE"] = app.config.get("REPORT_PDF_CACHE", "default"), ""
+            try:
+                result = measure_export(clients(viewer), key, title, url, runs=runs, budget=budget)
+            finally:
+                app.config["REPORT_PDF_CACHE"] = kept
+        else:
+            result = measure_export(clients(viewer), key, title, url, runs=runs, budget=budget)
         log(f"    {key:<14} median {result.median * 1000:8.1f} ms   max {result.max * 1000:8.1f} ms   "
             f"peak {result.peak_python / 2**20:6.1f} MB   size {result.size / 1024:7.0f} kB   ({result.runs} runs)")
         results.append(result)

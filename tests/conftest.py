@@ -86,6 +86,16 @@ def today(_app_calendar: None) -> Iterator[date]:
 
 
 @pytest.fixture
+def move_today(today: date) -> Callable[[date], None]:
+    """Move the app's date within this test (a term that passes, say); the ``today`` fixture unpins it after."""
+
+    def _move(day: date) -> None:
+        _Calendar.pinned = day
+
+    return _move
+
+
+@pytest.fixture
 def real_calendar(today: date) -> None:
     """For a test of ``peerreview.dates`` itself: nothing pinned, the app's date comes from its clock (which the
     test may freeze)."""
@@ -170,6 +180,7 @@ def base_config(url: str, **overrides: object) -> dict:
         "SESSION_COOKIE_SECURE": False,
         "REMEMBER_COOKIE_SECURE": False,
         "SERVER_NAME": None,
+        "REPORT_PDF_CACHE": "",  # no kept PDFs in the repository's instance folder (tests/exports test keeping)
     }
     config.update(overrides)
     return config

@@ -505,10 +505,10 @@ class PublicationCheck:
 
     @property
     def refusal(self) -> str | None:
-        """Why the report itself is not ready to be published, in words; ``None`` when it is."""
+        """Why the concept is not ready to go to the gemeente (nor to be published), in words; ``None`` if it is."""
         if not self.problems:
             return None
-        return "Het rapport kan nog niet worden gepubliceerd: " + " ".join(self.problems)
+        return "Het concept kan nog niet naar de gemeente: " + " ".join(self.problems)
 
     @property
     def can_publish(self) -> bool:

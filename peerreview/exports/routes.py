@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from flask import abort, request, send_file
+from flask import abort, request, send_file, url_for
 from flask_login import current_user, login_required
 
 from ..dates import today
@@ -16,7 +16,7 @@ from ..evaluation.team import team_of
 from ..extensions import db
 from ..models import Evaluation, Round
 from ..web import require
-from . import bp, national, national_workbook, pdf, services, workbooks
+from . import bp, document, national, national_workbook, pdf, services, workbooks
 from .services import XLSX_MIMETYPE
 
 
@@ -45,6 +45,17 @@ def report_pdf(evaluation_id: int):
     filename = services.report_filename(evaluation, "pdf")
     _record(ExportKind.REPORT_PDF, filename, evaluation=evaluation)
     return _send(content, filename, "application/pdf")
+
+
+@bp.route("/evaluations/<int:evaluation_id>/results/report")
+@login_required
+def report_page(evaluation_id: int):
+    """The report as one printable page (the PDF's own template): what a gemeente may put on its website."""
+    evaluation = _published(evaluation_id)
+    built = document.report_document(services.evaluation_export(evaluation, current_user))
+    return document.render(built, stylesheet=url_for("static", filename=document.STYLESHEET), links={
+        "results": url_for("reports.results", evaluation_id=evaluation.id),
+        "pdf": url_for(".report_pdf", evaluation_id=evaluation.id)})
 
 
 @bp.route("/evaluations/<int:evaluation_id>/results/data.xlsx")

@@ -4,12 +4,15 @@ The numbers come from one place: :func:`peerreview.reports.services.build_report
 result page). Around it this module gathers what only the exports show: the gemeente's consensus answers (and,
 for the gemeente's own people, every contributor's answers), the quotable interview notes (never the team-only
 ones), the peer team, and the improvement plan. The PDF (:mod:`.pdf`) and the workbooks (:mod:`.workbooks`) read
-the :class:`EvaluationExport` and :class:`RegionExport` and query nothing themselves."""
+the :class:`EvaluationExport` and :class:`RegionExport` and query nothing themselves; so do the printable report page
+and its PDF (:mod:`.document`), which add the opening chapter's facts (:class:`MethodView`) and the hoor en
+wederhoor (:class:`HearingView`)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -20,6 +23,7 @@ from sqlalchemy.orm import selectinload
 from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.evaluations import AnswerData
+from ..domain.hearing import PointAnswer
 from ..domain.plans import (
     OwnerKind,
     PlanStage,
@@ -32,18 +36,19 @@ from ..domain.plans import (
 )
 from ..domain.questionnaire import Questionnaire
 from ..domain.results import Report
-from ..domain.reviews import Confidentiality
+from ..domain.reviews import Confidentiality, EntryKind
 from ..evaluation.answers import consensus_answers, consensus_notes
 from ..evaluation.answers import contributions as contributions_of
 from ..evaluation.lifecycle import questionnaire_of_round
 from ..evaluation.plan import plan_end_of, stage_of, targets, verdicts
 from ..evaluation.team import facts as team_facts
-from ..evaluation.team import report_of, team_members
+from ..evaluation.team import factual_points, report_of, team_members
 from ..extensions import db
 from ..models import (
     ActionNote,
     Evaluation,
     ImprovementAction,
+    PeerReport,
     ReviewEntry,
     Round,
     User,
@@ -153,6 +158,60 @@ class PlanView:
 
 
 @dataclass(frozen=True)
+class InterviewedView:
+    """One function and organisation the peer team spoke with ("Burgemeester – gemeente"), and how often."""
+
+    who: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MethodView:
+    """The facts of the chapter *Aanleiding, opdracht en werkwijze*: when the team visited, what it read, whom it
+    spoke with (by function and organisation, never by name; of a confidential conversation only that it was
+    held)."""
+
+    visit_from: date | None  # the first and last interview or observation
+    visit_to: date | None
+    submitted_on: date | None  # the self-evaluation handed in
+    answers: int  # the gemeente's consensus answers
+    answers_with_evidence: int  # of which with evidence or links
+    documents: tuple[str, ...]  # the chair's list of documents consulted, one per line
+    interviews: int  # every conversation held, confidential ones included
+    interviewed: tuple[InterviewedView, ...]  # from the quotable conversations, by function and organisation
+    confidential_interviews: int  # conversations the team kept to itself: counted, nobody named
+    observations: int
+
+
+@dataclass(frozen=True)
+class PointView:
+    """A factual point of the gemeente on the concept and the team's answer (annex *Verwerking feitelijke
+    reacties*)."""
+
+    place_label: str  # "Thema 3. Informatiepositie", "Het oordeel", "Aanbeveling 2"
+    text: str
+    adopted: bool | None  # None: not answered
+    answer_text: str  # the change made, or the reason it was not adopted
+
+
+@dataclass(frozen=True)
+class HearingView:
+    """The bestuurlijke reactie of the college (or that none came), the team's nawoord and the factual points."""
+
+    reaction: str
+    reaction_at: datetime | None  # when it was entered
+    decided_on: date | None = None  # the date of the collegebesluit
+    reference: str = ""  # its kenmerk
+    no_reaction_at: datetime | None = None  # the coordinator recorded that no reaction came within the term
+    afterword: str = ""
+    points: tuple[PointView, ...] = ()
+
+    @property
+    def has_reaction(self) -> bool:
+        return bool(self.reaction.strip())
+
+
+@dataclass(frozen=True)
 class EvaluationExport:
     report: Report
     questionnaire: Questionnaire
@@ -163,7 +222,8 @@ class EvaluationExport:
     quotes: tuple[QuoteView, ...]
     team: tuple[TeamLine, ...]
     plan: PlanView | None  # None: the viewer may not see the plan
-    reaction_at: datetime | None = None
+    method: MethodView
+    hearing: HearingView
 
     def quotes_for(self, section_id: str) -> tuple[QuoteView, ...]:
         return tuple(q for q in self.quotes if section_id in q.section_ids)
@@ -252,7 +312,45 @@ def evaluation_export(evaluation: Evaluation, viewer: User) -> EvaluationExport:
         consensus=consensus_rows, consensus_notes=note_rows, contributions=contributions, quotes=quotes,
         team=tuple(TeamLine(m.user.name, m.capacity.label, m.user.municipality.name if m.user.municipality else None,
                             m.is_chair) for m in members),
-        plan=plan, reaction_at=peer_report.reaction_at if peer_report else None)
+        plan=plan, method=_method_view(evaluation, consensus_rows, peer_report),
+        hearing=_hearing_view(evaluation, peer_report))
+
+
+def _lines(text: str | None) -> tuple[str, ...]:
+    return tuple(line.strip() for line in (text or "").replace("\r", "\n").split("\n") if line.strip())
+
+
+def _method_view(evaluation: Evaluation, consensus: tuple[AnswerRow, ...], peer_report: PeerReport | None
+                 ) -> MethodView:
+    """One query: the team's interviews and observations, as columns (never their notes)."""
+    entries = db.session.execute(
+        select(ReviewEntry.kind, ReviewEntry.held_on, ReviewEntry.interviewees, ReviewEntry.confidentiality)
+        .where(ReviewEntry.evaluation_id == evaluation.id)).all()
+    days = sorted(entry.held_on for entry in entries)
+    interviews = [entry for entry in entries if entry.kind is EntryKind.interview]
+    counted = Counter(line for entry in interviews if entry.confidentiality is Confidentiality.quotable
+                      for line in _lines(entry.interviewees))
+    return MethodView(
+        visit_from=days[0] if days else None, visit_to=days[-1] if days else None,
+        submitted_on=evaluation.submitted_at.astimezone(AMSTERDAM).date() if evaluation.submitted_at else None,
+        answers=len(consensus), answers_with_evidence=sum(1 for a in consensus if a.evidence.strip() or a.links),
+        documents=_lines(peer_report.documents if peer_report else ""),
+        interviews=len(interviews),
+        interviewed=tuple(InterviewedView(who, n) for who, n in sorted(counted.items(), key=lambda i: i[0].casefold())),
+        confidential_interviews=sum(1 for e in interviews if e.confidentiality is not Confidentiality.quotable),
+        observations=len(entries) - len(interviews))
+
+
+def _hearing_view(evaluation: Evaluation, peer_report: PeerReport | None) -> HearingView:
+    """The reaction, the nawoord and the factual points with the team's answers (one query)."""
+    points = tuple(PointView(p.place_label, p.text, None if p.answer is None else p.answer is PointAnswer.adopted,
+                             p.answer_text or "") for p in factual_points(evaluation))
+    if peer_report is None:
+        return HearingView(reaction="", reaction_at=None, points=points)
+    return HearingView(
+        reaction=peer_report.reaction or "", reaction_at=peer_report.reaction_at,
+        decided_on=peer_report.reaction_decided_on, reference=peer_report.reaction_reference or "",
+        no_reaction_at=peer_report.no_reaction_at, afterword=peer_report.afterword or "", points=points)
 
 
 # ---------------------------------------------------------------- the region's export

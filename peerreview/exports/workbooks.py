@@ -274,8 +274,8 @@ def _evaluation_intro(sheet: Worksheet, export: EvaluationExport, contents: Sequ
     row = _pair(sheet, row, "Vragenlijst", f"{export.questionnaire.title} (versie {export.questionnaire.version})")
     row = _pair(sheet, row, "Status", report.status_label)
     row = _pair(sheet, row, "Gepubliceerd op", _local_date(report.published_at))
-    if export.reaction_at is not None:
-        row = _pair(sheet, row, "Bestuurlijke reactie op", _local_date(export.reaction_at))
+    if export.hearing.reaction_at is not None:
+        row = _pair(sheet, row, "Bestuurlijke reactie op", _local_date(export.hearing.reaction_at))
     row = _pair(sheet, row, "Gegenereerd op", export.generated_at)
     if export.team:
         row = _pair(sheet, row, "Peer team", _lines(line.description for line in export.team))

@@ -93,7 +93,7 @@ class PointForm(FlaskForm):
 
 
 class PointAnswerForm(FlaskForm):
-    answer = RadioField(_l("Antwoord van het team"), choices=[(a.value, a.label) for a in PointAnswer],
+    answer = RadioField(_l("Antwoord van het team"), choices=enum_choices(PointAnswer),
                         validate_choice=False)
     answer_text = TextAreaField(_l("Toelichting"), render_kw={"rows": 3, "maxlength": MAX_POINT_ANSWER},
                                 description=_l("Bij ‘overgenomen’: wat is aangepast (mag leeg). Bij ‘niet "

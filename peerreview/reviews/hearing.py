@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..dates import today
+from ..dates import AMSTERDAM, today
 from ..domain import permissions
 from ..domain.errors import DomainError, NotAllowed
 from ..domain.evaluations import EvaluationStatus, Transition, next_status
@@ -46,7 +46,6 @@ from . import report as report_services
 from .services import transition
 
 CHECKING = (EvaluationStatus.fact_check,)
-AWAITING_REACTION = (EvaluationStatus.corrected, EvaluationStatus.reacted)
 
 
 class EditConflict(DomainError):
@@ -260,7 +259,8 @@ def record_reaction(actor: User, evaluation: Evaluation, text: str | None, decid
     if not permissions.can_record_reaction(actor, evaluation):
         require_no_refusal(reaction_refusal(evaluation.status))
         raise NotAllowed(_("Alleen de trekker van de gemeente legt de bestuurlijke reactie vast."))
-    sent = report.concept_sent_at.date() if report.concept_sent_at else None
+    # the Dutch date the concept came (a UTC date is a day early between midnight and 01:00 or 02:00)
+    sent = report.concept_sent_at.astimezone(AMSTERDAM).date() if report.concept_sent_at else None
     data = check_reaction(text, decided_on, reference, today=today(), concept_sent_on=sent)
     unchanged = (report.reaction, report.reaction_decided_on, report.reaction_reference) == (
         data.text, data.decided_on, data.reference)
@@ -325,9 +325,9 @@ def publish(actor: User, evaluation: Evaluation) -> None:
     report = _report(evaluation)
     if not permissions.can_publish(actor, evaluation, team_of(evaluation)):
         if permissions.is_chair(actor, team_of(evaluation)):
-            next_status(evaluation.status, Transition.publish)
-            if evaluation.status.is_report_published:
+            if evaluation.status.is_report_published:  # before the stage's reason, which would say "not yet"
                 raise NotAllowed(_("Het rapport is al gepubliceerd."))
+            next_status(evaluation.status, Transition.publish)
         raise NotAllowed(_("Alleen de voorzitter van het peer team publiceert het rapport."))
     if not report.has_reaction:
         raise NotAllowed(_("De bestuurlijke reactie ontbreekt; het rapport kan nog niet worden gepubliceerd."))

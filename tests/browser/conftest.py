@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
     "--no-first-run",
+    "--lang=nl-NL",  # date fields as a Dutch user sees them (dd-mm-jjjj) in the screenshots
 ]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 HERE = Path(__file__).resolve().parent

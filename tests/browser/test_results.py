@@ -73,6 +73,16 @@ def test_gemeente_opens_its_results_and_benchmark(page: Page, log_in, screenshot
     assert_accessible(page)
     screenshot(page, "results-benchmark")
 
+    # the report as a printable page (the PDF's own template, which a gemeente may publish)
+    page.go_back()
+    page.get_by_role("link", name="Rapport als webpagina").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Collegiale toets {built.municipalities[1].name}")
+    expect(page.get_by_role("heading", level=2, name="Samenvatting")).to_be_visible()
+    expect(page.get_by_role("img", name="Staafgrafiek van het verschil", exact=False)).to_be_visible()
+    assert_accessible(page)
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "results-report-page")
+
 
 def test_region_coordinator_opens_the_overview(page: Page, log_in, screenshot, build_region):  # noqa: F811
     built = build_region(8, published=[0, 1, 2, 3, 4, 5])

@@ -41,7 +41,7 @@ def test_members_without_scores_are_a_confirmation_not_a_refusal() -> None:
 def test_an_incomplete_report_is_refused_with_what_is_missing(kwargs, problem) -> None:
     result = check(**kwargs)
     assert publication_refusal(result, status=REVIEWING, may_publish=True) == (
-        f"Het rapport kan nog niet worden gepubliceerd: {problem}")
+        f"Het concept kan nog niet naar de gemeente: {problem}")
     assert result.refusal == publication_refusal(result, status=REVIEWING, may_publish=True)
     assert not result.can_publish
 
@@ -49,7 +49,7 @@ def test_an_incomplete_report_is_refused_with_what_is_missing(kwargs, problem) -
 def test_every_problem_is_named_in_the_one_reason() -> None:
     reason = publication_refusal(check(scores={}, judgement="", recommendations=0), status=REVIEWING,
                                  may_publish=True)
-    assert reason == ("Het rapport kan nog niet worden gepubliceerd: Nog 2 van 2 onderdelen zonder score van het "
+    assert reason == ("Het concept kan nog niet naar de gemeente: Nog 2 van 2 onderdelen zonder score van het "
                       "team. Het oordeel over de regie ontbreekt. Er is nog geen aanbeveling.")
 
 

@@ -563,7 +563,7 @@ def test_a_missing_score_an_empty_judgement_and_no_recommendations_are_three_pro
     with pytest.raises(NotAllowed) as caught:
         confirm_publication(result, result.confirmation_token)
     assert type(caught.value) is NotAllowed  # not something a confirmation lifts
-    assert caught.value.message.startswith("Het rapport kan nog niet worden gepubliceerd:")
+    assert caught.value.message.startswith("Het concept kan nog niet naar de gemeente:")
     assert all(problem in caught.value.message for problem in result.problems)
 
 
@@ -575,7 +575,7 @@ def test_a_missing_score_an_empty_judgement_and_no_recommendations_are_three_pro
 def test_each_problem_alone_blocks(kwargs, problem) -> None:
     result = check(**kwargs)
     assert result.problems == (problem,) and not result.can_publish
-    with pytest.raises(NotAllowed, match="kan nog niet worden gepubliceerd"):
+    with pytest.raises(NotAllowed, match="kan nog niet naar de gemeente"):
         confirm_publication(result, None)
 
 

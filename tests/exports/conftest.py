@@ -13,6 +13,7 @@ from datetime import date, timedelta
 import pytest
 
 from peerreview.domain.evaluations import AnswerData, SectionNoteData
+from peerreview.domain.hearing import PointAnswer
 from peerreview.domain.plans import ActionStatus, OwnerKind, Verdict
 from peerreview.domain.reviews import Confidentiality, EntryKind
 from peerreview.domain.roles import Role
@@ -24,6 +25,7 @@ from peerreview.models import (
     Answer,
     ConsensusNote,
     Evaluation,
+    FactualPoint,
     ImprovementAction,
     PlanTarget,
     Recommendation,
@@ -41,6 +43,8 @@ HOSTILE = ("=HYPERLINK(\"http://example.com/x\",\"klik\")", "+31 6 1234", "-2+3"
 QUOTE = "Citeerbaar: de burgemeester zegt dat de regie op Financiën en € 12.500 budget ïs geregeld."
 SECRET = "Geheim teamgesprek: alleen voor het team bestemd"
 REACTION = "Het college neemt de aanbevelingen over; reactie met ë, é en ï."
+AFTERWORD = "Het peer team dankt het college voor zijn reactie."
+POINTS = ("Het veiligheidsplan is van 2019, niet van 2018.", "Het ketenoverleg bestaat al sinds 2017.")
 
 
 @dataclass
@@ -84,6 +88,10 @@ def exported(build_region, create_user, today):  # noqa: F811
     report = db.session.get(PeerReport, evaluation.id)
     report.reaction = REACTION
     report.reaction_at = utcnow()
+    report.reaction_decided_on = date(2020, 6, 2)
+    report.reaction_reference = "BW-2020/0417"
+    report.afterword = AFTERWORD
+    report.documents = "Integraal veiligheidsplan 2019–2022\n\n  Jaarverslag openbare orde 2019  \n"
     report.judgement = "Het peer team oordeelt positief.\nTweede alinea met € en ë."
     recommendations = list(db.session.scalars(
         db.select(Recommendation).where(Recommendation.evaluation_id == evaluation.id)
@@ -114,6 +122,15 @@ def exported(build_region, create_user, today):  # noqa: F811
         PlanTarget(evaluation_id=evaluation.id, section_id="keten", target=2, updated_by_id=lead.id),
         RecommendationVerdict(recommendation_id=recommendations[0].id, evaluation_id=evaluation.id,
                               verdict=Verdict.followed, note="Goed opgepakt", decided_by_id=built.chair.id),
+    ])
+    db.session.add_all([
+        FactualPoint(evaluation_id=evaluation.id, place="judgement", place_label="Het oordeel", text=POINTS[0],
+                     author_id=lead.id, created_at=utcnow() - timedelta(days=2), answer=PointAnswer.adopted,
+                     answer_text="Het jaartal is aangepast.", answered_by_id=built.chair.id, answered_at=utcnow()),
+        FactualPoint(evaluation_id=evaluation.id, place="section:keten", place_label="Thema 2. Keten",
+                     text=POINTS[1], author_id=lead.id, created_at=utcnow() - timedelta(days=1),
+                     answer=PointAnswer.not_adopted, answer_text="Dit is een oordeel, geen feit.",
+                     answered_by_id=built.chair.id, answered_at=utcnow()),
     ])
     db.session.commit()
     return Exported(built, evaluation, lead, contributor, recommendations, actions)

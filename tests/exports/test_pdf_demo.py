@@ -43,7 +43,7 @@ def test_the_demo_report_on_the_real_questionnaire(runner, app, tmp_path):
         for element in section.elements:
             assert flat(element.title) in whole
     assert evaluation.municipality.name in pages[0]
-    assert "De thema's 8 en 9 liggen grotendeels buiten de gemeente" in whole and "over de tien knelpunten" in whole
+    assert "De thema's 8 en 9 liggen grotendeels buiten de gemeente" in whole and "over de 10 knelpunten" in whole
     images = render(content, tmp_path, 1, len(pages), name="demo")
     assert len(images) == len(pages)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)

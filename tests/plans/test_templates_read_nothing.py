@@ -18,7 +18,10 @@ from peerreview.dates import today
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 from peerreview.plans import services
+from peerreview.reviews import hearing
 from tests.evaluations.conftest import open_test_round
+from tests.reviews.conftest import questionnaire_of, ready_to_publish
+from tests.support.hearing import send_concept
 
 from .conftest import add_action
 
@@ -81,6 +84,7 @@ def test_no_page_reads_the_database_while_it_is_rendered(app, client, auth, worl
                  f"/evaluations/{old}/plan/actions/new", f"/evaluations/{old}/plan/actions/{row.id}/edit",
                  f"/evaluations/{old}/plan/targets", f"/evaluations/{old}/report", f"/evaluations/{old}",
                  f"/evaluations/{old}/self-evaluation", f"/evaluations/{old}/results",
+                 f"/evaluations/{old}/results/report",
                  f"/evaluations/{old}/benchmark", f"/evaluations/{new.id}", f"/evaluations/{new.id}/sections/analyse",
                  f"/evaluations/{new.id}/sections/analyse", f"/evaluations/{new.id}/consensus/analyse",
                  f"/evaluations/{new.id}/submit", f"/evaluations/{new.id}/excel", f"/evaluations/{new.id}/history",
@@ -116,4 +120,50 @@ def test_no_page_reads_the_database_while_it_is_rendered(app, client, auth, worl
     with statements_while_rendering(app) as seen:
         assert client.get("/auth/login").status_code == 200
     assert seen == []
+    assert found == {}
+
+
+def test_no_page_of_hoor_en_wederhoor_reads_the_database_while_it_is_rendered(app, client, auth, review):
+    """The hearing, the concept, a point's form, the term's form and the publish page, in each stage."""
+    s, e = review.setting, review.evaluation
+    ready_to_publish(review)
+    send_concept(review.chair, e)
+    row = hearing.add_point(s.lead, e, hearing.check_point_for(e, questionnaire_of(e), "judgement",
+                                                               "Het jaartal klopt niet."))
+    db.session.commit()
+    base = f"/evaluations/{e.id}"
+    pages = {
+        s.lead: [f"{base}/hearing", f"{base}/concept", f"{base}/hearing/points/{row.id}"],
+        review.chair: [f"{base}/hearing", f"{base}/concept", f"{base}/review/publish"],
+        s.coordinator: [f"{base}/hearing", f"{base}/concept", f"{base}/hearing/term"],
+    }
+    found: dict[str, list[str]] = {}
+
+    def render_all(stage: str) -> None:
+        for user, paths in pages.items():
+            auth.login(user)
+            for path in paths:
+                with statements_while_rendering(app) as seen:
+                    response = client.get(path)
+                assert response.status_code == 200, (stage, user.name, path)
+                if seen:
+                    found[f"{stage}: {user.name} {path}"] = seen
+            auth.logout()
+
+    render_all("fact_check")
+    hearing.answer_point(review.chair, e, row, "not_adopted", "Het jaartal klopt wel.", row.version)
+    hearing.finish_check(s.lead, e)
+    hearing.correct(review.chair, e)
+    db.session.commit()
+    pages[s.lead].pop()  # an answered point is no longer changed
+    render_all("corrected")
+    hearing.record_reaction(s.lead, e, "Het college neemt de aanbevelingen over.", today(), "Z/1")
+    hearing.save_afterword(review.chair, e, "Dank voor de reactie.")
+    db.session.commit()
+    pages[s.coordinator].pop()  # no term any more
+    render_all("reacted")
+    hearing.publish(review.chair, e)
+    db.session.commit()
+    pages = {s.lead: [f"{base}/hearing", f"{base}/report"], review.chair: [f"{base}/hearing", f"{base}/report"]}
+    render_all("published")
     assert found == {}

@@ -45,7 +45,27 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review, toda
     client.post(f"{base}/review/recommendations/new", data={
         "text": "Vraag het Rijk om ontschotte financiering.", "themes": ["keten"], "priority": "medium",
         "addressee": "national"})
-    response = client.post(f"{base}/review/publish", data={"token": ""})
+    response = client.post(f"{base}/review/concept", data={"token": ""})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.refresh(e)
+    assert e.status is EvaluationStatus.fact_check
+    auth.logout()
+    # hoor en wederhoor: the gemeente checks the facts (no points), the chair corrects, the college reacts
+    auth.login(review.setting.lead)
+    concept = client.get(f"{base}/concept").get_data(as_text=True)
+    assert "De regie is in opbouw." in concept and "Geheime waarneming" not in concept
+    assert client.post(f"{base}/hearing/done").status_code == 302
+    auth.logout()
+    auth.login(review.chair)
+    assert client.post(f"{base}/hearing/correct").status_code == 302
+    auth.logout()
+    auth.login(review.setting.lead)
+    assert client.post(f"{base}/hearing/reaction", data={
+        "reaction": "Het college neemt de aanbevelingen over.", "decided_on": today.isoformat(),
+        "reference": "Z/2027/123"}).status_code == 302
+    auth.logout()
+    auth.login(review.chair)
+    response = client.post(f"{base}/review/publish")
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.refresh(e)
     assert e.status is EvaluationStatus.published
@@ -55,7 +75,7 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review, toda
     assert {review.setting.lead.email, review.setting.contributor.email, review.setting.coordinator.email} <= told
     assert review.setting.lead_b.email not in told
     auth.logout()
-    # the gemeente reads the report and reacts
+    # the gemeente reads the report with the college's reaction
     auth.login(review.setting.lead)
     report = client.get(f"{base}/report").get_data(as_text=True)
     assert "De regie is in opbouw." in report and "Maak een integraal veiligheidsplan" in report
@@ -63,8 +83,7 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review, toda
     assert "Geheime waarneming" not in report  # team only
     assert "Daan Deskundige" in report  # the team's names are public; their own scores are not
     assert "Onderbouwing analyse" not in report
-    assert client.post(f"{base}/report/reaction", data={"reaction": "Het college neemt de aanbevelingen over."}
-                       ).status_code == 302
+    assert "Het college neemt de aanbevelingen over." in report
     auth.logout()
     # the region closes it
     auth.login(review.setting.coordinator)
@@ -76,8 +95,8 @@ def test_a_review_runs_from_scores_to_a_closed_report(client, auth, review, toda
     kinds = db.session.scalars(select(EvaluationEvent.kind).where(EvaluationEvent.evaluation_id == e.id)
                                .order_by(EvaluationEvent.id)).all()
     for kind in ("submitted", "team_member_added", "review_started",
-                 "own_scores_submitted", "team_score", "recommendation_added", "published", "reaction_saved",
-                 "closed"):
+                 "own_scores_submitted", "team_score", "recommendation_added", "concept_sent", "check_done",
+                 "corrected", "reacted", "published", "closed"):
         assert kind in kinds, kind
     # and the pages of every role still answer
     for url in (f"/rounds/{e.round_id}", f"{base}", f"{base}/team"):

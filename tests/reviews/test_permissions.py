@@ -100,7 +100,7 @@ def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review, to
     gets = ["", "/self-evaluation", "/team", "/review", "/review/scores", "/review/consensus", "/review/entries",
             "/review/entries/new/interview", f"/review/entries/{entry.id}", "/review/report",
             "/review/recommendations/new", f"/review/recommendations/{recommendation.id}", "/review/publish",
-            "/report", *(f"/{p}" for p in INDIVIDUAL)]
+            "/report", "/hearing", "/concept", "/hearing/term", *(f"/{p}" for p in INDIVIDUAL)]
     posts = {
         "/team": {"user_id": str(review.outsider.id), "capacity": "official"},
         f"/team/{member_id}/remove": {}, f"/team/{member_id}/chair": {}, "/team/start": {},
@@ -117,8 +117,14 @@ def test_an_outsider_peer_gets_403_on_every_review_page(client, auth, review, to
         f"/review/recommendations/{recommendation.id}": {"text": "Overschreven advies", "themes": ["analyse"],
                                                          "priority": "low", "addressee": "region"},
         f"/review/recommendations/{recommendation.id}/delete": {},
-        "/review/publish": {"token": "", "confirmed": "y"},
-        "/report/reaction": {"reaction": "Binnengedrongen reactie"},
+        "/review/concept": {"token": "", "confirmed": "y"},
+        "/review/publish": {},
+        "/hearing/points": {"place": "judgement", "text": "Binnengedrongen reactie"},
+        "/hearing/done": {}, "/hearing/access": {"contributors": "y"}, "/hearing/correct": {},
+        "/hearing/reaction": {"reaction": "Binnengedrongen reactie", "decided_on": today.isoformat(),
+                              "reference": "Z/1"},
+        "/hearing/no-reaction": {}, "/hearing/term": {"term_due": today.isoformat(), "reason": "Zomaar verlengd"},
+        "/hearing/afterword": {"afterword": "Binnengedrongen nawoord"},
         "/close": {},
         "/reopen": {"reason": "Zomaar heropenen"},
     }

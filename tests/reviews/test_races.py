@@ -22,10 +22,11 @@ from peerreview.domain.reviews import (
 from peerreview.evaluation.lifecycle import questionnaire_of
 from peerreview.extensions import db
 from peerreview.models import PeerReport, PeerScore, Recommendation, ReviewEntry, TeamMember, TeamScore
-from peerreview.reviews import services
+from peerreview.reviews import hearing, services
 from peerreview.reviews.entries import add_entry
-from peerreview.reviews.report import add_recommendation, save_judgement, save_reaction
+from peerreview.reviews.report import add_recommendation, save_judgement
 from tests.conftest import app_today, raw_engine
+from tests.support.hearing import send_concept, to_corrected, to_reacted
 
 from .conftest import ITEMS
 
@@ -83,18 +84,83 @@ def test_team_scores_that_race_a_publication_are_refused(review, database_url):
     assert stored(TeamScore) == 0
 
 
-def test_a_reaction_that_races_the_closing_is_refused(review, database_url):
-    from .conftest import publish_report
+def _prepared(review) -> None:
+    from .conftest import ready_to_publish
 
-    publish_report(review)
+    ready_to_publish(review)
+
+
+def test_a_reaction_that_races_a_reopening_is_refused(review, database_url):
+    """The lead records the college's reaction on the corrected concept while the coordinator reopens it to the
+    factual check: nothing of the reaction lands."""
+    _prepared(review)
     evaluation = review.evaluation
-    db.session.refresh(evaluation)
-    assert evaluation.status is EvaluationStatus.published
-    meanwhile(database_url, evaluation.id, "closed")
-    with pytest.raises(DomainError, match="afgesloten of heropend"):
-        save_reaction(review.setting.lead, evaluation, "Te laat")
+    to_corrected(review.chair, evaluation, review.setting.lead)
+    assert evaluation.status is EvaluationStatus.corrected
+    meanwhile(database_url, evaluation.id, "fact_check")
+    with pytest.raises(DomainError, match="intussen"):
+        hearing.record_reaction(review.setting.lead, evaluation, "Te laat", app_today(), "Z/1")
     db.session.rollback()
-    assert (db.session.get(PeerReport, evaluation.id).reaction or "") == ""
+    report = db.session.get(PeerReport, evaluation.id)
+    assert (report.reaction, report.reaction_reference, report.reaction_decided_on) == ("", "", None)
+
+
+REACTED_WRITES = {
+    "reaction": lambda r: hearing.record_reaction(r.setting.lead, r.evaluation, "Gewijzigde reactie.", app_today(),
+                                                  "Z/2"),
+    "nawoord": lambda r: hearing.save_afterword(r.chair, r.evaluation, "Een nawoord na de heropening"),
+}
+
+
+@pytest.mark.parametrize("what", list(REACTED_WRITES))
+def test_a_changed_reaction_or_a_nawoord_that_races_a_reopening_is_refused(review, database_url, what):
+    _prepared(review)
+    evaluation = review.evaluation
+    to_reacted(review.chair, evaluation, review.setting.lead, reaction="Eerste reactie.")
+    assert evaluation.status is EvaluationStatus.reacted
+    meanwhile(database_url, evaluation.id, "corrected")
+    with pytest.raises(DomainError, match="intussen gewijzigd"):
+        REACTED_WRITES[what](review)
+    db.session.rollback()
+    report = db.session.get(PeerReport, evaluation.id)
+    assert (report.reaction, report.reaction_reference, report.afterword) == ("Eerste reactie.", "Z/2027/123", "")
+
+
+def test_a_publication_that_races_a_reopening_is_refused(review, database_url):
+    _prepared(review)
+    evaluation = review.evaluation
+    to_reacted(review.chair, evaluation, review.setting.lead)
+    meanwhile(database_url, evaluation.id, "corrected")
+    with pytest.raises(DomainError, match="intussen"):
+        hearing.publish(review.chair, evaluation)
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(PeerReport, evaluation.id).published_at is None
+    assert evaluation.status is EvaluationStatus.corrected
+
+
+@pytest.mark.parametrize("what", ["point", "answer"])
+def test_a_point_or_an_answer_that_races_a_reopening_is_refused(review, database_url, what):
+    from peerreview.models import FactualPoint
+
+    _prepared(review)
+    evaluation = review.evaluation
+    send_concept(review.chair, evaluation)
+    q = questionnaire(review)
+    row = hearing.add_point(review.setting.lead, evaluation,
+                            hearing.check_point_for(evaluation, q, "judgement", "Het jaartal klopt niet."))
+    db.session.commit()
+    version = row.version
+    meanwhile(database_url, evaluation.id, "in_peer_review")
+    with pytest.raises(DomainError, match="intussen gewijzigd"):
+        if what == "point":
+            hearing.add_point(review.setting.lead, evaluation,
+                              hearing.check_point_for(evaluation, q, "strengths", "Ook dit klopt niet."))
+        else:
+            hearing.answer_point(review.chair, evaluation, row, "adopted", "", version)
+    db.session.rollback()
+    assert stored(FactualPoint) == 1
+    assert db.session.get(FactualPoint, row.id).answer is None
 
 
 def test_scores_submitted_in_another_window_cannot_be_changed_from_this_one(review, database_url):

@@ -1,5 +1,6 @@
-"""Interviews and observations, the report (judgement, recommendations), publication with its confirmation, the
-gemeente's reaction, closing and reopening through the pages, and the query counts of the main pages."""
+"""Interviews and observations, the report (judgement, recommendations), sending the concept with its
+confirmation, the college's reaction, publication, closing and reopening through the pages, and the query counts
+of the main pages. Hoor en wederhoor itself (points, answers, the term) is in test_hearing.py."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from peerreview.models import (
 )
 from peerreview.reviews import services
 from tests.conftest import app_today
+from tests.support.hearing import to_corrected
 
 from .conftest import (
     ITEMS,
@@ -242,39 +244,41 @@ def test_only_the_chair_writes_the_report(client, auth, review):
     assert client.post(url(e, "/review/recommendations/new"), data=recommendation_form()).status_code == 403
     assert client.post(url(e, f"/review/recommendations/{row.id}"), data=recommendation_form()).status_code == 403
     assert client.post(url(e, f"/review/recommendations/{row.id}/delete")).status_code == 302
-    assert client.post(url(e, "/review/publish"), data={"token": ""}).status_code == 403
+    assert client.post(url(e, "/review/concept"), data={"token": ""}).status_code == 403
+    assert client.post(url(e, "/review/publish")).status_code == 403
     db.session.expire_all()
     assert db.session.get(PeerReport, e.id).judgement == "De regie is in opbouw."
     assert [r.text for r in db.session.scalars(select(Recommendation))] == ["Aanbeveling nummer 1: maak een plan."]
     assert status_of(e) is EvaluationStatus.in_peer_review
 
 
-# ---------------------------------------------------------------- publication
+# ---------------------------------------------------------------- the concept to the gemeente
 
 
-def test_publishing_without_a_members_scores_needs_a_confirmation_by_name(client, auth, review):
+def test_sending_the_concept_without_a_members_scores_needs_a_confirmation_by_name(client, auth, review):
     e = review.evaluation
     ready_to_publish(review, member_submits=False)
     auth.login(review.chair)
-    response = client.post(url(e, "/review/publish"), data={"token": ""})
+    response = client.post(url(e, "/review/concept"), data={"token": ""})
     assert response.status_code == 422
     assert "Nog geen eigen scores ingediend door: Daan Deskundige." in page_text(response)
     assert status_of(e) is EvaluationStatus.in_peer_review
     # ticking the box without the page's token does not count either
-    assert client.post(url(e, "/review/publish"), data={"token": "", "confirmed": "y"}).status_code == 422
+    assert client.post(url(e, "/review/concept"), data={"token": "", "confirmed": "y"}).status_code == 422
     token = publish_token(client, e)
     assert token == str(review.member.id)
     # the token alone, without ticking the box, is no confirmation
-    assert client.post(url(e, "/review/publish"), data={"token": token}).status_code == 422
+    assert client.post(url(e, "/review/concept"), data={"token": token}).status_code == 422
     assert status_of(e) is EvaluationStatus.in_peer_review
-    response = client.post(url(e, "/review/publish"), data={"token": token, "confirmed": "y"})
+    response = client.post(url(e, "/review/concept"), data={"token": token, "confirmed": "y"})
     assert response.status_code == 302
-    assert response.headers["Location"] == url(e, "/report")
-    assert status_of(e) is EvaluationStatus.published
+    assert response.headers["Location"] == url(e, "/hearing")
+    assert status_of(e) is EvaluationStatus.fact_check
     report = db.session.get(PeerReport, e.id)
-    assert report.published_without == "Daan Deskundige" and report.published_by_id == review.chair.id
-    assert report.published_at is not None
-    event = db.session.scalar(select(EvaluationEvent).where(EvaluationEvent.kind == "published"))
+    assert report.published_without == "Daan Deskundige" and report.concept_sent_by_id == review.chair.id
+    assert report.concept_sent_at is not None and report.published_at is None
+    assert report.term_due == app_today() + timedelta(days=e.round.response_days)
+    event = db.session.scalar(select(EvaluationEvent).where(EvaluationEvent.kind == "concept_sent"))
     assert event.actor_id == review.chair.id and event.details["without"] == ["Daan Deskundige"]
 
 
@@ -290,27 +294,27 @@ def test_a_stale_confirmation_is_refused(client, auth, review):
     auth.logout()
     give_scores(review.outsider, e, dict.fromkeys(ITEMS, 2))  # Olaf submits meanwhile
     auth.login(review.chair)
-    response = client.post(url(e, "/review/publish"), data={"token": stale, "confirmed": "y"})
+    response = client.post(url(e, "/review/concept"), data={"token": stale, "confirmed": "y"})
     assert response.status_code == 422
     body = page_text(response)
     assert "Nog geen eigen scores ingediend door: Daan Deskundige." in body and "Olaf Outsider." not in body
     assert status_of(e) is EvaluationStatus.in_peer_review
     # a token naming someone else entirely is refused too
-    assert client.post(url(e, "/review/publish"), data={"token": str(review.outsider.id), "confirmed": "y"}
+    assert client.post(url(e, "/review/concept"), data={"token": str(review.outsider.id), "confirmed": "y"}
                        ).status_code == 422
     assert status_of(e) is EvaluationStatus.in_peer_review
     fresh = publish_token(client, e)
     assert fresh == str(review.member.id)
-    assert client.post(url(e, "/review/publish"), data={"token": fresh, "confirmed": "y"}).status_code == 302
-    assert status_of(e) is EvaluationStatus.published
+    assert client.post(url(e, "/review/concept"), data={"token": fresh, "confirmed": "y"}).status_code == 302
+    assert status_of(e) is EvaluationStatus.fact_check
 
 
 def test_when_everyone_submitted_no_confirmation_is_needed(client, auth, review):
     ready_to_publish(review)
     auth.login(review.chair)
     assert publish_token(client, review.evaluation) == ""
-    assert client.post(url(review.evaluation, "/review/publish"), data={"token": ""}).status_code == 302
-    assert status_of(review.evaluation) is EvaluationStatus.published
+    assert client.post(url(review.evaluation, "/review/concept"), data={"token": ""}).status_code == 302
+    assert status_of(review.evaluation) is EvaluationStatus.fact_check
     assert db.session.get(PeerReport, review.evaluation.id).published_without == ""
 
 
@@ -319,7 +323,7 @@ def test_when_everyone_submitted_no_confirmation_is_needed(client, auth, review)
     ("judgement", "Het oordeel over de regie ontbreekt."),
     ("recommendation", "Er is nog geen aanbeveling."),
 ])
-def test_publishing_an_incomplete_report_is_refused(client, auth, review, missing, message):
+def test_sending_an_incomplete_concept_is_refused(client, auth, review, missing, message):
     e = review.evaluation
     give_scores(review.member, e, dict.fromkeys(ITEMS, 2))
     give_scores(review.chair, e, dict.fromkeys(ITEMS, 3))
@@ -331,14 +335,14 @@ def test_publishing_an_incomplete_report_is_refused(client, auth, review, missin
     assert page.status_code == 200
     assert "Los eerst de punten hierboven op." in page_text(page)
     for data in ({"token": ""}, {"token": "", "confirmed": "y"}):
-        response = client.post(url(e, "/review/publish"), data=data)
+        response = client.post(url(e, "/review/concept"), data=data)
         assert response.status_code == 422
         body = page_text(response)
-        assert "Het rapport kan nog niet worden gepubliceerd" in body and message in body
+        assert "Het concept kan nog niet naar de gemeente" in body and message in body
     assert status_of(e) is EvaluationStatus.in_peer_review
     report = db.session.get(PeerReport, e.id)
-    assert report is None or report.published_at is None
-    assert count(EvaluationEvent, EvaluationEvent.kind == "published") == 0
+    assert report is None or (report.published_at is None and report.concept_sent_at is None)
+    assert count(EvaluationEvent, EvaluationEvent.kind.in_(("concept_sent", "published"))) == 0
 
 
 # ---------------------------------------------------------------- after publication
@@ -399,45 +403,67 @@ def test_a_refused_judgement_after_publication_says_why(client, auth, review):
     assert "Het rapport is gepubliceerd en kan niet meer worden gewijzigd." in page_text(response)
 
 
-# ---------------------------------------------------------------- the gemeente's reaction
+# ---------------------------------------------------------------- the college's reaction
 
 
-def test_only_the_lead_reacts_within_limits_until_closed(client, auth, review):
+def reaction_form(text: str = "Het college neemt de aanbevelingen over.", **overrides) -> dict:
+    data = {"reaction": text, "decided_on": app_today().isoformat(), "reference": "Z/2027/123"}
+    data.update(overrides)
+    return data
+
+
+def test_only_the_lead_records_the_reaction_and_only_in_corrected_or_reacted(client, auth, review):
     e, setting = review.evaluation, review.setting
-    reaction_url = url(e, "/report/reaction")
+    reaction_url = url(e, "/hearing/reaction")
+    ready_to_publish(review)
     auth.login(setting.lead)
-    assert client.post(reaction_url, data={"reaction": "Te vroeg."}).status_code == 403  # not published yet
+    response = client.post(reaction_url, data=reaction_form("Te vroeg."))  # the team still works on its draft
+    assert response.status_code == 422
+    assert "Een bestuurlijke reactie kan nu niet worden vastgelegd" in page_text(response)
     auth.logout()
-    publish_report(review)
+    to_corrected(review.chair, e, setting.lead)
     for user in (setting.contributor, setting.coordinator, review.chair):
         auth.login(user)
-        assert client.post(reaction_url, data={"reaction": "Niet van de trekker."}).status_code == 403, user.name
+        assert client.post(reaction_url, data=reaction_form("Niet van de trekker.")).status_code == 403, user.name
         auth.logout()
     assert db.session.get(PeerReport, e.id).reaction == ""
     auth.login(setting.lead)
-    page = client.get(url(e, "/report"))
+    page = client.get(url(e, "/hearing"))
     assert page.status_code == 200 and 'name="reaction"' in page.get_data(as_text=True)
-    response = client.post(reaction_url, data={"reaction": "x" * 8001})
+    response = client.post(reaction_url, data=reaction_form("x" * 8001))
     assert response.status_code == 422
     assert "De reactie is te lang: hoogstens 8000 tekens." in page_text(response)
     db.session.expire_all()
     assert db.session.get(PeerReport, e.id).reaction == ""
-    response = client.post(reaction_url, data={"reaction": "Het college neemt de aanbevelingen over."})
+    assert status_of(e) is EvaluationStatus.corrected
+    response = client.post(reaction_url, data=reaction_form())
     assert response.status_code == 302
     db.session.expire_all()
     report = db.session.get(PeerReport, e.id)
     assert report.reaction == "Het college neemt de aanbevelingen over." and report.reaction_by_id == setting.lead.id
+    assert status_of(e) is EvaluationStatus.reacted
+    auth.logout()
+    auth.login(review.chair)
+    assert client.post(url(e, "/review/publish")).status_code == 302
     auth.logout()
     auth.login(setting.coordinator)
     assert client.post(url(e, "/close")).status_code == 302
     auth.logout()
     auth.login(setting.lead)
-    response = client.post(reaction_url, data={"reaction": "Toch nog iets anders."})
-    assert response.status_code == 422
-    assert "De evaluatie is afgesloten; de reactie ligt vast." in page_text(response)
+    for stage in ("closed", "published"):
+        response = client.post(reaction_url, data=reaction_form("Toch nog iets anders."))
+        assert response.status_code == 422, stage
+        assert "Een bestuurlijke reactie kan nu niet worden vastgelegd" in page_text(response)
+        if stage == "closed":
+            auth.logout()
+            auth.login(setting.coordinator)
+            assert reopen(client, e).status_code == 302
+            assert status_of(e) is EvaluationStatus.published
+            auth.logout()
+            auth.login(setting.lead)
     db.session.expire_all()
     assert db.session.get(PeerReport, e.id).reaction == "Het college neemt de aanbevelingen over."
-    assert count(EvaluationEvent, EvaluationEvent.kind == "reaction_saved") == 1
+    assert count(EvaluationEvent, EvaluationEvent.kind.in_(("reacted", "reaction_saved"))) == 1
 
 
 # ---------------------------------------------------------------- the state machine, through the pages
@@ -454,7 +480,7 @@ def last_event(evaluation) -> EvaluationEvent:
                              .order_by(EvaluationEvent.id.desc()).limit(1))
 
 
-def test_reopening_a_published_report_takes_it_back_to_the_team(client, auth, review):
+def test_reopening_a_published_report_takes_it_back_one_stage_at_a_time(client, auth, review):
     e, setting = review.evaluation, review.setting
     publish_report(review)
     auth.login(setting.lead)
@@ -463,22 +489,39 @@ def test_reopening_a_published_report_takes_it_back_to_the_team(client, auth, re
     auth.login(setting.coordinator)
     response = reopen(client, e, "Een score van het team klopt niet.")
     assert response.status_code == 302
-    assert status_of(e) is EvaluationStatus.in_peer_review
+    assert status_of(e) is EvaluationStatus.reacted
     event = last_event(e)
     assert event.kind == "reopened" and event.actor_id == setting.coordinator.id and event.at is not None
-    assert event.details == {"from": "published", "to": "in_peer_review",
-                             "reason": "Een score van het team klopt niet."}
+    assert event.details == {"from": "published", "to": "reacted", "reason": "Een score van het team klopt niet."}
     assert client.get(url(e, "/report")).status_code == 403
     auth.logout()
     for user in (setting.lead, setting.contributor):
         auth.login(user)
         assert client.get(url(e, "/report")).status_code == 403
         auth.logout()
-    # the chair corrects and publishes again
+    # for a correction of the text the coordinator goes back to the factual check
+    auth.login(setting.coordinator)
+    for reason, stage in (("De tekst moet worden gecorrigeerd.", EvaluationStatus.corrected),
+                          ("Terug naar de feitelijke controle.", EvaluationStatus.fact_check)):
+        assert reopen(client, e, reason).status_code == 302
+        assert status_of(e) is stage
+    auth.logout()
+    # the chair corrects the score; the lead finishes the check again (reopening cleared it), the chair closes it,
+    # the lead confirms the reaction, the chair publishes
+    auth.login(setting.lead)
+    assert client.post(url(e, "/hearing/done")).status_code == 302
+    auth.logout()
     auth.login(review.chair)
     assert client.post(url(e, "/review/consensus"), data={"analyse-value": "2", "analyse-motivation": "Bijgesteld"}
                        ).status_code == 302
-    assert client.post(url(e, "/review/publish"), data={"token": ""}).status_code == 302
+    assert client.post(url(e, "/hearing/correct")).status_code == 302
+    assert status_of(e) is EvaluationStatus.corrected
+    auth.logout()
+    auth.login(setting.lead)
+    assert client.post(url(e, "/hearing/reaction"), data=reaction_form()).status_code == 302
+    auth.logout()
+    auth.login(review.chair)
+    assert client.post(url(e, "/review/publish")).status_code == 302
     assert status_of(e) is EvaluationStatus.published
     auth.logout()
     auth.login(setting.lead)
@@ -496,11 +539,11 @@ def test_a_reopened_report_no_longer_says_it_is_published(client, auth, review):
     response = client.get(url(e, "/report"))
     assert response.status_code == 200
     body = page_text(response)
-    assert "Concept: alleen het peer team ziet dit" in body
+    assert "Het concept ligt bij de gemeente (hoor en wederhoor)." in body
     assert "gepubliceerd op" not in body
 
 
-def test_reopening_a_closed_evaluation_allows_a_late_reaction(client, auth, review):
+def test_reopening_a_closed_evaluation_and_its_report_lets_the_lead_correct_the_reaction(client, auth, review):
     e, setting = review.evaluation, review.setting
     publish_report(review)
     auth.login(setting.coordinator)
@@ -514,8 +557,17 @@ def test_reopening_a_closed_evaluation_allows_a_late_reaction(client, auth, revi
     auth.logout()
     auth.login(setting.lead)
     assert client.get(url(e, "/report")).status_code == 200
-    assert client.post(url(e, "/report/reaction"), data={"reaction": "Een late reactie."}).status_code == 302
+    assert client.post(url(e, "/hearing/reaction"), data=reaction_form("Een late reactie.")).status_code == 422
+    auth.logout()
+    auth.login(setting.coordinator)
+    assert reopen(client, e, "Het college stelde zijn reactie bij.").status_code == 302
+    assert status_of(e) is EvaluationStatus.reacted
+    auth.logout()
+    auth.login(setting.lead)
+    assert client.post(url(e, "/hearing/reaction"), data=reaction_form("Een late reactie.")).status_code == 302
+    db.session.expire_all()
     assert db.session.get(PeerReport, e.id).reaction == "Een late reactie."
+    assert last_event(e).kind == "reaction_saved"
 
 
 def test_reopening_a_running_review_gives_it_back_to_the_gemeente(client, auth, review):
@@ -557,13 +609,17 @@ def test_every_transition_is_recorded_with_actor_and_time(client, auth, review):
     e, setting = review.evaluation, review.setting
     ready_to_publish(review)
     steps = [
-        (review.chair, "/review/publish", {"token": ""}, "published", EvaluationStatus.published),
+        (review.chair, "/review/concept", {"token": ""}, "concept_sent", EvaluationStatus.fact_check),
+        (setting.lead, "/hearing/done", {}, None, EvaluationStatus.fact_check),  # no stage change: an event only
+        (review.chair, "/hearing/correct", {}, "corrected", EvaluationStatus.corrected),
+        (setting.lead, "/hearing/reaction", reaction_form(), "reacted", EvaluationStatus.reacted),
+        (review.chair, "/review/publish", {}, "published", EvaluationStatus.published),
         (setting.coordinator, "/close", {}, "closed", EvaluationStatus.closed),
         (setting.coordinator, "/reopen", {"reason": "Late reactie mogelijk maken."}, "reopened",
          EvaluationStatus.published),
         (setting.coordinator, "/reopen", {"reason": "Correctie door het team."}, "reopened",
-         EvaluationStatus.in_peer_review),
-        (review.chair, "/review/publish", {"token": ""}, "published", EvaluationStatus.published),
+         EvaluationStatus.reacted),
+        (review.chair, "/review/publish", {}, "published", EvaluationStatus.published),
         (setting.coordinator, "/close", {}, "closed", EvaluationStatus.closed),
     ]
     for actor, path, data, kind, status in steps:
@@ -573,14 +629,18 @@ def test_every_transition_is_recorded_with_actor_and_time(client, auth, review):
         auth.logout()
         assert status_of(e) is status
         event = last_event(e)
-        assert event.kind == kind and event.actor_id == actor.id and event.at is not None
+        assert event.actor_id == actor.id and event.at is not None
+        if kind is None:
+            assert event.kind == "check_done"
+            continue
+        assert event.kind == kind
         assert (event.details["from"], event.details["to"]) == (before.value, status.value)
+    kinds = ("submitted", "review_started", "concept_sent", "corrected", "reacted", "published", "closed",
+             "reopened")
     transitions = db.session.scalars(select(EvaluationEvent).where(
-        EvaluationEvent.evaluation_id == e.id,
-        EvaluationEvent.kind.in_(("submitted", "review_started", "published", "closed", "reopened")))
-        .order_by(EvaluationEvent.id)).all()
-    assert [ev.kind for ev in transitions] == ["submitted", "review_started", "published", "closed", "reopened",
-                                               "reopened", "published", "closed"]
+        EvaluationEvent.evaluation_id == e.id, EvaluationEvent.kind.in_(kinds)).order_by(EvaluationEvent.id)).all()
+    assert [ev.kind for ev in transitions] == ["submitted", "review_started", "concept_sent", "corrected", "reacted",
+                                               "published", "closed", "reopened", "reopened", "published", "closed"]
     assert all(ev.actor_id is not None and ev.at is not None for ev in transitions)
 
 

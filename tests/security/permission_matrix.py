@@ -18,19 +18,22 @@ role is tried both on objects it owns and on objects it does not:
 **Targets** (the test builds them; ``draft`` when a case names none): one evaluation of region Noord's current round
 in each stage, ``draft`` (Aadorp), ``submitted`` (Beekdal: team formed, review not started), ``review`` (Cederveen: in
 peer review; the chair has submitted own scores, set the team's scores, written a judgement and a recommendation;
-the member logged an interview), ``published`` (Dijkstad: report published with two recommendations, the plan
-running with one action), ``closed`` (Eemwoude: like Dijkstad, then closed), and ``previous`` (Dijkstad's evaluation
+the member logged an interview), the stages of hoor en wederhoor, each with a report like Dijkstad's: ``fact_check``
+(Gansdorp: the concept with the gemeente, one open factual point of its lead), ``corrected`` (Hoorndijk: the point
+answered, the check closed, the college's reaction awaited) and ``reacted`` (IJsselveen: the reaction recorded,
+ready to publish), ``published`` (Dijkstad: report published with two recommendations, the plan running with one
+action), ``closed`` (Eemwoude: like Dijkstad, then closed), and ``previous`` (Dijkstad's evaluation
 of the previous round: published, its plan period over, so in voortgangsreview; its team is the chair alone).
 
 **Arguments** are filled with the target's objects (the test's ``ARGUMENTS``: an evaluation, its round, region and
 gemeente, its action, the member's interview, its first recommendation, the lead's pending Excel upload, the chair's
 declared conflict, section ``analyse``, questionnaire ``minimal/1``, an unknown token). ``args`` picks another object
 for one argument: ``other_evaluation`` (the same kind of object of another evaluation, the ``closed`` one's action or
-the ``published`` one's entry and recommendation: an id of another evaluation is a 404, never a way in), ``chairs``
-(the chair's own entry), ``fresh`` / ``fresh_by_chair`` (a new object for every request, by the member or the chair,
-for deletions), ``spare`` (an object no other case uses: a gemeente of region Noord outside the round, a team member
-added for this, an account not yet activated), ``chair`` (the chair's team membership) and ``draft`` (the draft
-version 2 of the questionnaire).
+the ``published`` one's entry and recommendation, the ``corrected`` one's factual point: an id of another evaluation
+is a 404, never a way in), ``chairs`` (the chair's own entry), ``fresh`` / ``fresh_by_chair`` (a new object for
+every request, by the member or the chair, or a factual point by the lead, for deletions), ``spare`` (an object
+no other case uses: a gemeente of region Noord outside the round, a team member added for this, an account not yet
+activated), ``chair`` (the chair's team membership) and ``draft`` (the draft version 2 of the questionnaire).
 
 **Expected answers** per method (only the methods the rule accepts, and all of them): a status code, a tuple of
 acceptable codes, or ``LOGIN`` (a redirect to the log-in page). An int 302 means a redirect anywhere *but* the
@@ -220,17 +223,90 @@ MATRIX: dict[str, list[dict]] = {
         {"target": "review", "args": {"recommendation_id": "fresh"}, "POST": _all(302, _TEAM), "destructive": True},
         {"target": "review", "args": {"recommendation_id": "other_evaluation"}, "POST": _all(404, _TEAM)},
     ],
-    # The member has not submitted: publishing needs the chair's confirmation to go on without them.
-    "reviews.publish": [{"target": "review", "GET": {"chair": 200}, "POST": {"chair": 422}}],
+    # Afronden: the checklist and the concept (the member has not submitted: sending needs the chair's
+    # confirmation to go on without them); from the concept on, the whole team reads the page.
+    "reviews.publish_page": [
+        {"target": "review", "GET": {"chair": 200}},
+        {"target": "reacted", "GET": _all(200, _TEAM)},
+        {"target": "published", "GET": _all(200, _TEAM)},
+    ],
+    "reviews.send_concept": [
+        {"target": "review", "POST": {"chair": 422}},
+        {"target": "fact_check", "POST": {"chair": 422}},  # already sent
+    ],
+    "reviews.publish": [
+        {"target": "review", "POST": {"chair": 422}},  # before hoor en wederhoor: refused on the page
+        {"target": "corrected", "POST": {"chair": 422}},  # no reaction yet
+        {"target": "reacted", "POST": {"chair": 302}, "destructive": True},
+    ],
+    # ------------------------------------------------------------ hoor en wederhoor
+    # The concept: the gemeente's lead (contributors only when the lead allows it, off here), the coordinator and
+    # the team; never before it is sent, and the published report has its own page.
+    "reviews.hearing": [
+        {"target": "fact_check", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
+        {"target": "corrected", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
+        {"target": "reacted", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
+        {"target": "published", "GET": _all(200, _READERS)},
+        {"target": "review", "GET": {}},
+    ],
+    "reviews.concept": [
+        {"target": "fact_check", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
+        {"target": "reacted", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
+        {"target": "review", "GET": {}},
+        {"target": "published", "GET": {}},  # published: the report page
+    ],
+    "reviews.add_point": [
+        {"target": "fact_check", "POST": {"lead": 422}},  # an empty point: refused on the page
+        {"target": "corrected", "POST": {"lead": 422}},  # the check is closed: refused on the page
+    ],
+    "reviews.edit_point": [
+        {"target": "fact_check", "GET": {"lead": 200}, "POST": {"lead": 422}},
+        {"target": "fact_check", "args": {"point_id": "other_evaluation"}, "GET": {"lead": 404},
+         "POST": {"lead": 404}},
+    ],
+    "reviews.withdraw_point": [
+        # a fresh point each time, posted before the destructive cases (the lead's "klaar" ends adding points)
+        {"target": "fact_check", "args": {"point_id": "fresh"}, "POST": {"lead": 302}},
+        {"target": "fact_check", "args": {"point_id": "other_evaluation"}, "POST": {"lead": 404}},
+    ],
+    "reviews.finish_check": [
+        {"target": "fact_check", "POST": {"lead": 302}, "destructive": True},
+        {"target": "corrected", "POST": {"lead": 302}},  # refused with a message on the hearing page
+    ],
+    "reviews.check_access": [
+        {"target": "fact_check", "POST": {"lead": 302}},
+        {"target": "corrected", "POST": {"lead": 302}},  # refused with a message on the hearing page
+    ],
+    "reviews.answer_point": [
+        {"target": "fact_check", "POST": {"chair": 422}},  # no answer chosen
+        {"target": "fact_check", "args": {"point_id": "other_evaluation"}, "POST": {"chair": 404}},
+        {"target": "corrected", "POST": {"chair": 422}},  # the check is closed
+    ],
+    "reviews.correct": [
+        {"target": "fact_check", "POST": {"chair": 302}},  # an open point: refused with a message on the page
+    ],
+    "reviews.reaction": [
+        {"target": "corrected", "POST": {"lead": 422}},  # empty: refused on the page
+        {"target": "fact_check", "POST": {"lead": 422}},  # not yet
+        {"target": "published", "POST": {"lead": 422}},  # no longer
+    ],
+    "reviews.no_reaction": [
+        {"target": "corrected", "POST": {"coordinator": 302}},  # the term runs: refused with a message
+    ],
+    "reviews.extend_term": [
+        {"target": "fact_check", "GET": {"coordinator": 200}, "POST": {"coordinator": 422}},
+        {"target": "corrected", "GET": {"coordinator": 200}, "POST": {"coordinator": 422}},
+        {"target": "published", "GET": {"coordinator": 200}, "POST": {"coordinator": 422}},  # no term any more
+    ],
+    "reviews.afterword": [
+        {"target": "reacted", "POST": {"chair": 302}},  # an empty nawoord: nothing changes
+        {"target": "fact_check", "POST": {"chair": 422}},  # not yet
+    ],
     # ------------------------------------------------------------ the published report
     "reviews.report": [
         {"target": "published", "GET": _all(200, _READERS)},
         {"target": "closed", "GET": _all(200, _READERS)},
         {"target": "review", "GET": {"chair": 200}},  # the draft: team members who submitted their scores
-    ],
-    "reviews.reaction": [
-        {"target": "published", "POST": {"lead": 302}},
-        {"target": "closed", "POST": {"lead": 422}},  # closed: the reaction is final
     ],
     "reviews.close": [{"target": "published", "POST": {"coordinator": 302}, "destructive": True}],
     # ------------------------------------------------------------ declared conflicts (peer reviewers)
@@ -287,6 +363,13 @@ MATRIX: dict[str, list[dict]] = {
         {"target": "closed", "GET": _all(200, _READERS)},
         {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
         {"target": "review", "GET": {}},
+    ],
+    "exports.report_page": [  # the report as a printable page: the PDF's own rule
+        {"target": "published", "GET": _all(200, _READERS)},
+        {"target": "closed", "GET": _all(200, _READERS)},
+        {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
+        {"target": "review", "GET": {}},
+        {"target": "draft", "GET": {}},
     ],
     "exports.report_xlsx": [
         {"target": "published", "GET": _all(200, _READERS)},

@@ -31,6 +31,7 @@ import os
 import re
 import sqlite3
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -40,6 +41,7 @@ from werkzeug.datastructures import MultiDict
 
 from peerreview import create_app
 from peerreview.domain import evaluations as ev_rules
+from peerreview.domain import hearing as hearing_rules
 from peerreview.domain import plans as plan_rules
 from peerreview.domain import reviews as review_rules
 from peerreview.domain.municipalities import MAX_INHABITANTS
@@ -143,9 +145,31 @@ TARGETS: dict[str, Target] = {
     "reviews.delete_recommendation": Target("peer",
                                             "/evaluations/{ev_b}/review/recommendations/{recommendation}/delete",
                                             page="/evaluations/{ev_b}/review/report"),
-    "reviews.publish": Target("peer", "/evaluations/{ev_b}/review/publish", base={"confirmed": "y"}),
-    "reviews.reaction": Target("lead_a", "/evaluations/{ev_a}/report/reaction", page="/evaluations/{ev_a}/report",
-                               base={"reaction": "Wij nemen de aanbevelingen over."}),
+    "reviews.send_concept": Target("peer", "/evaluations/{ev_b}/review/concept",
+                                   page="/evaluations/{ev_b}/review/publish", base={"confirmed": "y"},
+                                   shows=("/evaluations/{ev_b}/review/report",)),
+    "reviews.publish": Target("peer", "/evaluations/{ev_k}/review/publish"),
+    # hoor en wederhoor: J's concept with the gemeente (one open point), K's reaction recorded
+    "reviews.add_point": Target("lead_j", "/evaluations/{ev_j}/hearing/points", page="/evaluations/{ev_j}/hearing",
+                                base={"place": "judgement", "text": "Het jaartal klopt niet."},
+                                shows=("/evaluations/{ev_j}/hearing",)),
+    "reviews.edit_point": Target("lead_j", "/evaluations/{ev_j}/hearing/points/{point}",
+                                 shows=("/evaluations/{ev_j}/hearing",)),
+    "reviews.withdraw_point": Target("lead_j", "/evaluations/{ev_j}/hearing/points/{point}/withdraw",
+                                     page="/evaluations/{ev_j}/hearing"),
+    "reviews.finish_check": Target("lead_j", "/evaluations/{ev_j}/hearing/done", page="/evaluations/{ev_j}/hearing"),
+    "reviews.check_access": Target("lead_j", "/evaluations/{ev_j}/hearing/access", page="/evaluations/{ev_j}/hearing"),
+    "reviews.answer_point": Target("peer", "/evaluations/{ev_j}/hearing/points/{point}/answer",
+                                   page="/evaluations/{ev_j}/hearing",
+                                   shows=("/evaluations/{ev_j}/concept",)),
+    "reviews.extend_term": Target("coordinator", "/evaluations/{ev_j}/hearing/term",
+                                  base={"term_due": (date.today() + timedelta(days=40)).isoformat(),
+                                        "reason": "Het college vergadert later."},
+                                  shows=("/evaluations/{ev_j}/hearing",)),
+    "reviews.reaction": Target("lead_k", "/evaluations/{ev_k}/hearing/reaction", page="/evaluations/{ev_k}/hearing",
+                               shows=("/evaluations/{ev_k}/concept",)),
+    "reviews.afterword": Target("peer", "/evaluations/{ev_k}/hearing/afterword", page="/evaluations/{ev_k}/hearing",
+                                shows=("/evaluations/{ev_k}/concept",)),
     "reviews.close": Target("coordinator", "/evaluations/{ev_a}/close", page="/evaluations/{ev_a}/report"),
     "reviews.conflicts": Target("peer", "/conflicts", base={"reason": "Oud-collega"}),
     "reviews.withdraw_conflict": Target("peer", "/conflicts/{declaration}/withdraw", page="/conflicts"),
@@ -168,6 +192,10 @@ TARGETS: dict[str, Target] = {
 #: POST routes that have no fields to be hostile with, and why.
 EXEMPT: dict[str, str] = {
     "auth.logout": "only the CSRF token; ends the session, stores nothing (tests/web/test_auth.py)",
+    "reviews.correct": "only the CSRF token, and its form is on the page only when the check can be closed "
+                       "(tests/reviews/test_hearing.py)",
+    "reviews.no_reaction": "only the CSRF token, and its form is on the page only after the term "
+                           "(tests/reviews/test_hearing.py)",
 }
 
 # ---------------------------------------------------------------- hostile values
@@ -256,6 +284,10 @@ TEXT_LIMITS = {
     ("peer_reports", "judgement"): review_rules.MAX_JUDGEMENT,
     ("peer_reports", "strengths"): review_rules.MAX_STRENGTHS,
     ("peer_reports", "reaction"): review_rules.MAX_REACTION,
+    ("peer_reports", "afterword"): hearing_rules.MAX_AFTERWORD,
+    ("peer_reports", "documents"): hearing_rules.MAX_DOCUMENTS,
+    ("factual_points", "text"): hearing_rules.MAX_POINT,
+    ("factual_points", "answer_text"): hearing_rules.MAX_POINT_ANSWER,
     ("recommendations", "text"): review_rules.MAX_RECOMMENDATION,
     ("review_entries", "notes"): review_rules.MAX_ENTRY_NOTES,
     ("review_entries", "interviewees"): review_rules.MAX_INTERVIEWEES * (review_rules.MAX_INTERVIEWEE + 1),

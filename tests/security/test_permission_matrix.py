@@ -44,6 +44,7 @@ from peerreview.models import (
 from peerreview.models.types import utcnow
 from peerreview.plans import services as plan_services
 from peerreview.questionnaire_registry import get_questionnaire, record_use
+from peerreview.reviews import hearing
 from peerreview.reviews import services as review_services
 from peerreview.reviews.report import add_recommendation, close
 from tests.conftest import PASSWORD, app_today
@@ -57,13 +58,13 @@ from tests.reviews.conftest import (
     submit_self_evaluation,
     write_report,
 )
-from tests.support.hearing import publish_after_hearing
+from tests.support.hearing import publish_after_hearing, send_concept, to_reacted
 
 from .permission_matrix import ACTORS, LOGIN, MATRIX
 
 pytestmark = pytest.mark.db
 
-STAGES = ("draft", "submitted", "review", "published", "closed")
+STAGES = ("draft", "submitted", "review", "fact_check", "corrected", "reacted", "published", "closed")
 
 
 @pytest.fixture
@@ -84,6 +85,7 @@ class World:
     actions: dict[str, int] = field(default_factory=dict)
     entries: dict[str, int] = field(default_factory=dict)
     recommendations: dict[str, int] = field(default_factory=dict)
+    points: dict[str, int] = field(default_factory=dict)
     spare: dict[str, int] = field(default_factory=dict)
     chair_membership: int = 0
     pending_import: int = 0
@@ -109,6 +111,13 @@ def _add_action(evaluation: Evaluation, lead_id: int) -> int:
         recommendation_ids=[str(recommendations[0].id)], section_ids=[],
         recommendations=plan_services.recommendation_themes(recommendations))
     row = plan_services.add_action(db.session.get(User, lead_id), evaluation, data)
+    db.session.commit()
+    return row.id
+
+
+def _add_point(evaluation: Evaluation, lead: User) -> int:
+    row = hearing.add_point(lead, evaluation, hearing.check_point_for(
+        evaluation, questionnaire_of(evaluation), "judgement", "Het jaartal van het veiligheidsplan klopt niet."))
     db.session.commit()
     return row.id
 
@@ -162,7 +171,7 @@ def build_world(create_region, create_municipality, create_user) -> World:
     noord = create_region("Regio Noord")
     zuid = create_region("Regio Zuid")
     names = {"draft": "Aadorp", "submitted": "Beekdal", "review": "Cederveen", "published": "Dijkstad",
-             "closed": "Eemwoude"}
+             "closed": "Eemwoude", "fact_check": "Gansdorp", "corrected": "Hoorndijk", "reacted": "IJsselveen"}
     gemeenten = {stage: create_municipality(name, region=noord) for stage, name in names.items()}
     fortdorp = create_municipality("Fortdorp", region=noord)
     peerhuizen = create_municipality("Peerhuizen", region=noord)
@@ -222,8 +231,9 @@ def build_world(create_region, create_municipality, create_user) -> World:
         coordinator, submitted, spare_peer.id, capacity=Capacity.official, as_chair=False, confirmed=True).id
     db.session.commit()
 
-    # review, published, closed: started; the chair scored (submitted), set team scores and wrote the report.
-    for stage in ("review", "published", "closed"):
+    # review, the hearing's stages, published, closed: started; the chair scored (submitted), set team scores and
+    # wrote the report.
+    for stage in ("review", "fact_check", "corrected", "reacted", "published", "closed"):
         evaluation = evaluations[stage]
         _start_review(evaluation, db.session.get(User, own_users[stage][0]), chair, member, coordinator)
         world.entries[stage] = add_entry(member, evaluation, f"Gesprek in {names[stage]}", kind="interview").id
@@ -236,8 +246,21 @@ def build_world(create_region, create_municipality, create_user) -> World:
         set_team_scores(chair, evaluation, dict.fromkeys(ITEMS, 3))
         write_report(chair, evaluation, recommendations=1 if stage == "review" else 2)
         world.recommendations[stage] = recommendations_of(evaluation)[0].id
-        if stage != "review":
-            publish_after_hearing(chair, evaluation, db.session.get(User, own_users[stage][0]))
+        lead = db.session.get(User, own_users[stage][0])
+        if stage in ("fact_check", "corrected"):
+            # with the gemeente: one open factual point (fact_check); one answered, the check closed (corrected)
+            send_concept(chair, evaluation)
+            world.points[stage] = _add_point(evaluation, lead)
+            if stage == "corrected":
+                row = hearing.point(evaluation, world.points[stage])
+                hearing.answer_point(chair, evaluation, row, "adopted", "Het jaartal is aangepast.", row.version)
+                hearing.finish_check(lead, evaluation)
+                hearing.correct(chair, evaluation)
+                db.session.commit()
+        elif stage == "reacted":
+            to_reacted(chair, evaluation, lead)
+        elif stage != "review":
+            publish_after_hearing(chair, evaluation, lead)
             world.actions[stage] = _add_action(evaluation, own_users[stage][0])
     close(coordinator, evaluations["closed"])
     db.session.commit()
@@ -267,6 +290,10 @@ def _fresh_recommendation(world: World, target: str) -> int:
     return row.id
 
 
+def _fresh_point(world: World, target: str) -> int:
+    return _add_point(world.evaluation(target), db.session.get(User, world.own_users[target][0]))
+
+
 #: Per URL argument, how to pick its value for a case's target: ``own`` unless the case's ``args`` names a variant.
 ARGUMENTS: dict[str, dict[str, Callable[[World, str], object]]] = {
     "evaluation_id": {"own": lambda w, t: w.evaluations[t]},
@@ -283,6 +310,8 @@ ARGUMENTS: dict[str, dict[str, Callable[[World, str], object]]] = {
     "recommendation_id": {"own": lambda w, t: w.recommendations[t],
                           "other_evaluation": lambda w, t: w.recommendations["published"],
                           "fresh": _fresh_recommendation},
+    "point_id": {"own": lambda w, t: w.points[t], "other_evaluation": lambda w, t: w.points["corrected"],
+                 "fresh": _fresh_point},
     "import_id": {"own": lambda w, t: w.pending_import},
     "declaration_id": {"own": lambda w, t: w.declaration},
     "section_id": {"own": lambda w, t: "analyse"},

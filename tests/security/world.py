@@ -10,6 +10,8 @@ tests/plans build theirs, and reusing their helpers. Minimal questionnaire (``mi
 - Cederveen (C): a draft; the contributor answered one question and has an Excel import waiting.
 - Fazantdorp (F): submitted; a team is formed (Daan chairs, Olaf is a member) but the review has not started.
 - Gaasterveen (G), in an older round whose plan period is over: published, Petra chairs: the progress review.
+- Jorwerd (J): the concept with the gemeente for the factual check (Petra chairs), one open point of its lead.
+- Kollum (K): hoor en wederhoor done up to the college's reaction (recorded by its lead): ready to publish.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from peerreview.models import (
 )
 from peerreview.models.types import utcnow
 from peerreview.questionnaire_registry import get_questionnaire, record_use
+from peerreview.reviews import hearing
 from peerreview.reviews import services as reviews
 from peerreview.reviews.report import add_recommendation, save_judgement
 from peerreview.tokens import Purpose
@@ -60,7 +63,9 @@ from tests.reviews.conftest import (
     give_scores,
     set_team_scores,
     submit_self_evaluation,
+    write_report,
 )
+from tests.support.hearing import send_concept, to_reacted
 
 
 @dataclass(repr=False)
@@ -151,6 +156,8 @@ def build_world(app: Flask) -> World:
         f = _municipality(world, "F", "Fazantdorp", "GM9006", region)
         g = _municipality(world, "G", "Gaasterveen", "GM9007", region)
         _municipality(world, "H", "Hoogmolen", "GM9008", region)  # a member of the region outside every round
+        j = _municipality(world, "J", "Jorwerd", "GM9009", region)
+        k = _municipality(world, "K", "Kollum", "GM9010", region)
 
         _user(world, "admin", Role.admin, "Ada Beheer")
         coordinator = _user(world, "coordinator", Role.region_coordinator, "Coby Coördinator", region=region)
@@ -162,6 +169,8 @@ def build_world(app: Flask) -> World:
                               municipality=c)
         lead_f = _user(world, "lead_f", Role.municipal_lead, "Fien Fazant", municipality=f)
         lead_g = _user(world, "lead_g", Role.municipal_lead, "Gijs Gaaster", municipality=g)
+        lead_j = _user(world, "lead_j", Role.municipal_lead, "Jet Jorwerd", municipality=j)
+        lead_k = _user(world, "lead_k", Role.municipal_lead, "Kees Kollum", municipality=k)
         peer = _user(world, "peer", Role.peer_reviewer, "Petra Peer", municipality=e)
         member = _user(world, "member", Role.peer_reviewer, "Daan Deskundige", municipality=d)
         outsider = _user(world, "outsider", Role.peer_reviewer, "Olaf Outsider", municipality=d)
@@ -171,11 +180,11 @@ def build_world(app: Flask) -> World:
         invited.invited_at = utcnow()
         db.session.commit()
 
-        round_ = open_test_round(coordinator, region, [a, b, c, f], name="Ronde Wereld")
+        round_ = open_test_round(coordinator, region, [a, b, c, f, j, k], name="Ronde Wereld")
         world.ids["round"] = round_.id
         evaluations = {ev.municipality_id: ev for ev in round_.evaluations}
-        ev_a, ev_b, ev_c, ev_f = (evaluations[m.id] for m in (a, b, c, f))
-        world.ids.update(ev_a=ev_a.id, ev_b=ev_b.id, ev_c=ev_c.id, ev_f=ev_f.id)
+        ev_a, ev_b, ev_c, ev_f, ev_j, ev_k = (evaluations[m.id] for m in (a, b, c, f, j, k))
+        world.ids.update(ev_a=ev_a.id, ev_b=ev_b.id, ev_c=ev_c.id, ev_f=ev_f.id, ev_j=ev_j.id, ev_k=ev_k.id)
 
         # A: published, the plan running with one action.
         submit_self_evaluation(ev_a, lead_a)
@@ -233,6 +242,26 @@ def build_world(app: Flask) -> World:
         db.session.commit()
         team_f = {m.user_id: m.id for m in team_members(ev_f)}
         world.ids.update(member_f_chair=team_f[member.id], member_f_other=team_f[outsider.id])
+
+        # J and K: hoor en wederhoor. J's concept is with the gemeente (one open point), K's reaction is in.
+        for evaluation, lead in ((ev_j, lead_j), (ev_k, lead_k)):
+            submit_self_evaluation(evaluation, lead)
+            reviews.add_member(coordinator, evaluation, peer.id, capacity=Capacity.administrator, as_chair=True,
+                               confirmed=True)
+            reviews.add_member(coordinator, evaluation, member.id, capacity=Capacity.official, as_chair=False,
+                               confirmed=True)
+            reviews.start_review(coordinator, evaluation)
+            db.session.commit()
+            give_scores(member, evaluation, dict.fromkeys(ITEMS, 2))
+            give_scores(peer, evaluation, dict.fromkeys(ITEMS, 3))
+            set_team_scores(peer, evaluation, dict.fromkeys(ITEMS, 3))
+            write_report(peer, evaluation)
+        send_concept(peer, ev_j)
+        point = hearing.add_point(lead_j, ev_j, hearing.check_point_for(
+            ev_j, questionnaire_of(ev_j), "judgement", "Het jaartal van het veiligheidsplan klopt niet."))
+        db.session.commit()
+        world.ids["point"] = point.id
+        to_reacted(peer, ev_k, lead_k)
 
         # G: an older round, published, its plan period over; Petra chairs.
         ev_g = _old_published_round(world, region, g, lead_g, peer, coordinator)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from ...dates import today
 from ...domain import permissions
@@ -15,7 +16,7 @@ from ...domain.reviews import Confidentiality, review_items
 from ...evaluation.team import factual_points, recommendations, report_of, self_scores
 from ...forms import EmptyForm
 from ...requests import form_id
-from ...web import Problems, attempt, require, require_csrf
+from ...web import Problems, attempt, flash_refusal, require, require_csrf
 from .. import bp
 from .. import entries as entry_services
 from .. import hearing as services
@@ -33,14 +34,35 @@ def _load_readable(evaluation_id: int) -> Loaded:
     return loaded
 
 
+def _refused(loaded: Loaded, error, form_shown: bool):
+    """A refused form, back on the hearing page: a refusal of the stage (reopened meanwhile, say) above the page
+    when the page no longer shows the form that would carry it."""
+    if not form_shown:
+        flash_refusal(error)
+    return loaded
+
+
 def _back(evaluation_id: int, anchor: str = "") -> str:
-    return url_for(".hearing", evaluation_id=evaluation_id) + (f"#{anchor}" if anchor else "")
+    """The hearing page; when the reader may no longer open it (reopened back to the team while their page was
+    open), their own page instead, so the refusal is not shown on a 403."""
+    loaded = load(evaluation_id)
+    evaluation = loaded.evaluation
+    if (permissions.can_read_concept(current_user, evaluation, loaded.team,
+                                     contributors_may_check=services.may_contributors_check(evaluation))
+            or (evaluation.status.is_report_published
+                and permissions.can_view_report(current_user, evaluation, loaded.team))):
+        return url_for(".hearing", evaluation_id=evaluation_id) + (f"#{anchor}" if anchor else "")
+    if permissions.is_team_member(current_user, loaded.team):
+        return url_for(".review", evaluation_id=evaluation_id)
+    if permissions.is_own_gemeente(current_user, evaluation):
+        return url_for("evaluations.evaluation", evaluation_id=evaluation_id)
+    return url_for("evaluations.round_detail", round_id=evaluation.round_id)
 
 
 def _point_form(loaded: Loaded, row=None) -> PointForm:
     form = PointForm(prefix=f"point{row.id}" if row is not None else "")
-    form.place.choices = [("", _("Kies een plaats"))] + list(services.places(loaded.evaluation,
-                                                                             loaded.questionnaire).items())
+    form.place.choices = [SelectChoice("", _("Kies een plaats"))] + [
+        SelectChoice(key, label) for key, label in services.places(loaded.evaluation, loaded.questionnaire).items()]
     if row is not None and request.method == "GET":
         form.place.data, form.text.data, form.version.data = row.place, row.text, str(row.version)
     return form
@@ -123,16 +145,23 @@ def concept(evaluation_id: int):
         team_scores=team_scores(evaluation), self_scores=self_scores(evaluation, loaded.questionnaire),
         recommendations=recommendations(evaluation), plan_links=None, quotable=quotable,
         points=factual_points(evaluation), in_team=False, as_concept=True, close_form=EmptyForm(),
-        can_close=False, can_reopen=False)
+        can_close=False, can_reopen=False,
+        # the page is the gemeente's, without the team's tabs; but a peer's way back is the team's page (a peer
+        # may not open the gemeente's overview of its self-evaluation)
+        team_crumbs=permissions.is_team_member(current_user, loaded.team))
 
 
 # ---------------------------------------------------------------- the gemeente's points
 
 
 def _points_writer(evaluation_id: int) -> Loaded:
+    """The gemeente's lead always gets to the service (which refuses with the stage's reason when the concept is
+    no longer, or not yet, with the gemeente: reopened while the page was open); contributors only while they may
+    read the concept."""
     loaded = load(evaluation_id)
-    require(permissions.can_write_points(current_user, loaded.evaluation,
-                                         contributors_may_check=services.may_contributors_check(loaded.evaluation))
+    require(permissions.is_lead_of(current_user, loaded.evaluation)
+            or permissions.can_write_points(current_user, loaded.evaluation,
+                                            contributors_may_check=services.may_contributors_check(loaded.evaluation))
             or (permissions.is_own_gemeente(current_user, loaded.evaluation)
                 and permissions.can_read_concept(current_user, loaded.evaluation, loaded.team,
                                                  contributors_may_check=services.may_contributors_check(
@@ -151,7 +180,10 @@ def add_point(evaluation_id: int):
     if done:
         flash(_("Uw feitelijke reactie is opgeslagen. Het peer team ziet haar nu."), "success")
         return redirect(_back(evaluation_id, "reacties"))
-    return render_hearing(load(evaluation_id), status=422, point_form=form)
+    fresh = load(evaluation_id)
+    shown = permissions.can_write_points(current_user, fresh.evaluation,
+                                         contributors_may_check=services.may_contributors_check(fresh.evaluation))
+    return render_hearing(_refused(fresh, done.error, shown), status=422, point_form=form)
 
 
 def _own_point(loaded: Loaded, point_id: int):
@@ -245,6 +277,7 @@ def answer_point(evaluation_id: int, point_id: int):
     stored = services.point(fresh.evaluation, point_id)
     if stored is not None and status == 409:
         form.version.data = str(stored.version)
+    _refused(fresh, done.error, permissions.can_answer_points(current_user, fresh.evaluation, fresh.team))
     return render_hearing(fresh, status=status, answer_forms={point_id: form}, answer_problems={point_id: problems})
 
 
@@ -277,7 +310,9 @@ def reaction(evaluation_id: int):
         flash(_("De bestuurlijke reactie is vastgelegd. Het peer team kan nu een nawoord schrijven en het rapport "
                 "publiceren."), "success")
         return redirect(_back(evaluation_id, "reactie"))
-    return render_hearing(load(evaluation_id), status=422, reaction_form=form)
+    fresh = load(evaluation_id)
+    shown = permissions.can_record_reaction(current_user, fresh.evaluation)
+    return render_hearing(_refused(fresh, done.error, shown), status=422, reaction_form=form)
 
 
 @bp.route("/evaluations/<int:evaluation_id>/hearing/no-reaction", methods=["POST"])
@@ -321,7 +356,10 @@ def afterword(evaluation_id: int):
     form = AfterwordForm()
     if not form.validate_on_submit():
         abort(400)
-    if attempt(lambda: services.save_afterword(current_user, loaded.evaluation, form.afterword.data), form):
+    done = attempt(lambda: services.save_afterword(current_user, loaded.evaluation, form.afterword.data), form)
+    if done:
         flash(_("Het nawoord is opgeslagen."), "success")
         return redirect(_back(evaluation_id, "nawoord"))
-    return render_hearing(load(evaluation_id), status=422, afterword_form=form)
+    fresh = load(evaluation_id)
+    shown = permissions.can_write_afterword(current_user, fresh.evaluation, fresh.team)
+    return render_hearing(_refused(fresh, done.error, shown), status=422, afterword_form=form)
