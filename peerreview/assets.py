@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, request, send_from_directory
@@ -83,11 +84,15 @@ def static_file(filename: str) -> Response:
             response.headers["Content-Encoding"] = encoding
             break
     if response is None:
-        response = send_from_directory(folder, filename, etag=True)
-        # Read into memory (our own files are small), so Flask-Compress compresses it as a whole; its streaming
-        # mode would leave the file open. The file is closed when the response is.
-        response.direct_passthrough = False
-        response.make_sequence()
+        # Read into memory (our own files are small, and no file stays open), so that Flask-Compress compresses it
+        # as a whole; the content hash is its ETag.
+        path = safe_join(folder, filename)
+        assert path is not None
+        mimetype = mimetypes.guess_type(filename)[0] or "application/octet-stream"
+        response = current_app.response_class(Path(path).read_bytes(), mimetype=mimetype)
+        response.last_modified = datetime.fromtimestamp(os.stat(path).st_mtime, UTC)
+        response.set_etag(current)
+        response.make_conditional(request)
     response.vary.add("Accept-Encoding")
     if request.args.get("v") == current:
         response.headers["Cache-Control"] = IMMUTABLE
