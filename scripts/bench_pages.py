@@ -161,7 +161,13 @@ def lighthouse(url: str, cookie: str | None, form_factor: str, work: Path) -> di
         cmd.append("--preset=desktop")
     if cookie:
         cmd.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    run(cmd, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
+    for attempt in range(3):  # Lighthouse now and then fails to record a trace (NO_NAVSTART): run it again
+        try:
+            run(cmd, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
+            break
+        except RuntimeError:
+            if attempt == 2:
+                raise
     report = json.loads(out.read_text())
     if report.get("runtimeError"):
         raise RuntimeError(f"{url}: {report['runtimeError']}")
