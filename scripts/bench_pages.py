@@ -244,7 +244,7 @@ def before_tree(ref: str, work: Path) -> Path:
 
 def table(before: dict, after: dict, before_ref: str, after_ref: str, runs: int) -> str:
     def kib(value: float) -> str:
-        return f"{value / 1024:,.0f}".replace(",", ".")
+        return f"{value / 1024:,.0f}"
 
     lines = [
         START,
