@@ -7,7 +7,7 @@ export FLASK_APP := wsgi
 # Test processes per run (pytest-xdist): the machines have two cores. TEST_WORKERS=0 runs in one process.
 TEST_WORKERS ?= 2
 
-.PHONY: run test test-quick lint system-packages install clean-venv bench
+.PHONY: run test test-quick lint system-packages install clean-venv bench bench-pages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -53,9 +53,16 @@ test-quick: $(STAMP)
 
 # Speed and memory on the synthetic national data, SQLite and PostgreSQL side by side: writes BENCHMARKS.md.
 # Needs wrk (Debian) and PostgreSQL's server binaries; options: make bench BENCH_ARGS="--database sqlite --quick".
+# Then scripts/bench_pages.py adds the pages' bytes and Lighthouse scores, before (main) and after, to it.
 bench: $(STAMP) system-packages
 	@bash scripts/ensure-bench-packages.sh
 	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_pages.py $(BENCH_PAGES_ARGS)
+
+# Only the pages' table (Lighthouse in Debian's Chromium, before and after): make bench-pages BENCH_PAGES_ARGS="--runs 3".
+bench-pages: $(STAMP) system-packages
+	@bash scripts/ensure-bench-packages.sh
+	$(BIN)/python scripts/bench_pages.py $(BENCH_PAGES_ARGS)
 
 clean-venv:
 	rm -rf $(VENV)

@@ -33,6 +33,7 @@ def create_app(test_config: Mapping[str, Any] | None = None, *, instance_path: s
     register_questionnaires(app)
     register_request_guards(app)
     register_security(app)
+    register_assets(app)
     register_blueprints(app)
     register_error_handlers(app)
     register_template_helpers(app)
@@ -108,6 +109,13 @@ def register_security(app: Flask) -> None:
     from .security import init_security
 
     init_security(app)
+
+
+def register_assets(app: Flask) -> None:
+    """Compressed responses, hashed static URLs with a year's cache, precompressed copies (peerreview/assets.py)."""
+    from .assets import init_assets
+
+    init_assets(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -81,6 +81,14 @@ class Defaults:
 
     WTF_CSRF_TIME_LIMIT = 8 * 3600
 
+    #: Flask-Compress (assets.py): brotli or gzip as the browser asks. Streamed responses (downloads) are left
+    #: alone: Flask-Compress's streaming mode does not close the file it reads. Set COMPRESS_REGISTER = False when
+    #: a reverse proxy compresses instead.
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_STREAMS = False
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "text/javascript", "application/javascript", "application/json",
+                          "image/svg+xml"]
+
     #: werkzeug.security method for new password hashes.
     PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (an algorithm name)
     PASSWORD_MIN_LENGTH = 10

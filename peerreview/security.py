@@ -59,7 +59,7 @@ _CSP = {
 #: Features no page of the app uses.
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=()"
 #: Public files that every user gets alike and whose URL changes with their content: they may be cached.
-CACHEABLE_ENDPOINTS = frozenset({"static", "reports.plotly_js"})
+CACHEABLE_ENDPOINTS = frozenset({"static"})
 #: Session keys that keep the times of a log-in (seconds since the epoch).
 LOGIN_AT, SEEN_AT, CLIENT = "_login_at", "_seen_at", "_client"
 #: How often (seconds) the last-seen time in the cookie is brought up to date.

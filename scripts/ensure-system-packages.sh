@@ -6,6 +6,9 @@
 #   chromium    headless browser for the Playwright and axe-core tests
 #   postgresql  server binaries for the throwaway test database
 #   poppler-utils      pdftoppm, to render exported PDFs to PNG in the tests
+#   default-jre-headless  Java for the W3C Nu HTML checker (vnu-jar, tests/browser/test_html_validity.py)
+#   nodejs, npm        to install vnu-jar (scripts/vnu) and, for make bench, Lighthouse (scripts/lighthouse)
+# and then (tests only) vnu-jar itself with npm, at the version of scripts/vnu/package-lock.json.
 set -euo pipefail
 
 need=()
@@ -24,9 +27,21 @@ if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || { [ "$(id -u)" 
 fi
 # pdftoppm renders the exported PDF reports to PNG in the tests
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v node >/dev/null 2>&1 || need+=(nodejs)
+command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 
+install_vnu() {
+  # the Nu HTML checker for the tests (its own download of a Java runtime is not wanted: --ignore-scripts)
+  [ "${1:-}" != "app" ] || return 0
+  local here; here="$(cd "$(dirname "$0")" && pwd)"
+  [ -f "$here/vnu/node_modules/vnu-jar/build/dist/vnu.jar" ] ||
+    (cd "$here/vnu" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+}
+
 if [ ${#need[@]} -eq 0 ]; then
+  install_vnu "${1:-}"
   exit 0
 fi
 echo "Installing Debian packages: ${need[*]}"
@@ -41,3 +56,4 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
 $SUDO apt-get install -y -q --no-install-recommends "${need[@]}"
+install_vnu "${1:-}"

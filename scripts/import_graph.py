@@ -21,7 +21,7 @@ FLOORS: list[tuple[str, tuple[str, ...]]] = [
     ("domain", ("domain",)),
     ("infrastructure", ("config", "dates", "extensions", "models", "persistence", "cache", "audit", "mail", "tokens",
                         "accounts", "requests", "errors", "security", "forms", "templating", "web", "spreadsheets",
-                        "palette", "questionnaire_loader", "questionnaire_registry")),
+                        "palette", "questionnaire_loader", "questionnaire_registry", "assets")),
     ("kernel", ("evaluation",)),
     ("features", ("auth", "admin", "evaluations", "reviews", "plans", "reports", "exports", "main", "questionnaires")),
     ("app", ("__init__", "cli", "seed", "backup")),

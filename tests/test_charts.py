@@ -3,6 +3,7 @@ carries them to the page."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from decimal import Decimal
 from types import SimpleNamespace
@@ -142,3 +143,31 @@ def test_trend_small_multiples_each_on_their_own_axes(report):
     assert layout["xaxis"]["domain"][0] == 0 and layout["xaxis2"]["domain"][0] > layout["xaxis"]["domain"][1]
     assert layout["yaxis2"]["anchor"] == "x2" and layout["xaxis2"]["anchor"] == "y2"
     assert [a["text"] for a in layout["annotations"]] == [s.label for s in report.trend]
+
+
+def _luminance(hex_colour: str) -> float:
+    channels = [int(hex_colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def test_the_heatmaps_numbers_keep_a_contrast_of_4_5_on_every_shade():
+    from peerreview.palette import HEAT_SCALE, HEAT_TEXT_COLOUR
+
+    text = _luminance(HEAT_TEXT_COLOUR)
+    # plotly interpolates between the stops in RGB; check every step of a 1-in-100 walk along the scale
+    ratios = []
+    for (_low, a), (_high, b) in itertools.pairwise(HEAT_SCALE):
+        for step in range(101):
+            t = step / 100
+            mix = "#" + "".join(f"{round(int(a[i:i + 2], 16) * (1 - t) + int(b[i:i + 2], 16) * t):02x}"
+                                for i in (1, 3, 5))
+            shade = _luminance(mix)
+            ratios.append((max(shade, text) + 0.05) / (min(shade, text) + 0.05))
+    assert min(ratios) >= 4.5, min(ratios)
+    questionnaire = SimpleNamespace(scale=SimpleNamespace(minimum=1, maximum=5))
+    overview = SimpleNamespace(questionnaire=questionnaire, themes=[("a", "1. Alfa")], spreads=[],
+                               matrix=[SimpleNamespace(municipality="Aastad", is_published=True,
+                                                       scores={"a": Decimal(4)})])
+    (heat,) = charts.region_matrix(overview)["data"]
+    assert heat["colorscale"] == HEAT_SCALE and heat["textfont"]["color"] == HEAT_TEXT_COLOUR

@@ -30,6 +30,8 @@ from ..domain.scoring import GapDirection
 from ..palette import (
     BAND_COLOUR,
     GRID_COLOUR,
+    HEAT_SCALE,
+    HEAT_TEXT_COLOUR,
     NEUTRAL_COLOUR,
     OVER_COLOUR,
     PEER_COLOUR,
@@ -242,10 +244,11 @@ def trend(report: Report) -> Figure:
             series, _grid(len(series), columns, horizontal=0.06, vertical=0.5 / rows), strict=True)):
         suffix = "" if index == 0 else str(index + 1)
         x, y = f"x{suffix}", f"y{suffix}"
+        # automargin: the first round's label, centred under the left edge, stays on the page (print: 680 px)
         axes[f"xaxis{suffix}"] = {"domain": x_domain, "anchor": y, "type": "category", "tickangle": 0,
-                                  "tickfont": {"size": 10}}
+                                  "tickfont": {"size": 10}, "automargin": True}
         axes[f"yaxis{suffix}"] = {"domain": y_domain, "anchor": x, "dtick": 1, "gridcolor": GRID_COLOUR,
-                                  "range": [report.scale_minimum - 0.2, report.scale_maximum + 0.2]}
+                                  "automargin": True, "range": [report.scale_minimum - 0.2, report.scale_maximum + 0.2]}
         annotations.append({"text": _short_text(line.label, 30), "x": (x_domain[0] + x_domain[1]) / 2,
                             "y": y_domain[1], "xref": "paper", "yref": "paper", "xanchor": "center",
                             "yanchor": "bottom", "showarrow": False, "font": {"size": 12}})
@@ -268,7 +271,8 @@ def trend(report: Report) -> Figure:
                 "xaxis": x, "yaxis": y, "marker": {"symbol": "star", "size": 11, "color": TARGET_COLOUR},
                 "hovertemplate": "%{x}: doel %{y:.1f}<extra></extra>"})
     return _figure(data, title="Ontwikkeling over de rondes", height=80 + 230 * rows, annotations=annotations,
-                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02 + 0.25 / rows, "x": 0}, **axes)
+                   legend={"orientation": "h", "yanchor": "bottom", "y": 1.02 + 0.25 / rows, "x": 1,
+                           "xanchor": "right"}, **axes)
 
 
 # ---------------------------------------------------------------- the region
@@ -285,8 +289,9 @@ def region_matrix(overview: RegionOverview) -> Figure:
         "type": "heatmap", "z": z, "x": [label.split(".", 1)[0] for _t, label in overview.themes],
         "y": [m.municipality for m in members], "customdata": [[label for _t, label in overview.themes]
                                                              for _m in members],
-        "text": [[_nl(v) for v in row] for row in z], "texttemplate": "%{text}", "textfont": {"size": 13},
-        "colorscale": "Cividis", "zmin": scale.minimum, "zmax": scale.maximum, "xgap": 2, "ygap": 2,
+        "text": [[_nl(v) for v in row] for row in z], "texttemplate": "%{text}",
+        "textfont": {"size": 13, "color": HEAT_TEXT_COLOUR}, "colorscale": HEAT_SCALE,
+        "zmin": scale.minimum, "zmax": scale.maximum, "xgap": 2, "ygap": 2,
         "colorbar": {"title": {"text": "Score"}, "dtick": 1},
         "hovertemplate": "%{y} · %{customdata}: %{text}<extra></extra>", "name": "Peer scores"}
     return _figure([heat], title="Scores van de peer teams per gemeente en thema",

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import plotly
-from flask import abort, render_template, send_file
+from flask import abort, render_template
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
@@ -19,9 +16,6 @@ from ..models import Evaluation
 from ..security import allow_inline_styles
 from ..web import require
 from . import bp, charts, services
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-PLOTLY_VERSION = plotly.__version__
 
 
 def _published(evaluation_id: int) -> Evaluation:
@@ -95,9 +89,3 @@ def region(round_id: int):
     # Keyed by the day (what is overdue) and the members' progress, which changes without the generation.
     key = ("region page", round_.id, on, services.region_progress(round_))
     return render_template("reports/region.html", round=round_, body=cached(key, body))
-
-
-@bp.route(f"/vendor/plotly-{PLOTLY_VERSION}.min.js")
-def plotly_js():
-    """plotly.js from the installed plotly package (the version the figures are made for), never from a CDN."""
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=365 * 24 * 3600)

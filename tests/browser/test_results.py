@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.browser.conftest import ACTION_TIMEOUT_MS
 from tests.browser.test_accessibility import assert_accessible, assert_no_horizontal_scroll
+from tests.browser.test_self_evaluation import log_in_on
 from tests.reports.conftest import build_region  # noqa: F401  (the fixture)
 
 
 def rendered(page: Page, key: str) -> None:
+    """The chart is drawn once it comes into view (charts.js draws each chart when it scrolls near)."""
+    page.locator(f"#chart-{key}").scroll_into_view_if_needed()
     expect(page.locator(f"#chart-{key}[data-rendered]")).to_have_count(1)
 
 
@@ -36,6 +40,8 @@ def test_gemeente_opens_its_results_and_benchmark(page: Page, log_in, screenshot
     assert traces(page, "levers", "barlayer") == 2
     assert traces(page, "benchmark", "barlayer") == 1 and traces(page, "benchmark", "scatterlayer") == 2
     assert traces(page, "trend", "scatterlayer") == 6  # self and peer for analyse, keten and the profile
+    for key in ("radar", "gaps", "profile", "levers", "benchmark", "trend"):
+        assert page.evaluate(CHART_TEXT_PROBLEMS, key) == [], key
     # titles and legends are drawn on top of the plot (plotly's own styles work under our CSP)
     expect(page.locator("#chart-radar .gtitle")).to_have_text("Zelfevaluatie en peer team per thema")
     expect(page.locator("#chart-radar .legendtext")).to_have_text(["Zelfevaluatie", "Peer team"])
@@ -53,6 +59,8 @@ def test_gemeente_opens_its_results_and_benchmark(page: Page, log_in, screenshot
     page.emulate_media(media="print")
     expect(page.get_by_role("table", name="Peer score van uw gemeente tegenover de andere gemeenten in de regio")
            ).to_be_visible()
+    for key in ("radar", "gaps", "profile", "levers", "benchmark", "trend"):  # no label cut off on paper
+        assert page.evaluate(CHART_TEXT_PROBLEMS, key) == [], f"print: {key}"
     expect(page.locator(".toc")).to_be_hidden()
     screenshot(page, "results-gemeente-print")
     page.emulate_media(media="screen")
@@ -86,6 +94,7 @@ def test_region_coordinator_opens_the_overview(page: Page, log_in, screenshot, b
     rendered(page, "spread")
     assert page.locator("#chart-matrix svg .hm").count() == 1  # one heatmap
     assert traces(page, "spread", "boxlayer") == 1
+    assert page.evaluate(CHART_TEXT_PROBLEMS, "matrix") == [] and page.evaluate(CHART_TEXT_PROBLEMS, "spread") == []
     expect(page.get_by_role("heading", name="Aanbevelingen aan de regio en het Rijk")).to_be_visible()
     expect(page.get_by_text(f"Uit het rapport over {built.municipalities[0].name}").first).to_be_visible()
     assert_accessible(page)
@@ -107,3 +116,95 @@ def test_without_javascript_the_tables_carry_the_numbers(new_context, build_regi
     expect(page.locator(".chart__fallback").first).to_be_visible()
     expect(page.get_by_role("table", name="Zelfscore, score van het peer team en verschil per thema")).to_be_visible()
     context.close()
+
+
+# ----------------------------------------------------------------- light, and readable at 320 px and 200 % zoom
+
+#: Chart texts that stick out of their chart's box, and tick labels of one axis that overlap each other.
+CHART_TEXT_PROBLEMS = """(key) => {
+  const chart = document.getElementById('chart-' + key);
+  const box = chart.getBoundingClientRect();
+  const problems = [];
+  const texts = [...chart.querySelectorAll('svg text')].filter(t => t.textContent.trim() && t.getClientRects().length);
+  for (const text of texts) {
+    const r = text.getBoundingClientRect();
+    if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+      problems.push(`'${text.textContent}' sticks out of the chart (text ${Math.round(r.left)}..${Math.round(r.right)}`
+                    + ` × ${Math.round(r.top)}..${Math.round(r.bottom)}, chart ${Math.round(box.left)}..`
+                    + `${Math.round(box.right)} × ${Math.round(box.top)}..${Math.round(box.bottom)})`);
+    }
+  }
+  const title = chart.querySelector('.gtitle');
+  if (title) {
+    const t = title.getBoundingClientRect();
+    for (const text of texts.filter(x => x !== title && !title.contains(x))) {
+      const r = text.getBoundingClientRect();
+      if (t.left < r.right - 1 && r.left < t.right - 1 && t.top < r.bottom - 1 && r.top < t.bottom - 1) {
+        problems.push(`the title overlaps '${text.textContent}'`);
+      }
+    }
+  }
+  for (const axis of chart.querySelectorAll('.xaxislayer-above, .yaxislayer-above, .angularaxistick')) {
+    const ticks = [...axis.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()]);
+    ticks.forEach(([a, p], i) => ticks.slice(i + 1).forEach(([b, q]) => {
+      if (p.left < q.right - 1 && q.left < p.right - 1 && p.top < q.bottom - 1 && q.top < p.bottom - 1) {
+        problems.push(`ticks '${a}' and '${b}' overlap`);
+      }
+    }));
+  }
+  return problems;
+}"""
+
+
+def readable(page: Page, keys: list[str]) -> dict[str, list[str]]:
+    """Every chart drawn in its narrow layout and no sideways scroll; returns per chart the texts outside its box and
+    the overlapping ticks (none, the caller asserts, after a screenshot)."""
+    for key in keys:
+        rendered(page, key)
+        expect(page.locator(f"#chart-{key}")).to_have_attribute("data-layout", "narrow")
+    assert_no_horizontal_scroll(page)
+    return {key: problems for key in keys if (problems := page.evaluate(CHART_TEXT_PROBLEMS, key))}
+
+
+def test_the_chart_pages_at_320_pixels_and_at_200_percent_zoom(browser, browser_context_args, build_region,  # noqa: F811
+                                                               screenshot):
+    """320 CSS pixels (WCAG 1.4.10), and 200 % zoom of a 1280×800 window: Chromium then lays the page out in a
+    640×400 CSS-pixel viewport at a device pixel ratio of 2, which is what this context is."""
+    built = build_region(6, rounds=2)
+    pages = [(f"/evaluations/{built.evaluation(1).id}/results", ["radar", "gaps", "profile", "levers", "benchmark",
+                                                                 "trend"], built.leads[1]),
+             (f"/evaluations/{built.evaluation(1).id}/benchmark", ["region", "size_class"], built.leads[1]),
+             (f"/rounds/{built.rounds[-1].id}/results", ["matrix", "spread"], built.coordinator)]
+    for name, viewport, scale in (("320", {"width": 320, "height": 640}, 1),
+                                  ("zoom-200", {"width": 640, "height": 400}, 2)):
+        for url, keys, user in pages:
+            context = browser.new_context(**{**browser_context_args, "viewport": viewport,
+                                             "device_scale_factor": scale})
+            context.set_default_timeout(ACTION_TIMEOUT_MS)
+            page = context.new_page()
+            log_in_on(page, user.email)
+            page.goto(url)
+            problems = readable(page, keys)
+            screenshot(page, f"charts-{name}-{url.strip('/').replace('/', '-')}")
+            context.close()
+            assert problems == {}, f"{name}: {url}"
+
+
+def test_charts_are_drawn_as_they_come_into_view_with_a_light_plotly(page: Page, log_in, build_region):  # noqa: F811
+    built = build_region(6, rounds=2)
+    log_in(built.leads[1].email)
+    scripts: list[str] = []
+    page.on("response", lambda response: scripts.append(response) if "/vendor/plotly" in response.url else None)
+    page.goto(f"/evaluations/{built.evaluation(1).id}/results")
+    expect(page.locator("#chart-radar[data-rendered]")).to_have_count(1)  # in view at once
+    expect(page.locator("#chart-trend")).not_to_have_attribute("data-rendered", "true")  # far below: not yet
+    expect(page.get_by_role("table", name="Zelfscore, score van het peer team en verschil per thema")).to_be_visible()
+    rendered(page, "trend")
+    (plotly,) = scripts
+    headers = plotly.all_headers()
+    assert headers["content-encoding"] == "br"
+    assert headers["cache-control"] == "public, max-age=31536000, immutable"
+    assert int(headers["content-length"]) <= 400 * 1024
+    # no map, geo or WebGL trace is in the bundle: plotly injects no map stylesheet
+    styles = page.evaluate("() => [...document.querySelectorAll('style')].map(s => s.textContent).join('')")
+    assert "maplibregl" not in styles and "mapboxgl" not in styles

@@ -7,7 +7,9 @@ import json
 import re
 
 import pytest
+from flask import url_for
 
+from peerreview.assets import PLOTLY_BUNDLE
 from peerreview.domain.roles import Role
 from peerreview.extensions import db
 
@@ -43,7 +45,7 @@ def test_result_page_shows_self_peer_gaps_profile_levers_and_recommendations(cli
     assert [t["name"] for t in radar] == ["Zelfevaluatie", "Peer team"]
     # member 1's team scores: analyse (1 + 0) % 5 = 1, keten (1 + 1) % 5 = 2; the ring is closed
     assert radar[1]["r"] == [1.0, 2.0, 1.0]
-    assert 'src="/vendor/plotly-' in html and "/static/js/charts.js" in html
+    assert 'data-plotly="/static/vendor/plotly-peerreview-' in html and "/static/js/charts.js?v=" in html
     assert "<script>" not in html  # no inline script: the CSP needs none
 
 
@@ -227,14 +229,14 @@ def test_unknown_ids_are_404(client, build_region, url):
     assert client.get(url).status_code == 404
 
 
-def test_plotly_is_served_by_us_without_log_in(client):
-    from peerreview.reports.routes import PLOTLY_VERSION
-
-    response = client.get(f"/vendor/plotly-{PLOTLY_VERSION}.min.js")
+def test_plotly_is_served_by_us_without_log_in(app, client):
+    with app.test_request_context():
+        url = url_for("static", filename=PLOTLY_BUNDLE)
+    response = client.get(url)
     assert response.status_code == 200
     assert response.mimetype == "text/javascript"
-    assert response.cache_control.max_age >= 30 * 24 * 3600
-    assert response.get_data()[:200].lstrip().startswith(b"/**") or b"plotly" in response.get_data()[:2000].lower()
+    assert response.cache_control.max_age == 365 * 24 * 3600 and response.cache_control.immutable
+    assert response.get_data()[:200].lstrip().startswith(b"/**\n* plotly.js v")
     response.close()
 
 
@@ -505,12 +507,12 @@ def test_region_overview_shows_plan_progress_and_late_actions(client, build_regi
     assert f"{built.municipalities[1].name}: 1 actie te laat" in html
 
 
-def test_plotly_stays_cached_for_people_who_are_logged_in(client, build_region):
-    from peerreview.reports.routes import PLOTLY_VERSION
-
+def test_plotly_stays_cached_for_people_who_are_logged_in(app, client, build_region):
     built = build_region(1)
     login(client, built.leads[0])
-    response = client.get(f"/vendor/plotly-{PLOTLY_VERSION}.min.js")
+    with app.test_request_context():
+        url = url_for("static", filename=PLOTLY_BUNDLE)
+    response = client.get(url)
     assert "no-store" not in response.headers.get("Cache-Control", "")
     assert response.cache_control.max_age >= 30 * 24 * 3600
     response.close()

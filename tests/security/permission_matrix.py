@@ -85,7 +85,6 @@ def _all(code, actors=LOGGED_IN) -> dict:
 MATRIX: dict[str, list[dict]] = {
     # ------------------------------------------------------------ public
     "static": [{"GET": {"everyone": 200}}],
-    "reports.plotly_js": [{"GET": {"everyone": 200}}],
     "main.index": [{"GET": {"anonymous": LOGIN, "everyone": 302}}],
     "main.start": [{"GET": _all(200)}],
     # ------------------------------------------------------------ auth

@@ -37,10 +37,15 @@ def new_round():
     members = region_members(region.id)
     offered = round_services.offered_questionnaires()
     form = RoundForm()
-    form.questionnaire.choices = [(f"{q.key}/{q.version}", f"{q.title} (versie {q.version})") for q in offered]
+    # A required list starts with an empty choice (HTML: a required select's first option has no value); with one
+    # questionnaire on offer that one is chosen already.
+    form.questionnaire.choices = [("", _("Kies een vragenlijst"))] + [
+        (f"{q.key}/{q.version}", f"{q.title} (versie {q.version})") for q in offered]
     form.municipality_ids.choices = [(m.id, f"{m.name} ({m.cbs_code})") for m in members]
     if request.method == "GET":
         form.year.data = today().year
+        if len(offered) == 1:
+            form.questionnaire.data = f"{offered[0].key}/{offered[0].version}"
         form.municipality_ids.data = [m.id for m in members]
     if form.validate_on_submit():
         dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)

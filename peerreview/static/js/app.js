@@ -12,6 +12,29 @@
       (form.getAttribute && form.getAttribute("data-confirm"));
     if (message && !window.confirm(message)) { event.preventDefault(); }
   });
+  // The focused field is never hidden (WCAG 2.4.11): the browser scrolls a field into view only when none of it is
+  // visible, so one half under the sticky save bar or below the window's edge stays there. Scroll it fully into
+  // view, above the save bar when that is sticky (on short windows it is not, see app.css). Only for focus moved by
+  // the keyboard: a click is where the pointer is, and scrolling between press and release would lose the click.
+  var byKeyboard = false;
+  document.addEventListener("keydown", function () { byKeyboard = true; }, true);
+  document.addEventListener("pointerdown", function () { byKeyboard = false; }, true);
+  document.addEventListener("focusin", function (event) {
+    var element = event.target;
+    if (!byKeyboard || !element || !element.getBoundingClientRect || element === document.body) { return; }
+    var rect = element.getBoundingClientRect();
+    var bottom = document.documentElement.clientHeight;
+    Array.prototype.forEach.call(document.querySelectorAll(".actions--sticky"), function (bar) {
+      if (bar.contains(element) || window.getComputedStyle(bar).position !== "sticky") { return; }
+      var top = bar.getBoundingClientRect().top;
+      if (top < bottom && top > rect.top) { bottom = top; }
+    });
+    if (rect.bottom > bottom - 4) {
+      window.scrollBy(0, Math.min(rect.bottom - bottom + 8, rect.top - 8));
+    } else if (rect.top < 0) {
+      window.scrollBy(0, rect.top - 8);
+    }
+  });
   // Print buttons only make sense with JavaScript: they stay hidden without it (the browser's own print works).
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
     button.hidden = false;
