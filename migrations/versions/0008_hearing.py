@@ -5,8 +5,10 @@ points with the team's answers; the term (a round setting, per gemeente extendab
 date and reference; "geen reactie ontvangen"; the nawoord; the consulted documents for the chapter on the method.
 
 Published and closed evaluations keep their stage and their reaction (typed after publication, without a
-collegebesluit); a downgrade takes evaluations in the new stages back to "in_peer_review" (their points go with
-the table).
+collegebesluit). A downgrade takes evaluations in the new stages back to "in_peer_review" and drops what only
+this revision knows: the factual points with the team's answers, the term, the collegebesluit's date and
+kenmerk, "geen reactie ontvangen", the nawoord and the list of consulted documents (the reaction's text stays in
+its older column).
 
 Revision ID: 0008
 Revises: 0007

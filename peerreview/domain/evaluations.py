@@ -152,8 +152,10 @@ class Transition(StrEnum):
 #: gemeente as a draft, keeping every answer and every peer score; a concept goes back to the team (the gemeente
 #: no longer reads it); a corrected concept goes back to the factual check; a recorded reaction back to the
 #: corrected concept, so that the lead can change it; a published report back to the reaction stage (the
-#: gemeente and region no longer see it until it is published again; the coordinator goes further back for a
-#: correction of the text); a closed evaluation back to published.
+#: gemeente and region no longer see it until it is published again; a correction of the text takes two more
+#: reopenings, to the corrected concept and to the factual check, where the chair writes); a closed evaluation
+#: back to published. Back to the factual check or to the corrected concept, the gemeente gets a new term (the
+#: round's days from the reopening); the gemeente's "klaar" and a recorded "geen reactie ontvangen" are undone.
 TRANSITIONS: dict[tuple[EvaluationStatus, Transition], EvaluationStatus] = {
     (EvaluationStatus.draft, Transition.submit): EvaluationStatus.submitted,
     (EvaluationStatus.submitted, Transition.start_review): EvaluationStatus.in_peer_review,

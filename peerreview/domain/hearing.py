@@ -159,6 +159,15 @@ def point_refusal(status: EvaluationStatus, *, term_due: date | None, check_done
     return None
 
 
+def point_change_refusal(*, answered: bool, withdrawing: bool = False) -> str | None:
+    """A point the team has answered stays as it is (it is in the annex with its answer); ``None`` otherwise."""
+    if not answered:
+        return None
+    if withdrawing:
+        return "Het peer team heeft deze reactie al beantwoord; zij blijft in de bijlage staan."
+    return "Het peer team heeft deze reactie al beantwoord; geef zo nodig een nieuwe reactie."
+
+
 def check_point(places: Mapping[str, str], place: object, text: str | None) -> PointData:
     problems: list[InvalidValue] = []
     key = "" if place is None else str(place)
@@ -271,6 +280,13 @@ def no_reaction_refusal(status: EvaluationStatus, *, term_due: date | None, toda
         return (f"De termijn voor de bestuurlijke reactie loopt nog tot en met {term_due:%d-%m-%Y}."
                 if term_due else "De termijn voor de bestuurlijke reactie loopt nog.")
     return None
+
+
+def publication_refusal(*, has_reaction: bool) -> str | None:
+    """Publication, once the stage allows it, needs the college's reaction or the recorded "geen reactie"."""
+    if has_reaction:
+        return None
+    return "De bestuurlijke reactie ontbreekt; het rapport kan nog niet worden gepubliceerd."
 
 
 def check_afterword(text: str | None) -> str:

@@ -164,7 +164,7 @@ def describe_answer(data: AnswerData, scale) -> str:
     if data.evidence:
         parts.append(_("bewijs: %(text)s", text=_clip(data.evidence)))
     if data.links:
-        parts.append(_("%(n)s link(s)", n=len(data.links)))
+        parts.append(ngettext("%(num)s link", "%(num)s links", len(data.links)))
     return " · ".join(parts)
 
 

@@ -23,6 +23,7 @@ from ..domain.evaluations import (
     clean_text,
     parse_links,
 )
+from ..domain.hearing import DEFAULT_TERM_DAYS, MAX_TERM_DAYS, MIN_TERM_DAYS
 from ..domain.questionnaire import Question, Scale, Section
 from ..forms import MultiCheckboxField, email_field
 
@@ -46,8 +47,10 @@ class RoundForm(FlaskForm):
     plan_due = DateField(_l("Deadline verbeterplan"), validators=[
         InputRequired(message=_l("Geef een datum, bijvoorbeeld 2027-03-31."))])
     response_days = IntegerField(
-        _l("Termijn voor hoor en wederhoor (dagen)"), default=21,
-        validators=[Optional(), NumberRange(min=5, max=120, message=_l("Geef 5 tot en met 120 dagen."))],
+        _l("Termijn voor hoor en wederhoor (dagen)"), default=DEFAULT_TERM_DAYS,
+        validators=[Optional(), NumberRange(min=MIN_TERM_DAYS, max=MAX_TERM_DAYS,
+                                            message=_l("Geef %(a)s tot en met %(b)s dagen.", a=MIN_TERM_DAYS,
+                                                       b=MAX_TERM_DAYS))],
         description=_l("Zo lang heeft een gemeente om de feiten in het concept van het peer team te controleren, en "
                        "daarna opnieuw voor de bestuurlijke reactie van het college. Gebruikelijk is 21 dagen."))
     municipality_ids = MultiCheckboxField(_l("Deelnemende gemeenten"), coerce=int, validate_choice=False)

@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..accounts import email_conflict, invite_by_mail
+from ..dates import today
 from ..domain import permissions
 from ..domain.errors import DomainError, InvalidValue, NotAllowed
 from ..domain.evaluations import (
@@ -44,6 +45,7 @@ from ..domain.evaluations import (
     next_status,
     submission_check,
 )
+from ..domain.hearing import term_from
 from ..domain.questionnaire import Questionnaire, Section
 from ..domain.roles import Role
 from ..domain.text import one_line
@@ -411,14 +413,18 @@ def reopen(actor: User, evaluation: Evaluation, reason: str | None) -> None:
     if before is EvaluationStatus.closed:
         db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
                            .values(closed_at=None))
-    if before is EvaluationStatus.corrected:
-        # Back to the factual check: the gemeente may add points again, the chair closes the check anew.
-        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
-                           .values(check_done_at=None, check_done_by_id=None, corrected_at=None))
-    if before is EvaluationStatus.reacted:
-        # The reaction stays stored for the lead to change; a recorded "geen reactie ontvangen" is undone.
-        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id)
-                           .values(no_reaction_at=None, no_reaction_by_id=None))
+    if before in (EvaluationStatus.corrected, EvaluationStatus.reacted):
+        # The gemeente gets a new term, the round's number of days from today: for its factual check again (back
+        # from corrected; it may add points again and the chair closes the check anew), or to change the college's
+        # reaction (back from reacted; the reaction stays stored, a recorded "geen reactie ontvangen" is undone).
+        term = term_from(today(), evaluation.round.response_days)
+        values: dict[str, Any] = {"term_due": term}
+        if before is EvaluationStatus.corrected:
+            values.update(check_done_at=None, check_done_by_id=None, corrected_at=None)
+        else:
+            values.update(no_reaction_at=None, no_reaction_by_id=None)
+        db.session.execute(update(PeerReport).where(PeerReport.evaluation_id == evaluation.id).values(**values))
+        details["term"] = term.isoformat()
     record_event(evaluation, actor, "reopened", details=details)
     flush_state()
 

@@ -54,7 +54,8 @@ def _running_css(export: EvaluationExport) -> str:
     """The running header (the gemeente left, round and region right) and footer (when made, "Pagina n van m") on
     every page but the title page."""
     report = export.report
-    left = css_string(f"Collegiale toets · {report.municipality} ({report.cbs_code})")
+    concept = "CONCEPT · " if export.is_concept else ""
+    left = css_string(f"{concept}Collegiale toets · {report.municipality} ({report.cbs_code})")
     right = css_string(f"{report.round_name} · {report.region}")
     made = css_string(f"Gemaakt op {format_date(export.generated_at)} met peerreview")
     return f"""

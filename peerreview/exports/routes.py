@@ -12,7 +12,7 @@ from ..domain import permissions
 from ..domain.exports import ExportKind
 from ..evaluation.history import record_download
 from ..evaluation.lifecycle import permitted_evaluation
-from ..evaluation.team import team_of
+from ..evaluation.team import report_of, team_of
 from ..extensions import db
 from ..models import Evaluation, Round
 from ..web import require
@@ -24,6 +24,20 @@ def _published(evaluation_id: int) -> Evaluation:
     """The evaluation whose results the user may see (the result page's own rule); 404 or 403 otherwise."""
     return permitted_evaluation(
         evaluation_id, lambda evaluation: permissions.can_view_results(current_user, evaluation, team_of(evaluation)))
+
+
+def _document(evaluation_id: int) -> Evaluation:
+    """The evaluation whose report document the user may read: the published report (the result page's rule), or
+    during hoor en wederhoor the concept, for whoever reads the concept (``permissions.can_read_concept``)."""
+    def may(evaluation: Evaluation) -> bool:
+        team = team_of(evaluation)
+        if permissions.can_view_results(current_user, evaluation, team):
+            return True
+        report = report_of(evaluation)
+        return permissions.can_read_concept(current_user, evaluation, team,
+                                            contributors_may_check=bool(report and report.contributors_may_check))
+
+    return permitted_evaluation(evaluation_id, may)
 
 
 def _record(kind: ExportKind, filename: str, **subject: object) -> None:
@@ -40,7 +54,7 @@ def _send(content: bytes, filename: str, mimetype: str):
 @bp.route("/evaluations/<int:evaluation_id>/results/report.pdf")
 @login_required
 def report_pdf(evaluation_id: int):
-    evaluation = _published(evaluation_id)
+    evaluation = _document(evaluation_id)
     content = pdf.report_pdf(services.evaluation_export(evaluation, current_user))
     filename = services.report_filename(evaluation, "pdf")
     _record(ExportKind.REPORT_PDF, filename, evaluation=evaluation)
@@ -50,11 +64,14 @@ def report_pdf(evaluation_id: int):
 @bp.route("/evaluations/<int:evaluation_id>/results/report")
 @login_required
 def report_page(evaluation_id: int):
-    """The report as one printable page (the PDF's own template): what a gemeente may put on its website."""
-    evaluation = _published(evaluation_id)
+    """The report as one printable page (the PDF's own template): what a gemeente may put on its website. During
+    hoor en wederhoor the concept, marked as such: exactly what will be published, for the chair's preview."""
+    evaluation = _document(evaluation_id)
     built = document.report_document(services.evaluation_export(evaluation, current_user))
+    back = (url_for("reports.results", evaluation_id=evaluation.id) if evaluation.status.is_report_published
+            else url_for("reviews.hearing", evaluation_id=evaluation.id))
     return document.render(built, stylesheet=url_for("static", filename=document.STYLESHEET), links={
-        "results": url_for("reports.results", evaluation_id=evaluation.id),
+        "results" if evaluation.status.is_report_published else "hearing": back,
         "pdf": url_for(".report_pdf", evaluation_id=evaluation.id)})
 
 

@@ -224,6 +224,8 @@ class EvaluationExport:
     plan: PlanView | None  # None: the viewer may not see the plan
     method: MethodView
     hearing: HearingView
+    #: Not published yet: the concept during hoor en wederhoor (the document says so on every page).
+    is_concept: bool = False
 
     def quotes_for(self, section_id: str) -> tuple[QuoteView, ...]:
         return tuple(q for q in self.quotes if section_id in q.section_ids)
@@ -313,7 +315,7 @@ def evaluation_export(evaluation: Evaluation, viewer: User) -> EvaluationExport:
         team=tuple(TeamLine(m.user.name, m.capacity.label, m.user.municipality.name if m.user.municipality else None,
                             m.is_chair) for m in members),
         plan=plan, method=_method_view(evaluation, consensus_rows, peer_report),
-        hearing=_hearing_view(evaluation, peer_report))
+        hearing=_hearing_view(evaluation, peer_report), is_concept=not evaluation.status.is_report_published)
 
 
 def _lines(text: str | None) -> tuple[str, ...]:
@@ -383,6 +385,8 @@ def report_filename(evaluation: Evaluation, extension: str) -> str:
         .where(Evaluation.municipality_id == evaluation.municipality_id, Round.year == evaluation.round.year))
     if (rounds_that_year or 0) > 1:
         base += f"-ronde-{evaluation.round_id}"
+    if not evaluation.status.is_report_published:
+        base += "-concept"
     return f"{base}.{extension}"
 
 

@@ -28,7 +28,9 @@ from ..domain.hearing import (
     correction_refusal,
     no_reaction_refusal,
     point_answer_refusal,
+    point_change_refusal,
     point_refusal,
+    publication_refusal,
     reaction_refusal,
     report_places,
     require_no_refusal,
@@ -168,8 +170,7 @@ def _flush_versioned(row: FactualPoint, what: str) -> None:
 
 def update_point(actor: User, evaluation: Evaluation, row: FactualPoint, data: PointData, version: int | None) -> None:
     _require_points(actor, evaluation)
-    if row.is_answered:
-        raise NotAllowed(_("Het peer team heeft deze reactie al beantwoord; geef zo nodig een nieuwe reactie."))
+    require_no_refusal(point_change_refusal(answered=row.is_answered))
     _check_version(row, version, "point")
     if (row.place, row.text) == (data.place, data.text):
         return
@@ -182,8 +183,7 @@ def update_point(actor: User, evaluation: Evaluation, row: FactualPoint, data: P
 
 def withdraw_point(actor: User, evaluation: Evaluation, row: FactualPoint) -> None:
     _require_points(actor, evaluation)
-    if row.is_answered:
-        raise NotAllowed(_("Het peer team heeft deze reactie al beantwoord; zij blijft in de bijlage staan."))
+    require_no_refusal(point_change_refusal(answered=row.is_answered, withdrawing=True))
     record_event(evaluation, actor, "point_withdrawn", subject=f"point:{row.id}",
                  details={"place": row.place_label, "text": row.text[:200]})
     db.session.delete(row)
@@ -329,7 +329,6 @@ def publish(actor: User, evaluation: Evaluation) -> None:
                 raise NotAllowed(_("Het rapport is al gepubliceerd."))
             next_status(evaluation.status, Transition.publish)
         raise NotAllowed(_("Alleen de voorzitter van het peer team publiceert het rapport."))
-    if not report.has_reaction:
-        raise NotAllowed(_("De bestuurlijke reactie ontbreekt; het rapport kan nog niet worden gepubliceerd."))
+    require_no_refusal(publication_refusal(has_reaction=report.has_reaction))
     report.published_at, report.published_by_id = utcnow(), actor.id
     transition(actor, evaluation, Transition.publish, "published")

@@ -344,3 +344,15 @@ def test_the_hearing_runs_from_the_teams_concept_to_publication_one_stage_at_a_t
 def test_skipping_a_stage_is_refused_in_dutch(status, transition, message):
     with pytest.raises(NotAllowed, match=message):
         next_status(status, transition)
+
+
+def test_an_answered_point_stays_as_it_is_and_publication_needs_the_reaction() -> None:
+    from peerreview.domain.hearing import point_change_refusal, publication_refusal
+
+    assert point_change_refusal(answered=False) is None
+    assert point_change_refusal(answered=False, withdrawing=True) is None
+    assert "nieuwe reactie" in point_change_refusal(answered=True)
+    assert "bijlage" in point_change_refusal(answered=True, withdrawing=True)
+    assert publication_refusal(has_reaction=True) is None
+    assert publication_refusal(has_reaction=False) == (
+        "De bestuurlijke reactie ontbreekt; het rapport kan nog niet worden gepubliceerd.")

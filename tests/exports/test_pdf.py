@@ -130,7 +130,7 @@ def test_the_opening_chapter_the_reaction_the_afterword_and_the_annex_of_factual
     assert method.answers > 1
     assert f"{method.answers} gezamenlijke antwoorden, waarvan {method.answers_with_evidence} met een" in whole
     # the conversations: counted, by function and organisation; of the confidential one only that it was held
-    assert "Het peer team voerde 2 gesprekken en deed 0 waarnemingen." in whole
+    assert "Het peer team voerde 2 gesprekken." in whole and "0 waarnemingen" not in whole
     assert "1 gesprek was vertrouwelijk" in whole
     assert "Burgemeester – gemeente" in whole and "Wethouder" not in whole
     # the annex: each point with its place, the gemeente's text and the team's answer

@@ -395,8 +395,10 @@ def test_the_coordinator_reopening_during_the_check_refuses_what_the_open_page_p
     auth.login(s.lead)
     response = client.post(url(e, "/hearing/points"), data={"place": "strengths", "text": "Nog een feit dat niet "
                                                                                           "klopt."})
-    assert response.status_code == 422
-    assert "Het concept ligt nu niet ter feitelijke controle; er is niets opgeslagen." in page_text(response)
+    # the concept is the team's again: the refusal on the lead's own page, not on the hearing page (now a 403)
+    assert response.status_code == 302 and response.location.endswith(f"/evaluations/{e.id}")
+    assert "Het concept ligt nu niet ter feitelijke controle; er is niets opgeslagen." in page_text(
+        client.get(response.location))
     auth.logout()
     # so was the chair's
     auth.login(sent.chair)
@@ -552,3 +554,33 @@ def test_the_lead_corrects_a_recorded_reaction_until_publication(client, auth, r
     assert status_of(e) is EvaluationStatus.reacted
     assert [ev.actor_id for ev in events(e, "reaction_saved")] == [review.setting.lead.id]
     assert count(EvaluationEvent, EvaluationEvent.kind == "reacted") == 1
+
+
+def test_the_concept_as_document_and_pdf_is_what_will_be_published_marked_as_concept(client, auth, review):
+    """During hoor en wederhoor the readers of the concept get the report document itself (the printable page and
+    the tagged PDF that will be published), marked as a concept on its cover and in every page's header."""
+    import io
+
+    from pypdf import PdfReader
+
+    e, sent = review.evaluation, review
+    ready_to_publish(review)
+    add_entry(review.chair, e, "Alleen voor het team: de wethouder was slecht voorbereid.")
+    send_concept(review.chair, e)
+    for user in (sent.setting.lead, sent.chair, sent.setting.coordinator):
+        auth.login(user)
+        page = client.get(f"/evaluations/{e.id}/results/report")
+        assert page.status_code == 200
+        text = page_text(page)
+        assert "Concept, nog niet gepubliceerd." in text and "Terug naar hoor en wederhoor" in text
+        assert "slecht voorbereid" not in text
+        auth.logout()
+    auth.login(sent.setting.lead)
+    download = client.get(f"/evaluations/{e.id}/results/report.pdf")
+    assert download.status_code == 200 and "-concept.pdf" in download.headers["Content-Disposition"]
+    pages = [page.extract_text() or "" for page in PdfReader(io.BytesIO(download.data)).pages]
+    assert all("CONCEPT · Collegiale toets" in text for text in pages[1:])
+    assert "slecht voorbereid" not in " ".join(pages)
+    auth.logout()
+    auth.login(sent.setting.contributor)  # the lead has not let the colleagues read along
+    assert client.get(f"/evaluations/{e.id}/results/report").status_code == 403

@@ -358,16 +358,20 @@ MATRIX: dict[str, list[dict]] = {
         {"target": "review", "GET": {}},
     ],
     # ------------------------------------------------------------ downloads: the result page's own rule
+    # the report document; during hoor en wederhoor the concept, for those who read the concept (reviews.concept)
     "exports.report_pdf": [
         {"target": "published", "GET": _all(200, _READERS)},
         {"target": "closed", "GET": _all(200, _READERS)},
         {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
+        {"target": "fact_check", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
+        {"target": "reacted", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
         {"target": "review", "GET": {}},
     ],
     "exports.report_page": [  # the report as a printable page: the PDF's own rule
         {"target": "published", "GET": _all(200, _READERS)},
         {"target": "closed", "GET": _all(200, _READERS)},
         {"target": "previous", "GET": _all(200, _OWN + _REGION + ("chair",))},
+        {"target": "corrected", "GET": _all(200, ("lead", "coordinator") + _TEAM)},
         {"target": "review", "GET": {}},
         {"target": "draft", "GET": {}},
     ],

@@ -9,6 +9,7 @@ from flask_login import current_user
 from ...dates import today
 from ...domain import permissions
 from ...domain.evaluations import STATE_EVENT_LABELS, RoundDates
+from ...domain.hearing import DEFAULT_TERM_DAYS
 from ...evaluation.history import state_changes
 from ...evaluation.lifecycle import load_round, questionnaire_of_round
 from ...evaluation.plan import plan_overview
@@ -50,7 +51,8 @@ def new_round():
         dates = RoundDates(form.self_evaluation_due.data, form.peer_review_due.data, form.plan_due.data)
         data = round_services.RoundInput(form.name.data or "", form.year.data, form.questionnaire.data or "", dates,
                                          form.municipality_ids.data or [],
-                                         form.response_days.data if form.response_days.data is not None else 21)
+                                         DEFAULT_TERM_DAYS if form.response_days.data is None
+                                         else form.response_days.data)
         done = attempt(lambda: round_services.open_round(current_user, region.id, data, today=today()), form)
         if done:
             round_ = done.value

@@ -11,7 +11,7 @@ from wtforms import SelectChoice
 
 from ...dates import today
 from ...domain import permissions
-from ...domain.hearing import correction_refusal, point_refusal, term_passed
+from ...domain.hearing import correction_refusal, point_change_refusal, point_refusal, term_passed
 from ...domain.reviews import Confidentiality, review_items
 from ...evaluation.team import factual_points, recommendations, report_of, self_scores
 from ...forms import EmptyForm
@@ -22,7 +22,7 @@ from .. import entries as entry_services
 from .. import hearing as services
 from ..forms import AfterwordForm, CheckAccessForm, PointAnswerForm, PointForm, ReactionForm, TermForm
 from ..services import team_scores
-from .common import Loaded, load
+from .common import Loaded, load, not_now
 
 
 def _load_readable(evaluation_id: int) -> Loaded:
@@ -181,6 +181,10 @@ def add_point(evaluation_id: int):
         flash(_("Uw feitelijke reactie is opgeslagen. Het peer team ziet haar nu."), "success")
         return redirect(_back(evaluation_id, "reacties"))
     fresh = load(evaluation_id)
+    if not permissions.can_read_concept(current_user, fresh.evaluation, fresh.team,
+                                        contributors_may_check=services.may_contributors_check(fresh.evaluation)):
+        flash_refusal(done.error)  # reopened meanwhile: the concept is not the gemeente's to read now
+        return redirect(_back(evaluation_id))
     shown = permissions.can_write_points(current_user, fresh.evaluation,
                                          contributors_may_check=services.may_contributors_check(fresh.evaluation))
     return render_hearing(_refused(fresh, done.error, shown), status=422, point_form=form)
@@ -197,6 +201,13 @@ def _own_point(loaded: Loaded, point_id: int):
 def edit_point(evaluation_id: int, point_id: int):
     loaded = _points_writer(evaluation_id)
     row = _own_point(loaded, point_id)
+    if request.method == "GET":  # a point that cannot change now: say why on opening, not after typing
+        report = report_of(loaded.evaluation)
+        refusal = point_change_refusal(answered=row.is_answered) or point_refusal(
+            loaded.evaluation.status, term_due=report.term_due if report else None,
+            check_done=bool(report and report.check_done_at), today=today())
+        if refusal is not None:
+            return not_now(refusal, _back(evaluation_id, f"punt-{row.id}"))
     form = _point_form(loaded, row)
     status = 200
     if request.method == "POST":
