@@ -208,3 +208,30 @@ def test_charts_are_drawn_as_they_come_into_view_with_a_light_plotly(page: Page,
     # no map, geo or WebGL trace is in the bundle: plotly injects no map stylesheet
     styles = page.evaluate("() => [...document.querySelectorAll('style')].map(s => s.textContent).join('')")
     assert "maplibregl" not in styles and "mapboxgl" not in styles
+
+
+def test_the_demos_result_page_at_320_pixels(browser, browser_context_args, runner):
+    """The real questionnaire: ten themes with long Dutch names around the radar."""
+    from sqlalchemy import select
+
+    from peerreview.extensions import db
+    from peerreview.models import Round
+    from peerreview.seed import demo_email
+
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    current = db.session.scalars(select(Round).order_by(Round.year.desc())).first()
+    molenwaard = next(e for e in current.evaluations if e.municipality.name == "Molenwaard-Oost")
+    context = browser.new_context(**{**browser_context_args, "viewport": {"width": 320, "height": 640}})
+    context.set_default_timeout(ACTION_TIMEOUT_MS)
+    page = context.new_page()
+    try:
+        page.goto("/auth/login")
+        page.get_by_label("Uw e-mailadres").fill(demo_email("trekker.molenwaard"))
+        page.get_by_label("Wachtwoord", exact=True).fill("demo-Toetsing-2026")
+        page.get_by_role("button", name="Inloggen").click()
+        page.wait_for_url("**/start")
+        page.goto(f"/evaluations/{molenwaard.id}/results")
+        problems = readable(page, ["radar", "gaps", "profile", "levers", "trend"])
+    finally:
+        context.close()
+    assert problems == {}

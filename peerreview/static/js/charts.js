@@ -85,7 +85,11 @@
         if (Array.isArray(trace.y)) { trace.y = trace.y.map(short); }
       }
       if (trace.type === "scatterpolar" && Array.isArray(trace.theta)) {
-        trace.theta = trace.theta.map(function (label) { return wrap(shorten(label, 24), 11); });
+        // around a small radar only the themes' numbers fit ("1.", "2."); the table beside it names them
+        trace.theta = trace.theta.map(function (label) {
+          var number = String(label).match(/^(\d+(\.\d+)*\.?)\s/);
+          return number ? number[1] : wrap(shorten(label, 24), 11);
+        });
       }
       if (trace.type === "heatmap") { trace.showscale = false; }  // the numbers are in the cells
       if (trace.textfont) { trace.textfont = Object.assign({}, trace.textfont, { size: 12 }); }
