@@ -10,9 +10,13 @@
 - Everything else (pages, JSON, the other static files) is compressed by Flask-Compress (brotli or gzip, as the
   browser asks), so ``make run`` and a bare gunicorn send compressed responses; behind nginx that may do it instead.
 
-Compression and secrets (BREACH): pages carry a CSRF token, but Flask-WTF's token is signed with a timestamp and
-differs from one second to the next, and log-in forms never echo a secret, so an attacker cannot refine a guess
-over many compressed responses.
+Compression and secrets (BREACH): pages carry a CSRF token. Its raw value stays the same for a session, but the
+token on the page is that value with a timestamp and a signature, which change every second; the session cookie is
+``SameSite=Lax``, so a cross-site page cannot make the browser send the many authenticated requests a BREACH guess
+needs; log-in forms echo no secret. The risk is judged low; it is not tested.
+
+Static files never save the session (:class:`_SessionInterface`), so they carry no ``Vary: Cookie``: a file kept a
+year is the same for every visitor.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from __future__ import annotations
 import hashlib
 import mimetypes
 import os
+import stat
 from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, current_app, request, send_from_directory
+from flask.sessions import SecureCookieSessionInterface
 from flask.wrappers import Response
 from werkzeug.exceptions import NotFound
 from werkzeug.security import safe_join
@@ -46,13 +52,16 @@ def content_hash(folder: str, filename: str) -> str | None:
     if path is None:
         return None
     try:
-        mtime = os.stat(path).st_mtime
+        status = os.stat(path)
+        if not stat.S_ISREG(status.st_mode):  # a folder (/static/css) is no file: 404, never a 500
+            return None
+        mtime = status.st_mtime
+        known = _hashes.get(path)
+        if known is not None and known[0] == mtime:
+            return known[1]
+        digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     except OSError:
         return None
-    known = _hashes.get(path)
-    if known is not None and known[0] == mtime:
-        return known[1]
-    digest = hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
     _hashes[path] = (mtime, digest)
     return digest
 
@@ -61,8 +70,10 @@ def _accepted(header: str) -> set[str]:
     accepted = set()
     for part in header.split(","):
         name, _, params = part.strip().partition(";")
-        if name and params.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+        if name and params.replace(" ", "").lower() not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
             accepted.add(name.lower())
+    if "*" in accepted:  # any encoding: the precompressed copies, rather than compressing the bundle again
+        accepted |= {"br", "gzip"}
     return accepted
 
 
@@ -110,9 +121,21 @@ def _hashed_static_urls(endpoint: str, values: dict) -> None:
         values["v"] = digest
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The signed-cookie session, never saved on a static file: a logged-in request reads the session (Flask-Login's
+    remember cookie), which makes Flask answer ``Vary: Cookie``, and a file kept a year must not vary with a cookie
+    that changes every few seconds (a browser would ask for it again on every page)."""
+
+    def save_session(self, app: Flask, session, response: Response) -> None:
+        if request.endpoint == "static":
+            return
+        super().save_session(app, session, response)
+
+
 def init_assets(app: Flask) -> None:
     """Compression (COMPRESS_* in config.Defaults), the static view above and hashed static URLs."""
     compress.init_app(app)
+    app.session_interface = _SessionInterface()
     app.view_functions["static"] = static_file
     app.url_defaults(_hashed_static_urls)
     app.jinja_env.globals["PLOTLY_BUNDLE"] = PLOTLY_BUNDLE

@@ -296,6 +296,10 @@ def write(section: str, output: Path) -> None:
     output.write_text(text, encoding="utf-8")
 
 
+#: main just before issue 27 (the full plotly.min.js, no compression): the default "before" on main itself.
+ISSUE_27_BASE = "7598521"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", default=None, help="git ref of the 'before' tree (default: merge-base with main)")
@@ -306,6 +310,10 @@ def main(argv: list[str] | None = None) -> int:
         run(["npm", "ci", "--no-audit", "--no-fund", "--ignore-scripts"], cwd=LIGHTHOUSE_DIR)
     before_ref = args.before or run(["git", "merge-base", "HEAD", "main"], cwd=ROOT).stdout.strip()[:10]
     after_ref = run(["git", "rev-parse", "--short=10", "HEAD"], cwd=ROOT).stdout.strip()
+    if run(["git", "rev-parse", before_ref], cwd=ROOT).stdout == run(["git", "rev-parse", "HEAD"], cwd=ROOT).stdout:
+        # on main itself the merge-base is HEAD: "before" would be "after"; compare with main before issue 27
+        before_ref = ISSUE_27_BASE
+        log(f"before = after on main: comparing with {ISSUE_27_BASE} (main before the light chart pages)")
     if run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT).stdout.strip():
         after_ref += " with uncommitted changes"
     work = Path(tempfile.mkdtemp(prefix="bench-pages-trees-"))

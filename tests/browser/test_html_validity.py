@@ -107,7 +107,9 @@ def test_the_pages_have_no_html_errors(app, client, runner, vnu, tmp_path: Path)
         names[path.name] = url
     run = subprocess.run([*vnu, "--errors-only", "--format", "json", str(tmp_path)], capture_output=True, text=True,
                          timeout=300)
-    messages = json.loads(run.stderr or run.stdout or '{"messages": []}')["messages"]
+    # vnu exits 0 (no error) or 1 (errors found) and always writes its JSON report: anything else is a broken run
+    assert run.returncode in (0, 1) and (run.stderr or run.stdout).strip(), (run.returncode, run.stderr[-2000:])
+    messages = json.loads(run.stderr or run.stdout)["messages"]
     errors = [f"{names.get(Path(urlsplit(m.get('url', '')).path).name, m.get('url'))} "
               f"line {m.get('lastLine')}: {m['message']}  [{m.get('extract', '').strip()[:120]}]"
               for m in messages if m["type"] == "error" or m.get("subType") == "fatal"]

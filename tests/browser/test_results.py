@@ -235,3 +235,18 @@ def test_the_demos_result_page_at_320_pixels(browser, browser_context_args, runn
     finally:
         context.close()
     assert problems == {}
+
+
+def test_a_page_printed_before_scrolling_down_prints_every_chart(page: Page, log_in, build_region):  # noqa: F811
+    """Charts are drawn as they come into view; printing (beforeprint) draws the ones not scrolled to yet, once plotly
+    is there, so a page printed straight away has them all."""
+    built = build_region(6, rounds=2)
+    log_in(built.leads[1].email)
+    page.goto(f"/evaluations/{built.evaluation(1).id}/results")
+    expect(page.locator("#chart-radar[data-rendered]")).to_have_count(1)  # in view at once: plotly is here
+    expect(page.locator("#chart-trend")).not_to_have_attribute("data-rendered", "true")
+    page.evaluate("() => window.dispatchEvent(new Event('beforeprint'))")
+    expect(page.locator("#chart-trend[data-rendered]")).to_have_count(1)
+    page.emulate_media(media="print")
+    expect(page.locator("#chart-trend")).to_be_visible()
+    expect(page.locator("#chart-trend .main-svg").first).to_be_visible()

@@ -4,6 +4,7 @@ plotly bundle's precompressed copies, compressed pages, and logged-in pages that
 from __future__ import annotations
 
 import gzip
+from pathlib import Path
 
 import brotli
 from flask import url_for
@@ -63,3 +64,24 @@ def test_logged_in_pages_are_never_stored_but_static_files_are(app, client, crea
     assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
     assert page.headers["Content-Encoding"] == "gzip"
     assert client.get(static_url(app, "css/app.css")).headers["Cache-Control"] == IMMUTABLE
+
+
+def test_a_folder_is_no_static_file_and_the_files_do_not_vary_with_the_session(app, client, login_as):
+    """/static/css is a 404 (it was a 500), and a logged-in browser gets the same immutable file as anyone: no
+    ``Vary: Cookie`` (the session cookie changes every few seconds), and ``Accept-Encoding: *`` gets the
+    precompressed copy instead of compressing the bundle again."""
+    for folder in ("/static/css", "/static/css/", "/static/vendor"):
+        assert client.get(folder).status_code == 404
+    login_as(Role.municipal_lead)
+    assert client.get("/").status_code in (200, 302)
+    response = client.get(static_url(app, "js/app.js"))
+    assert response.status_code == 200 and response.headers["Cache-Control"] == IMMUTABLE
+    assert "cookie" not in response.headers.get("Vary", "").lower()
+    assert "Set-Cookie" not in response.headers
+    star = client.get(static_url(app, PLOTLY_BUNDLE), headers={"Accept-Encoding": "*"})
+    assert star.headers["Content-Encoding"] == "br"
+    kept = Path(app.static_folder) / f"{PLOTLY_BUNDLE}.br"
+    try:
+        assert len(star.get_data()) == kept.stat().st_size
+    finally:
+        star.close()

@@ -233,12 +233,28 @@
     });
   });
 
-  // Before printing, draw every chart (a printed page has them all) at the width of an A4 page (Plots.resize waits
-  // for a timer, too late for the print layout, so the width is set at once); afterwards it follows the window.
+  // Before printing, every chart gets the width of an A4 page (Plots.resize waits for a timer, too late for the
+  // print layout, so the width is set at once); afterwards it follows the window. Once plotly is here, a chart not
+  // yet scrolled to is drawn for the print; before plotly came (nothing was scrolled near a chart) the charts stay
+  // out of the print and their tables, with the same numbers, print.
   function forPrint() {
+    if (!window.Plotly) { return; }
     figures.forEach(function (_figure, element) {
-      if (!element.hasAttribute("data-rendered") || !window.Plotly) { return; }
-      window.Plotly.relayout(element, { width: Math.min(PRINT_WIDTH, element.clientWidth || PRINT_WIDTH) });
+      var width = Math.min(PRINT_WIDTH, element.clientWidth || PRINT_WIDTH);
+      if (element.hasAttribute("data-rendered")) {
+        window.Plotly.relayout(element, { width: width });
+      } else if (!element.hasAttribute("data-drawing")) {
+        // not scrolled to yet, but plotly is here: drawn now (plotly draws at once), so the print has it too
+        element.setAttribute("data-drawing", "true");
+        var figure = layoutFor(element);
+        figure.layout.width = width;
+        window.Plotly.newPlot(element, figure.data, figure.layout, config).then(function () {
+          var fallback = element.querySelector(".chart__fallback");
+          if (fallback) { fallback.remove(); }
+          element.style.minHeight = "";
+          element.setAttribute("data-rendered", "true");
+        });
+      }
     });
   }
   function forScreen() {
