@@ -35,7 +35,7 @@ from enum import StrEnum
 from .errors import InvalidValue, NotAllowed, raise_collected
 from .evaluations import MAX_REASON, EvaluationStatus, clean_text
 from .questionnaire import Questionnaire, SectionKind
-from .reviews import MAX_REACTION
+from .reviews import MAX_REACTION, check_long_text
 
 DEFAULT_TERM_DAYS = 21
 MIN_TERM_DAYS = 5
@@ -290,16 +290,12 @@ def publication_refusal(*, has_reaction: bool) -> str | None:
 
 
 def check_afterword(text: str | None) -> str:
-    cleaned = clean_text(text)
-    if len(cleaned) > MAX_AFTERWORD:
-        raise InvalidValue(f"Het nawoord is te lang: hoogstens {MAX_AFTERWORD} tekens.", field="afterword")
-    return cleaned
+    return check_long_text(text, MAX_AFTERWORD, "afterword", "Het nawoord")
 
 
 def check_documents(text: str | None) -> str:
-    cleaned = clean_text(text)
-    if len(cleaned) > MAX_DOCUMENTS:
-        raise InvalidValue(f"De lijst is te lang: hoogstens {MAX_DOCUMENTS} tekens.", field="documents")
+    """One document per line; blank lines and the lines' outer spaces go."""
+    cleaned = check_long_text(text, MAX_DOCUMENTS, "documents", "De lijst")
     return "\n".join(line.strip() for line in cleaned.split("\n") if line.strip())
 
 

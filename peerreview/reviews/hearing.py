@@ -37,6 +37,7 @@ from ..domain.hearing import (
     term_from,
 )
 from ..domain.questionnaire import Questionnaire
+from ..domain.reviews import confirm_publication, writing_refusal
 from ..evaluation.history import record_event
 from ..evaluation.lifecycle import still_in
 from ..evaluation.team import factual_points, recommendations, report_of, team_of
@@ -99,8 +100,8 @@ def send_concept(actor: User, evaluation: Evaluation, questionnaire: Questionnai
     if not permissions.can_send_concept(actor, evaluation, team):
         if permissions.is_chair(actor, team):
             next_status(evaluation.status, Transition.send_concept)  # the stage's reason (e.g. already sent)
-        raise NotAllowed(report_services.writing_refusal_for(evaluation))
-    report_services.confirm_ready(check, confirmed_token)
+        raise NotAllowed(writing_refusal(evaluation.status))
+    confirm_publication(check, confirmed_token)  # complete; missing members confirmed by name
     report = _report(evaluation)
     report.concept_sent_at, report.concept_sent_by_id = utcnow(), actor.id
     report.published_without = "\n".join(m.name for m in check.not_submitted)

@@ -19,7 +19,6 @@ from ..domain.reviews import (
     RecommendationData,
     TeamFacts,
     check_long_text,
-    confirm_publication,
     publication_check,
     publication_refusal,
     review_items,
@@ -160,15 +159,6 @@ def refusal_of(actor: User, evaluation: Evaluation, check: PublicationCheck, tea
     team = team_of(evaluation) if team is None else team
     return publication_refusal(check, status=evaluation.status,
                                may_publish=permissions.can_send_concept(actor, evaluation, team))
-
-
-def writing_refusal_for(evaluation: Evaluation) -> str:
-    return writing_refusal(evaluation.status)
-
-
-def confirm_ready(check: PublicationCheck, confirmed_token: str | None) -> None:
-    """The concept is complete, and members who did not submit their scores are confirmed by name."""
-    confirm_publication(check, confirmed_token)
 
 
 def close(actor: User, evaluation: Evaluation) -> None:

@@ -159,13 +159,12 @@ def _points_writer(evaluation_id: int) -> Loaded:
     no longer, or not yet, with the gemeente: reopened while the page was open); contributors only while they may
     read the concept."""
     loaded = load(evaluation_id)
-    require(permissions.is_lead_of(current_user, loaded.evaluation)
-            or permissions.can_write_points(current_user, loaded.evaluation,
-                                            contributors_may_check=services.may_contributors_check(loaded.evaluation))
-            or (permissions.is_own_gemeente(current_user, loaded.evaluation)
-                and permissions.can_read_concept(current_user, loaded.evaluation, loaded.team,
-                                                 contributors_may_check=services.may_contributors_check(
-                                                     loaded.evaluation))))
+    evaluation = loaded.evaluation
+    # (a contributor who may write points may read the concept: the second test covers both)
+    require(permissions.is_lead_of(current_user, evaluation)
+            or (permissions.is_own_gemeente(current_user, evaluation)
+                and permissions.can_read_concept(current_user, evaluation, loaded.team,
+                                                 contributors_may_check=services.may_contributors_check(evaluation))))
     return loaded
 
 
